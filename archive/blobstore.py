@@ -1,0 +1,173 @@
+"""Content-addressed blob store: originals and derived files, kept by SHA-256, never modified.
+
+A blob is written to a temporary file in the store, fsynced, then renamed into place, so
+a crash leaves either the whole file or nothing. A blob that exists is never rewritten.
+Files are made read-only once in place.
+
+Layout: ``<root>/<aa>/<bb>/<sha256>`` with ``aa``/``bb`` the first hex pairs, which keeps
+directories small at millions of files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+CHUNK = 1024 * 1024
+
+
+class BlobTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"file is larger than {limit} bytes")
+        self.limit = limit
+
+
+class BlobNotFound(KeyError):
+    pass
+
+
+@dataclass
+class StagedBlob:
+    """Bytes written to a temporary file in the store, hashed, not yet in place."""
+
+    path: Path
+    sha256: str
+    size: int
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+class BlobStore:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self._tmp = self.root / "tmp"
+        self._tmp.mkdir(parents=True, exist_ok=True)
+
+    # -- addressing -------------------------------------------------------------------
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    # -- writing ----------------------------------------------------------------------
+    def stage(self, stream: BinaryIO, max_bytes: int | None = None) -> StagedBlob:
+        """Copy ``stream`` to a temporary file in the store while hashing it.
+
+        Raises BlobTooLarge (and leaves nothing behind) when more than ``max_bytes`` arrive.
+        """
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="stage-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    chunk = stream.read(CHUNK)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise BlobTooLarge(max_bytes)
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            os.unlink(tmp_name)
+            raise
+        return StagedBlob(Path(tmp_name), digest.hexdigest(), size)
+
+    def commit(self, staged: StagedBlob) -> Path:
+        """Move a staged blob into place (or drop it when the same bytes are already there)."""
+        final = self.path(staged.sha256)
+        if final.exists():
+            staged.discard()
+            return final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged.path, 0o444)
+        os.replace(staged.path, final)
+        _fsync_dir(final.parent)
+        return final
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` and return its SHA-256 (a no-op when already stored)."""
+        sha = hashlib.sha256(data).hexdigest()
+        if self.exists(sha):
+            return sha
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            os.unlink(tmp_name)
+            raise
+        self.commit(StagedBlob(Path(tmp_name), sha, len(data)))
+        return sha
+
+    # -- reading ----------------------------------------------------------------------
+    def open(self, sha256: str) -> BinaryIO:
+        try:
+            return open(self.path(sha256), "rb")
+        except FileNotFoundError:
+            raise BlobNotFound(sha256) from None
+
+    def read(self, sha256: str) -> bytes:
+        with self.open(sha256) as fh:
+            return fh.read()
+
+    def hash_of(self, sha256: str) -> str:
+        """Re-hash the stored file (for fixity checks)."""
+        digest = hashlib.sha256()
+        with self.open(sha256) as fh:
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def iter_shas(self) -> Iterator[str]:
+        for first in sorted(self.root.iterdir()):
+            if first.name == "tmp" or not first.is_dir():
+                continue
+            for second in sorted(first.iterdir()):
+                for f in sorted(second.iterdir()):
+                    yield f.name
+
+    def clean_tmp(self, older_than_seconds: float = 3600) -> int:
+        """Remove staging files left by crashed writers."""
+        import time
+
+        removed = 0
+        cutoff = time.time() - older_than_seconds
+        for f in self._tmp.iterdir():
+            try:
+                if f.stat().st_mtime < cutoff:
+                    f.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_to(store: BlobStore, sha256: str, dest: BinaryIO) -> None:
+    with store.open(sha256) as src:
+        shutil.copyfileobj(src, dest, CHUNK)

@@ -1,0 +1,128 @@
+"""Settings, read in one place.
+
+Every setting has a default that runs on one machine with no server (SQLite, local files,
+a SQLite job queue) and can be overridden by an environment variable ``DOCSVC_<NAME>`` or,
+in tests, by the mapping given to ``create_app(config)``. Lower packages never read this:
+they receive explicit arguments built from it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "DOCSVC_"
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""          # default: SQLite file in data_dir
+    queue_url: str = ""             # default: SQLite (Huey) file in data_dir; or redis://...
+    blob_dir: Path | None = None    # default: data_dir/blobs
+    index_dir: Path | None = None   # default: data_dir/index
+    secret_key: str = ""            # default: generated once, kept in data_dir/secret_key
+    lang: str = "vi"                # interface language by default: vi or en
+
+    # Limits on what comes in; bad input is refused before anything is stored.
+    max_upload_mb: int = 200
+    max_image_pixels: int = 150_000_000
+    max_pages: int = 2000
+
+    # OCR
+    ocr_lang: str = "vie+eng"
+    ocr_processes: int = field(default_factory=_default_workers)
+    ocr_timeout: int = 300          # seconds per page
+    render_dpi: int = 300           # PDF pages without a text layer are rendered at this dpi
+
+    # Jobs
+    worker_threads: int = 2         # documents in flight per worker process
+    job_lease_seconds: int = 60     # a running job whose lease lapses is taken up again
+    job_max_attempts: int = 3
+    job_retry_delay: int = 10       # seconds before the first retry; doubles each time
+    worker_heartbeat_seconds: int = 5
+
+    # Sessions
+    session_cookie_secure: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'docsvc.db').resolve()}"
+
+    @property
+    def resolved_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{(self.data_dir / 'queue.db').resolve()}"
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return (self.blob_dir or self.data_dir / "blobs").resolve()
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return (self.index_dir or self.data_dir / "index").resolve()
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated on first use and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+
+
+def _coerce(value: Any, default: Any, name: str) -> Any:
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number, got {value!r}")
+    if isinstance(default, Path) or name in {"blob_dir", "index_dir", "data_dir"}:
+        return Path(value) if value not in (None, "") else None
+    return value
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then ``DOCSVC_*`` environment variables, then explicit overrides.
+
+    Override keys may be given in either case (``DATA_DIR`` or ``data_dir``).
+    """
+    environ = os.environ if environ is None else environ
+    base = Settings()
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        default = getattr(base, f.name)
+        env_value = environ.get(ENV_PREFIX + f.name.upper())
+        if env_value is not None:
+            values[f.name] = _coerce(env_value, default, f.name)
+    for key, value in (overrides or {}).items():
+        name = key.lower()
+        if name.startswith(ENV_PREFIX.lower()):
+            name = name[len(ENV_PREFIX):]
+        if name in {f.name for f in fields(Settings)}:
+            values[name] = _coerce(value, getattr(base, name), name)
+    settings = Settings(**values)
+    if settings.data_dir is None:
+        settings = Settings(**{**values, "data_dir": Path("var")})
+    return settings
