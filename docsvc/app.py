@@ -1,16 +1,63 @@
-"""Application factory."""
+"""Application factory (flaskr style): ``create_app(config)`` takes a test config."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Flask, render_template, request
 
 from docsvc.config import load_settings
+from docsvc.services.container import build_services
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(config)
     app = Flask(__name__)
-    app.config["DOCSVC"] = settings
+    app.config.update(
+        SECRET_KEY=settings.resolved_secret_key(),
+        # Werkzeug refuses bigger bodies with 413 before we read them; the blob store checks
+        # the exact limit while streaming.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+    )
+    if config:
+        app.config.update({k: v for k, v in config.items() if k.isupper() and not k.startswith("DOCSVC_")})
+    app.json.ensure_ascii = False
+    services = build_services(settings)
+    app.extensions["docsvc"] = services
+
+    from docsvc import i18n
+    from docsvc.api import bp as api_bp
+    from docsvc.cli import register_commands
+    from docsvc.web import register as register_web
+
+    i18n.init_app(app)
+    app.register_blueprint(api_bp)
+    register_web(app)
+    register_commands(app)
+    _error_pages(app)
+    logging.getLogger("docsvc").setLevel(logging.INFO)
     return app
+
+
+def _error_pages(app: Flask) -> None:
+    from docsvc.api import error_response
+    from docsvc.i18n import gettext as _
+
+    def page(status: int, message: str):
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return error_response(status, {404: "not_found", 413: "too_large"}.get(status, "error"), message)
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(404)
+    def _not_found(_exc):
+        return page(404, _("Không tìm thấy trang hoặc tài liệu này."))
+
+    @app.errorhandler(413)
+    def _too_large(_exc):
+        limit = app.extensions["docsvc"].settings.max_upload_mb
+        return page(413, _("Tệp quá lớn: vượt giới hạn {limit} MB.").format(limit=limit))

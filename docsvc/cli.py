@@ -1,16 +1,294 @@
-"""Command line: ``docsvc``."""
+"""Command line: ``docsvc``. Every command is registered on ``app.cli`` and runs with the
+application's services, so it obeys the same settings as the web app."""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from docsvc.services.container import Services
 
 
-@click.group()
-def main() -> None:
-    """docsvc: document management and archive service."""
+def services() -> Services:
+    return current_app.extensions["docsvc"]
 
 
-@main.command()
-def init() -> None:
-    """Create or migrate the database and folders."""
-    click.echo("not yet")
+def _lang() -> str:
+    return services().settings.lang
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _iter_files(paths: tuple[str, ...]) -> list[Path]:
+    """Files named, and files in folders named (recursively, in name order)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_command, ingest_command, show_command, worker_command, serve_command,
+                    run_command, demo_command, fixity_command):
+        app.cli.add_command(command)
+
+
+@click.command("init", help="Tạo hoặc nâng cấp cơ sở dữ liệu và thư mục dữ liệu. "
+                            "(Create or migrate the database and folders.)")
+def init_command() -> None:
+    from archive.migrate import current_revision, upgrade
+
+    svc = services()
+    before = current_revision(svc.engine)
+    upgrade(svc.engine)
+    svc.settings.resolved_index_dir.mkdir(parents=True, exist_ok=True)
+    after = current_revision(svc.engine)
+    state = "đã cập nhật" if before != after else "đã mới nhất"
+    click.echo(f"Cơ sở dữ liệu {state} (phiên bản {after}); dữ liệu tại {svc.settings.data_dir.resolve()}")
+
+
+@click.command("ingest", help="Đưa tệp vào lưu trữ (thư mục: đệ quy). (Ingest files; folders recursively.)")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--wait", is_flag=True, help="Chờ xử lý xong; tự xử lý nếu không có worker nào chạy.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (một danh sách).")
+def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool) -> None:
+    from docsvc.services.ingest import submit_path
+    from ingest.errors import IngestError
+
+    svc = services()
+    lang = _lang()
+    results: list[dict] = []
+    files = _iter_files(paths)
+    for path in files:
+        item = {"path": str(path), "document_id": None, "status": "failed", "pages": None, "error": None}
+        try:
+            sub = submit_path(svc, path)
+        except IngestError as exc:
+            item["error"] = exc.message(lang)
+            item["error_code"] = exc.code
+        except FileNotFoundError:
+            item["error"] = "Không tìm thấy tệp." if lang == "vi" else "File not found."
+            item["error_code"] = "not_found"
+        except IsADirectoryError:
+            item["error"] = "Là thư mục, không phải tệp." if lang == "vi" else "Is a directory."
+            item["error_code"] = "not_a_file"
+        else:
+            item.update(document_id=sub.document_id, status=sub.status, pages=sub.page_count,
+                        job_id=sub.job_id)
+        results.append(item)
+        if not as_json:
+            _print_item(item)
+
+    if wait:
+        _wait_and_update(svc, results, show_progress=not as_json)
+    if as_json:
+        _echo_json(results)
+    ok = all(r["status"] in ("done", "queued", "duplicate") for r in results)
+    sys.exit(0 if ok and results else 1)
+
+
+def _print_item(item: dict) -> None:
+    if item["status"] == "failed":
+        click.secho(f"✗ {item['path']}: {item['error']}", fg="red", err=False)
+    else:
+        click.echo(f"✓ {item['path']} → văn bản #{item['document_id']} ({item['status']}, "
+                   f"{item['pages']} trang)")
+
+
+def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) -> None:
+    from archive.models import Document
+    from docsvc.worker import wait_for_jobs
+
+    queued = [r for r in results if r["status"] == "queued"]
+    job_ids = [r["job_id"] for r in queued]
+    if job_ids:
+        total_pages = sum(r["pages"] or 0 for r in queued) or len(job_ids)
+        bar = click.progressbar(length=total_pages, label="Đang xử lý", file=sys.stderr) \
+            if show_progress else None
+        seen = [0]
+
+        def progress(jobs):
+            if bar is None:
+                return
+            done = sum(j.progress_done for j in jobs.values())
+            if done > seen[0]:
+                bar.update(done - seen[0])
+                seen[0] = done
+
+        try:
+            jobs = wait_for_jobs(svc, job_ids, on_progress=progress)
+        finally:
+            if bar is not None:
+                bar.render_finish()
+        for r in queued:
+            job = jobs[r["job_id"]]
+            r["status"] = job.status
+            r["error"] = job.error if job.status == "failed" else None
+            if show_progress:
+                _print_item({**r, "status": job.status})
+    with svc.session_factory() as session:
+        for r in results:
+            if r["document_id"] is not None and r["status"] in ("done", "duplicate"):
+                doc = session.get(Document, r["document_id"])
+                r["pages"] = len(doc.pages) if doc.status == "done" else doc.page_count
+
+
+@click.command("show", help="Xem một văn bản và các trang của nó. (Show a document and its pages.)")
+@click.argument("document_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def show_command(document_id: int, as_json: bool) -> None:
+    from docsvc.services.documents import NotFound, document_dict, get_document
+
+    svc = services()
+    with svc.session_factory() as session:
+        try:
+            doc = get_document(session, document_id)
+        except NotFound:
+            click.echo(f"Không có văn bản #{document_id}.", err=True)
+            sys.exit(1)
+        data = document_dict(doc)
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"Văn bản #{data['id']}: {data['title'] or data['original_name'] or ''}")
+    click.echo(f"  SHA-256: {data['sha256']}\n  Loại: {data['media_type']}  Trạng thái: {data['status']}")
+    if data["error"]:
+        click.echo(f"  Lỗi: {data['error']}")
+    for page in data["pages"]:
+        conf = "" if page["confidence"] is None else f", độ tin cậy {page['confidence']:.1f}"
+        click.echo(f"--- Trang {page['number']} ({page['source']}{conf}) ---")
+        click.echo(page["text"])
+
+
+@click.command("worker", help="Chạy worker xử lý hàng đợi (OCR). (Run the job worker.)")
+@click.option("--threads", type=int, default=None, help="Số văn bản xử lý đồng thời.")
+def worker_command(threads: int | None) -> None:
+    from docsvc.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    run_worker(services(), threads=threads)
+
+
+@click.command("serve", help="Chạy máy chủ web. (Serve the web app and API.)")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--threads", default=8, type=int, show_default=True)
+def serve_command(host: str, port: int, threads: int) -> None:
+    _serve(host, port, threads)
+
+
+def _serve(host: str, port: int, threads: int = 8) -> None:
+    from waitress import serve
+
+    app = current_app._get_current_object()
+    click.echo(f"Phục vụ tại http://{host}:{port}  (Ctrl+C để dừng)")
+    body_limit = services().settings.max_upload_bytes + 1024 * 1024
+    serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)
+
+
+@click.command("run", help="Chạy máy chủ web cùng một worker. (Serve with a worker.)")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+def run_command(host: str, port: int) -> None:
+    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], start_new_session=True)
+    click.echo(f"Worker đã chạy (pid {worker.pid}).")
+    try:
+        _serve(host, port)
+    finally:
+        try:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(worker.pid, signal.SIGKILL)
+
+
+@click.command("demo", help="Tạo dữ liệu mẫu và đưa vào hàng đợi. (Load sample data.)")
+@click.option("--if-empty", is_flag=True, help="Chỉ khi chưa có văn bản nào.")
+@click.option("--wait", is_flag=True, help="Chờ xử lý xong.")
+@click.option("--seed", default=0, type=int, show_default=True)
+def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
+    from archive.models import Document
+    from docsvc.sampledata.corpus import write_demo_corpus
+    from docsvc.services.ingest import submit_path
+    from ingest.errors import IngestError
+
+    svc = services()
+    with svc.session_factory() as session:
+        if if_empty and session.query(Document).count():
+            click.echo("Đã có dữ liệu; bỏ qua dữ liệu mẫu.")
+            return
+    dest = svc.settings.data_dir / "demo"
+    click.echo(f"Tạo dữ liệu mẫu tại {dest} ...")
+    files = write_demo_corpus(dest, seed=seed)
+    results = []
+    for path in files:
+        try:
+            sub = submit_path(svc, path)
+            results.append({"path": str(path), "document_id": sub.document_id, "status": sub.status,
+                            "pages": sub.page_count, "job_id": sub.job_id, "error": None})
+            click.echo(f"  {path.name}: văn bản #{sub.document_id} ({sub.status})")
+        except IngestError as exc:
+            click.echo(f"  {path.name}: {exc.message(_lang())}", err=True)
+    if wait:
+        _wait_and_update(svc, results, show_progress=True)
+
+
+@click.command("fixity", help="Băm lại mọi tệp đã lưu để phát hiện mất mát, hư hỏng. "
+                              "(Re-hash every stored blob.)")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def fixity_command(as_json: bool) -> None:
+    from archive.fixity import check_fixity
+
+    svc = services()
+    with svc.session_factory() as session:
+        if as_json:
+            report = check_fixity(session, svc.blobs)
+        else:
+            with click.progressbar(length=1, label="Kiểm tra", file=sys.stderr) as bar:
+                def progress(done, total):
+                    bar.length = total
+                    bar.update(1)
+                report = check_fixity(session, svc.blobs, progress=progress)
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo(f"Đã kiểm tra {report.checked} tệp: {report.ok} nguyên vẹn, "
+                   f"{len(report.missing)} bị mất, {len(report.corrupt)} bị hỏng.")
+        for sha in report.missing:
+            click.echo(f"  MẤT   {sha}")
+        for sha in report.corrupt:
+            click.echo(f"  HỎNG  {sha}")
+    sys.exit(0 if report.intact else 1)
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from docsvc.app import create_app
+
+    return create_app()
+
+
+class _Group(FlaskGroup):
+    def __init__(self, **kwargs):
+        super().__init__(create_app=_create_app, add_default_commands=False,
+                         add_version_option=False, load_dotenv=False, **kwargs)
+        self.add_command(shell_command)
+        self.add_command(routes_command)
+
+
+main = _Group(help="docsvc: quản lý văn bản và lưu trữ (document management and archive).")

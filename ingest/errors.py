@@ -11,8 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file is empty (0 bytes).",
     },
     "too_large": {
-        "vi": "Tệp quá lớn: {size_mb:.1f} MB, giới hạn là {limit_mb} MB.",
-        "en": "The file is too large: {size_mb:.1f} MB, the limit is {limit_mb} MB.",
+        "vi": "Tệp quá lớn: vượt giới hạn {limit_mb} MB.",
+        "en": "The file is too large: over the limit of {limit_mb} MB.",
     },
     "unsupported_type": {
         "vi": "Định dạng không được hỗ trợ{detail}. Chỉ nhận PDF, TIFF, PNG, JPEG.",

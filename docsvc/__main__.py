@@ -1,0 +1,3 @@
+from docsvc.cli import main
+
+main()

@@ -1,0 +1,43 @@
+"""REST API under /api/v1 (JSON). Errors: {"error": {"code": ..., "message": ...}}."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from werkzeug.exceptions import HTTPException
+
+from docsvc.i18n import gettext as _
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str):
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return error_response(exc.status, exc.code, exc.message)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "bad_request"}
+    messages = {
+        404: _("Không tìm thấy."),
+        405: _("Phương thức không được phép."),
+        413: _("Tệp quá lớn."),
+        400: _("Yêu cầu không hợp lệ."),
+    }
+    return error_response(exc.code or 500, codes.get(exc.code, "http_error"),
+                          messages.get(exc.code, exc.description or ""))
+
+
+from docsvc.api import documents, openapi  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,47 @@
+"""Interface language: Vietnamese first, English second.
+
+Source strings are Vietnamese; ``translations_en.CATALOG`` maps them to English. The
+language comes from ``?lang=``, then the ``lang`` cookie, then Accept-Language, then the
+configured default. A test checks that every string marked in code and templates has an
+English entry.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, has_request_context, request
+
+from docsvc.translations_en import CATALOG
+
+LANGS = ("vi", "en")
+COOKIE = "lang"
+
+
+def current_lang() -> str:
+    if not has_request_context():
+        return "vi"
+    if "lang" in g:
+        return g.lang
+    lang = request.args.get("lang") or request.cookies.get(COOKIE)
+    if lang not in LANGS:
+        lang = request.accept_languages.best_match(LANGS) if request.accept_languages else None
+    if lang not in LANGS:
+        lang = current_app.extensions["docsvc"].settings.lang
+    g.lang = lang if lang in LANGS else "vi"
+    return g.lang
+
+
+def gettext(text: str) -> str:
+    if current_lang() == "en":
+        return CATALOG.get(text, text)
+    return text
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(_=gettext, current_lang=current_lang, LANGS=LANGS)
+
+    @app.after_request
+    def _remember_lang(response):
+        chosen = request.args.get("lang")
+        if chosen in LANGS and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
+        return response

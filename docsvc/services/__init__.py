@@ -1,0 +1,1 @@
+"""Use cases: the service layer that combines archive, ingest and search."""

@@ -1,0 +1,72 @@
+"""Services chosen in one place from the settings: database, blob store, queue, OCR."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.blobstore import BlobStore
+from archive.db import make_engine, make_session_factory
+from archive.uow import UnitOfWork
+from docsvc.config import Settings
+from ingest.queue import JobQueue, make_huey
+from ingest.results import Limits
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    blobs: BlobStore
+    _queue: JobQueue | None = field(default=None, repr=False)
+
+    @property
+    def limits(self) -> Limits:
+        s = self.settings
+        return Limits(max_bytes=s.max_upload_bytes, max_pixels=s.max_image_pixels, max_pages=s.max_pages)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    @property
+    def queue(self) -> JobQueue:
+        if self._queue is None:
+            self._queue = JobQueue(make_huey(self.settings.resolved_queue_url))
+        return self._queue
+
+    def set_queue(self, queue: JobQueue) -> None:
+        self._queue = queue
+
+    @cached_property
+    def ocr_executor(self) -> ThreadPoolExecutor:
+        # One Tesseract process per core: the threads only wait on the subprocesses.
+        return ThreadPoolExecutor(max_workers=self.settings.ocr_processes, thread_name_prefix="ocr")
+
+    def make_pipeline(self):
+        """The real pipeline: Tesseract with one thread per process, one process per core."""
+        from ingest.ocr import TesseractEngine
+        from ingest.pipeline import Pipeline
+
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        s = self.settings
+        engine = TesseractEngine(lang=s.ocr_lang, timeout=s.ocr_timeout)
+        return Pipeline(engine, self.limits, render_dpi=s.render_dpi,
+                        concurrency=s.ocr_processes, executor=self.ocr_executor)
+
+    def close(self) -> None:
+        if "ocr_executor" in self.__dict__:
+            self.ocr_executor.shutdown(wait=False, cancel_futures=True)
+        self.engine.dispose()
+
+
+def build_services(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                    blobs=BlobStore(settings.resolved_blob_dir))

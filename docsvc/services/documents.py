@@ -1,0 +1,142 @@
+"""Reading documents, pages and jobs, as plain dictionaries for the CLI, API and pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from archive.models import Document, Job, Page
+
+
+class NotFound(LookupError):
+    pass
+
+
+def job_dict(job: Job) -> dict:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "document_id": job.document_id,
+        "status": job.status,
+        "attempts": job.attempts,
+        "max_attempts": job.max_attempts,
+        "progress": {"done": job.progress_done, "total": job.progress_total},
+        "error": job.error,
+        "error_code": job.error_code,
+        "created_at": _iso(job.created_at),
+        "started_at": _iso(job.started_at),
+        "finished_at": _iso(job.finished_at),
+        "run_after": _iso(job.run_after),
+    }
+
+
+def page_dict(page: Page, *, words: bool = False) -> dict:
+    data = {
+        "number": page.number,
+        "text": page.text,
+        "source": page.source,
+        "confidence": None if page.confidence is None else round(page.confidence, 2),
+        "width": page.width,
+        "height": page.height,
+        "dpi": page.dpi,
+        "has_image": page.image_sha256 is not None,
+    }
+    if words:
+        data["words"] = page.words or []
+    return data
+
+
+def document_dict(doc: Document, *, pages: bool = True, words: bool = False) -> dict:
+    data = {
+        "id": doc.id,
+        "sha256": doc.sha256,
+        "media_type": doc.media_type,
+        "size_bytes": doc.size_bytes,
+        "original_name": doc.original_name,
+        "title": doc.title,
+        "status": doc.status,
+        "error": doc.error,
+        "page_count": doc.page_count,
+        "created_at": _iso(doc.created_at),
+        "updated_at": _iso(doc.updated_at),
+    }
+    if pages:
+        data["pages"] = [page_dict(p, words=words) for p in doc.pages]
+        data["jobs"] = [job_dict(j) for j in doc.jobs]
+    return data
+
+
+def get_document(session: Session, doc_id: int) -> Document:
+    doc = session.scalar(
+        select(Document).where(Document.id == doc_id)
+        .options(selectinload(Document.pages), selectinload(Document.jobs))
+    )
+    if doc is None:
+        raise NotFound(f"document {doc_id}")
+    return doc
+
+
+def get_page(session: Session, doc_id: int, number: int) -> Page:
+    page = session.scalar(select(Page).where(Page.document_id == doc_id, Page.number == number))
+    if page is None:
+        raise NotFound(f"page {number} of document {doc_id}")
+    return page
+
+
+def page_blob(session: Session, doc_id: int, number: int, kind: str) -> tuple[str, str]:
+    """(sha256, media type) of a page's ``image`` or ``thumbnail``."""
+    from archive.models import Blob
+
+    page = get_page(session, doc_id, number)
+    sha = page.image_sha256 if kind == "image" else page.thumbnail_sha256
+    if sha is None:
+        raise NotFound(f"{kind} of page {number} of document {doc_id}")
+    return sha, session.get(Blob, sha).media_type
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"job {job_id}")
+    return job
+
+
+@dataclass
+class DocumentPage:
+    items: list[Document]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_documents(session: Session, *, page: int = 1, per_page: int = 25,
+                   status: str | None = None, where=None) -> DocumentPage:
+    """Newest first. ``where`` is an extra SQL condition (the access filter)."""
+    page, per_page = max(1, page), min(max(1, per_page), 200)
+    query = select(Document)
+    count = select(func.count()).select_from(Document)
+    if status:
+        query, count = query.where(Document.status == status), count.where(Document.status == status)
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    total = session.scalar(count) or 0
+    items = list(session.scalars(query.order_by(Document.id.desc())
+                                 .offset((page - 1) * per_page).limit(per_page)))
+    return DocumentPage(items, total, page, per_page)
+
+
+def status_counts(session: Session, where=None) -> dict[str, int]:
+    query = select(Document.status, func.count()).group_by(Document.status)
+    if where is not None:
+        query = query.where(where)
+    return {status: n for status, n in session.execute(query)}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

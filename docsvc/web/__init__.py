@@ -1,0 +1,12 @@
+"""Web pages (Vietnamese first). Each area is a blueprint in its own module."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from docsvc.web import documents, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(documents.bp)

@@ -1,0 +1,43 @@
+"""Home page, the shell of the areas still to come, and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from docsvc.i18n import gettext as _
+from docsvc.services.documents import list_documents, status_counts
+from docsvc.worker import live_workers
+
+bp = Blueprint("main", __name__)
+
+# Areas of the service; those without pages yet show what is coming.
+AREAS = {
+    "registers": ("Sổ đăng ký", "Sổ đăng ký văn bản đến, văn bản đi và sổ hộ tịch."),
+    "search": ("Tra cứu", "Tìm văn bản và người trong sổ hộ tịch, có dấu hoặc không dấu."),
+    "reports": ("Báo cáo", "Thống kê tiếp nhận, xử lý đúng hạn, quá hạn."),
+    "admin": ("Quản trị", "Người dùng, đơn vị, phân quyền và nhật ký."),
+}
+
+
+@bp.get("/")
+def home():
+    svc = current_app.extensions["docsvc"]
+    with svc.session_factory() as session:
+        counts = status_counts(session)
+        recent = list_documents(session, per_page=8).items
+    return render_template("home.html", counts=counts, recent=recent, workers=live_workers(svc))
+
+
+@bp.get("/<any(registers, search, reports, admin):area>")
+def area(area: str):
+    title, blurb = AREAS[area]
+    return render_template("coming_soon.html", title=_(title), blurb=_(blurb))
+
+
+@bp.get("/lang/<code>")
+def set_lang(code: str):
+    target = request.referrer or url_for("main.home")
+    response = redirect(target)
+    if code in ("vi", "en"):
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,150 @@
+"""The worker process, and running jobs in-process when no worker is alive.
+
+A worker registers itself in the ``workers`` table and beats a heart there, so the CLI
+knows whether anyone will pick up its jobs. It recovers jobs left by dead workers at start
+and then every few seconds, and runs Huey's consumer to receive job ids.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable
+
+from sqlalchemy import delete, select
+
+from archive.models import JOB_DONE, JOB_FAILED, Job, Worker
+from docsvc.services.container import Services
+from ingest.jobs import JobRunner, JobSettings, recover_jobs
+from ingest.queue import JobQueue, make_huey
+
+log = logging.getLogger(__name__)
+TERMINAL = (JOB_DONE, JOB_FAILED)
+
+
+def new_worker_id(prefix: str = "worker") -> str:
+    return f"{prefix}@{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def job_settings(services: Services) -> JobSettings:
+    s = services.settings
+    return JobSettings(lease_seconds=s.job_lease_seconds, max_attempts=s.job_max_attempts,
+                       retry_delay=s.job_retry_delay)
+
+
+def make_runner(services: Services, worker_id: str, *, schedule_retry=None,
+                on_document_done: Callable[[int], None] | None = None) -> JobRunner:
+    return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
+                     worker_id=worker_id, settings=job_settings(services),
+                     schedule_retry=schedule_retry, on_document_done=on_document_done)
+
+
+def live_workers(services: Services) -> list[Worker]:
+    stale = datetime.now(timezone.utc) - timedelta(seconds=3 * services.settings.worker_heartbeat_seconds)
+    with services.session_factory() as session:
+        return list(session.scalars(select(Worker).where(Worker.last_seen >= stale)))
+
+
+class _Registration:
+    """Keeps this worker's row fresh and recovers dead workers' jobs, on one timer."""
+
+    def __init__(self, services: Services, worker_id: str, enqueue: Callable[[int], None]):
+        self.services, self.worker_id, self.enqueue = services, worker_id, enqueue
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="worker-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._beat(first=True)
+        self._recover()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        with self.services.session_factory() as session:
+            session.execute(delete(Worker).where(Worker.id == self.worker_id))
+            session.commit()
+
+    def _beat(self, first: bool = False) -> None:
+        now = datetime.now(timezone.utc)
+        with self.services.session_factory() as session:
+            row = session.get(Worker, self.worker_id)
+            if row is None:
+                session.add(Worker(id=self.worker_id, hostname=socket.gethostname(), pid=os.getpid(),
+                                   started_at=now, last_seen=now))
+            else:
+                row.last_seen = now
+            if first:  # forget workers long gone
+                session.execute(delete(Worker).where(Worker.last_seen < now - timedelta(days=1)))
+            session.commit()
+
+    def _recover(self) -> None:
+        ids = recover_jobs(self.services.session_factory, self.enqueue)
+        if ids:
+            log.info("re-queued jobs %s", ids)
+
+    def _loop(self) -> None:
+        s = self.services.settings
+        interval = max(0.5, min(s.worker_heartbeat_seconds, s.job_lease_seconds / 2))
+        while not self._stop.wait(interval):
+            try:
+                self._beat()
+                self._recover()
+            except Exception:
+                log.exception("worker heartbeat failed")
+
+
+def run_worker(services: Services, *, threads: int | None = None) -> None:
+    """Run until interrupted (SIGINT/SIGTERM stop it gracefully)."""
+    worker_id = new_worker_id()
+    huey = make_huey(services.settings.resolved_queue_url)
+    holder: dict[str, JobQueue] = {}
+
+    def schedule_retry(job_id: int, delay: float) -> None:
+        holder["queue"].schedule(job_id, delay)
+
+    runner = make_runner(services, worker_id, schedule_retry=schedule_retry)
+    queue = JobQueue(huey, run_job=runner.run)
+    holder["queue"] = queue
+    services.set_queue(queue)
+    registration = _Registration(services, worker_id, queue.enqueue)
+    registration.start()
+    log.info("worker %s started (%d threads, %d OCR processes)", worker_id,
+             threads or services.settings.worker_threads, services.settings.ocr_processes)
+    consumer = huey.create_consumer(workers=threads or services.settings.worker_threads,
+                                    worker_type="thread", periodic=False,
+                                    initial_delay=0.05, backoff=1.15, max_delay=1.0)
+    try:
+        consumer.run()
+    finally:
+        registration.stop()
+
+
+def wait_for_jobs(services: Services, job_ids: Iterable[int], *, poll_seconds: float = 0.5,
+                  timeout: float | None = None,
+                  on_progress: Callable[[dict[int, Job]], None] | None = None) -> dict[int, Job]:
+    """Return when every job is done or failed. While no worker is alive, run them here."""
+    job_ids = list(job_ids)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    runner: JobRunner | None = None
+    while True:
+        with services.session_factory() as session:
+            jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(job_ids)))}
+        if on_progress:
+            on_progress(jobs)
+        pending = [j for j in job_ids if jobs[j].status not in TERMINAL]
+        if not pending:
+            return jobs
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError(f"jobs still pending: {pending}")
+        if not live_workers(services):
+            runner = runner or make_runner(services, new_worker_id("cli"))
+            outcomes = [runner.run(job_id) for job_id in pending]  # a job not yet due is skipped
+            if any(o.status != "skipped" for o in outcomes):
+                continue
+        time.sleep(poll_seconds)
