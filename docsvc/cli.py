@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, routes_command, shell_command
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from docsvc.services.container import Services
 
@@ -50,6 +50,7 @@ def register_commands(app: Flask) -> None:
 
 @click.command("init", help="Tạo hoặc nâng cấp cơ sở dữ liệu và thư mục dữ liệu. "
                             "(Create or migrate the database and folders.)")
+@with_appcontext
 def init_command() -> None:
     from archive.migrate import current_revision, upgrade
 
@@ -66,6 +67,7 @@ def init_command() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--wait", is_flag=True, help="Chờ xử lý xong; tự xử lý nếu không có worker nào chạy.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (một danh sách).")
+@with_appcontext
 def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool) -> None:
     from docsvc.services.ingest import submit_path
     from ingest.errors import IngestError
@@ -151,6 +153,7 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) ->
 @click.command("show", help="Xem một văn bản và các trang của nó. (Show a document and its pages.)")
 @click.argument("document_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@with_appcontext
 def show_command(document_id: int, as_json: bool) -> None:
     from docsvc.services.documents import NotFound, document_dict, get_document
 
@@ -177,6 +180,7 @@ def show_command(document_id: int, as_json: bool) -> None:
 
 @click.command("worker", help="Chạy worker xử lý hàng đợi (OCR). (Run the job worker.)")
 @click.option("--threads", type=int, default=None, help="Số văn bản xử lý đồng thời.")
+@with_appcontext
 def worker_command(threads: int | None) -> None:
     from docsvc.worker import run_worker
 
@@ -189,6 +193,7 @@ def worker_command(threads: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--threads", default=8, type=int, show_default=True)
+@with_appcontext
 def serve_command(host: str, port: int, threads: int) -> None:
     _serve(host, port, threads)
 
@@ -205,6 +210,7 @@ def _serve(host: str, port: int, threads: int = 8) -> None:
 @click.command("run", help="Chạy máy chủ web cùng một worker. (Serve with a worker.)")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
+@with_appcontext
 def run_command(host: str, port: int) -> None:
     worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], start_new_session=True)
     click.echo(f"Worker đã chạy (pid {worker.pid}).")
@@ -222,6 +228,7 @@ def run_command(host: str, port: int) -> None:
 @click.option("--if-empty", is_flag=True, help="Chỉ khi chưa có văn bản nào.")
 @click.option("--wait", is_flag=True, help="Chờ xử lý xong.")
 @click.option("--seed", default=0, type=int, show_default=True)
+@with_appcontext
 def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     from archive.models import Document
     from docsvc.sampledata.corpus import write_demo_corpus
@@ -252,6 +259,7 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
 @click.command("fixity", help="Băm lại mọi tệp đã lưu để phát hiện mất mát, hư hỏng. "
                               "(Re-hash every stored blob.)")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@with_appcontext
 def fixity_command(as_json: bool) -> None:
     from archive.fixity import check_fixity
 
