@@ -30,6 +30,11 @@ def current_lang() -> str:
     return g.lang
 
 
+def N_(text: str) -> str:
+    """Marks a string for translation where it is defined; translate it where it is shown."""
+    return text
+
+
 def gettext(text: str) -> str:
     if current_lang() == "en":
         return CATALOG.get(text, text)

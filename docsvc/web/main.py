@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from docsvc.i18n import gettext as _
+from docsvc.i18n import N_, gettext as _
 from docsvc.services.documents import list_documents, status_counts
 from docsvc.worker import live_workers
 
@@ -12,10 +12,10 @@ bp = Blueprint("main", __name__)
 
 # Areas of the service; those without pages yet show what is coming.
 AREAS = {
-    "registers": ("Sổ đăng ký", "Sổ đăng ký văn bản đến, văn bản đi và sổ hộ tịch."),
-    "search": ("Tra cứu", "Tìm văn bản và người trong sổ hộ tịch, có dấu hoặc không dấu."),
-    "reports": ("Báo cáo", "Thống kê tiếp nhận, xử lý đúng hạn, quá hạn."),
-    "admin": ("Quản trị", "Người dùng, đơn vị, phân quyền và nhật ký."),
+    "registers": (N_("Sổ đăng ký"), N_("Sổ đăng ký văn bản đến, văn bản đi và sổ hộ tịch.")),
+    "search": (N_("Tra cứu"), N_("Tìm văn bản và người trong sổ hộ tịch, có dấu hoặc không dấu.")),
+    "reports": (N_("Báo cáo"), N_("Thống kê tiếp nhận, xử lý đúng hạn, quá hạn.")),
+    "admin": (N_("Quản trị"), N_("Người dùng, đơn vị, phân quyền và nhật ký.")),
 }
 
 
