@@ -97,6 +97,10 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(16), default=DOC_QUEUED, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int | None] = mapped_column(Integer)
+    # Who holds it and how secret it is (DOMAIN.md §1): access is decided from these two.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    secrecy: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
