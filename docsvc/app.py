@@ -30,14 +30,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     services = build_services(settings)
     app.extensions["docsvc"] = services
 
-    from docsvc import i18n
+    from archive.accounts import SECRECY_LABELS
+    from docsvc import auth, i18n
     from docsvc.api import bp as api_bp
     from docsvc.cli import register_commands
     from docsvc.web import register as register_web
 
     i18n.init_app(app)
+    auth.init_app(app)
+    auth.csrf.exempt(api_bp)  # the API takes Bearer tokens, never cookies
     app.register_blueprint(api_bp)
     register_web(app)
+    app.jinja_env.globals["secrecy_label"] = lambda level: i18n.gettext(SECRECY_LABELS.get(level, str(level)))
     register_commands(app)
     _error_pages(app)
     logging.getLogger("docsvc").setLevel(logging.INFO)
@@ -50,8 +54,13 @@ def _error_pages(app: Flask) -> None:
 
     def page(status: int, message: str):
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            return error_response(status, {404: "not_found", 413: "too_large"}.get(status, "error"), message)
+            codes = {403: "forbidden", 404: "not_found", 413: "too_large"}
+            return error_response(status, codes.get(status, "error"), message)
         return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(403)
+    def _forbidden(_exc):
+        return page(403, _("Bạn không có quyền xem trang hoặc văn bản này."))
 
     @app.errorhandler(404)
     def _not_found(_exc):

@@ -43,8 +43,10 @@ def _iter_files(paths: tuple[str, ...]) -> list[Path]:
 
 
 def register_commands(app: Flask) -> None:
+    from docsvc.cli_accounts import GROUPS
+
     for command in (init_command, ingest_command, show_command, worker_command, serve_command,
-                    run_command, demo_command, fixity_command):
+                    run_command, demo_command, fixity_command, *GROUPS):
         app.cli.add_command(command)
 
 
@@ -54,6 +56,8 @@ def register_commands(app: Flask) -> None:
 def init_command() -> None:
     from archive.migrate import current_revision, upgrade
 
+    from docsvc.services.bootstrap import ensure_admin
+
     svc = services()
     before = current_revision(svc.engine)
     upgrade(svc.engine)
@@ -61,17 +65,30 @@ def init_command() -> None:
     after = current_revision(svc.engine)
     state = "đã cập nhật" if before != after else "đã mới nhất"
     click.echo(f"Cơ sở dữ liệu {state} (phiên bản {after}); dữ liệu tại {svc.settings.data_dir.resolve()}")
+    created = ensure_admin(svc)
+    if created:
+        username, password, generated = created
+        click.echo(f"Đã tạo tài khoản quản trị đầu tiên: {username}")
+        if generated:
+            click.echo(f"  Mật khẩu (chỉ in lần này, hãy đổi sau khi đăng nhập): {password}")
+        else:
+            click.echo("  Mật khẩu: giá trị của DOCSVC_ADMIN_PASSWORD")
+        click.echo("  Đăng nhập tại http://127.0.0.1:5000/login")
 
 
 @click.command("ingest", help="Đưa tệp vào lưu trữ (thư mục: đệ quy). (Ingest files; folders recursively.)")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--wait", is_flag=True, help="Chờ xử lý xong; tự xử lý nếu không có worker nào chạy.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (một danh sách).")
+@click.option("--unit", "unit_code", default=None, help="Mã đơn vị lưu giữ (mặc định: đơn vị của người thực hiện).")
+@click.option("--secrecy", default=0, type=click.IntRange(0, 3), help="Độ mật: 0 thường, 1 mật, 2 tối mật, 3 tuyệt mật.")
 @with_appcontext
-def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool) -> None:
-    from docsvc.services.ingest import submit_path
+def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int) -> None:
+    from docsvc.cli_accounts import require
+    from docsvc.services.ingest import SubmissionRefused, submit_path
     from ingest.errors import IngestError
 
+    principal = require("document.upload")
     svc = services()
     lang = _lang()
     results: list[dict] = []
@@ -79,9 +96,12 @@ def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool) -> None:
     for path in files:
         item = {"path": str(path), "document_id": None, "status": "failed", "pages": None, "error": None}
         try:
-            sub = submit_path(svc, path)
+            sub = submit_path(svc, path, principal=principal, unit_code=unit_code, secrecy=secrecy)
         except IngestError as exc:
             item["error"] = exc.message(lang)
+            item["error_code"] = exc.code
+        except SubmissionRefused as exc:
+            item["error"] = exc.message
             item["error_code"] = exc.code
         except FileNotFoundError:
             item["error"] = "Không tìm thấy tệp." if lang == "vi" else "File not found."
@@ -155,15 +175,22 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) ->
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @with_appcontext
 def show_command(document_id: int, as_json: bool) -> None:
-    from docsvc.services.documents import NotFound, document_dict, get_document
+    from docsvc.cli_accounts import require
+    from docsvc.services.documents import Hidden, NotFound, document_dict, get_document
+    from docsvc.services.viewing import log_view
 
+    principal = require("document.view")
     svc = services()
     with svc.session_factory() as session:
         try:
-            doc = get_document(session, document_id)
+            doc = get_document(session, document_id, principal)
         except NotFound:
             click.echo(f"Không có văn bản #{document_id}.", err=True)
             sys.exit(1)
+        except Hidden:
+            click.echo(f"{principal.username} không được xem văn bản #{document_id}.", err=True)
+            sys.exit(1)
+        log_view(svc, principal, doc)
         data = document_dict(doc)
     if as_json:
         _echo_json(data)
@@ -231,27 +258,38 @@ def run_command(host: str, port: int) -> None:
 @with_appcontext
 def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     from archive.models import Document
+    from docsvc.cli_accounts import require
     from docsvc.sampledata.corpus import write_demo_corpus
-    from docsvc.services.ingest import submit_path
+    from docsvc.services.bootstrap import ensure_demo_accounts
+    from docsvc.services.ingest import SubmissionRefused, submit_path
     from ingest.errors import IngestError
 
+    principal = require("system.demo")
     svc = services()
     with svc.session_factory() as session:
         if if_empty and session.query(Document).count():
             click.echo("Đã có dữ liệu; bỏ qua dữ liệu mẫu.")
             return
+    accounts = ensure_demo_accounts(svc)
+    if accounts:
+        click.echo("Tài khoản mẫu (mật khẩu chung: %s):" % accounts[0][2])
+        for username, role, _password in accounts:
+            click.echo(f"  {username:14} {role}")
     dest = svc.settings.data_dir / "demo"
     click.echo(f"Tạo dữ liệu mẫu tại {dest} ...")
     files = write_demo_corpus(dest, seed=seed)
     results = []
-    for path in files:
+    for i, path in enumerate(files):
         try:
-            sub = submit_path(svc, path)
+            # One demo document is confidential, to show clearance at work.
+            sub = submit_path(svc, path, principal=principal, unit_code="XA-TANPHU", secrecy=1 if i == 1 else 0)
             results.append({"path": str(path), "document_id": sub.document_id, "status": sub.status,
                             "pages": sub.page_count, "job_id": sub.job_id, "error": None})
             click.echo(f"  {path.name}: văn bản #{sub.document_id} ({sub.status})")
         except IngestError as exc:
             click.echo(f"  {path.name}: {exc.message(_lang())}", err=True)
+        except SubmissionRefused as exc:
+            click.echo(f"  {path.name}: {exc.message}", err=True)
     if wait:
         _wait_and_update(svc, results, show_progress=True)
 
@@ -262,7 +300,9 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
 @with_appcontext
 def fixity_command(as_json: bool) -> None:
     from archive.fixity import check_fixity
+    from docsvc.cli_accounts import require
 
+    require("system.fixity")
     svc = services()
     with svc.session_factory() as session:
         if as_json:

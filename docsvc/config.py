@@ -49,8 +49,14 @@ class Settings:
     job_retry_delay: int = 10       # seconds before the first retry; doubles each time
     worker_heartbeat_seconds: int = 5
 
-    # Sessions
-    session_cookie_secure: bool = False
+    # Accounts and sign-in
+    session_cookie_secure: bool = False     # always mark the cookie Secure (it is anyway over HTTPS)
+    admin_password: str = ""                # for the first administrator made by `docsvc init`
+    login_max_failures: int = 5             # consecutive failures that lock an account ...
+    login_lock_minutes: int = 15            # ... for this long
+    login_ip_max_failures: int = 20         # failures from one address within the window ...
+    login_window_minutes: int = 15          # ... that throttle it (HTTP 429)
+    audit_key: str = ""                     # HMAC key of the audit chain; default: kept in data_dir
 
     @property
     def resolved_database_url(self) -> str:
@@ -74,17 +80,31 @@ class Settings:
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated on first use and kept in the data directory."""
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_dir / "secret_key"
-        if path.exists():
-            return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return self.secret_key or _kept_secret(self.data_dir / "secret_key")
+
+    def resolved_audit_key(self) -> bytes:
+        """HMAC key of the audit chain. Kept apart from the database, so that someone who can
+        write the database alone cannot forge records; back it up with the data directory."""
+        return (self.audit_key or _kept_secret(self.data_dir / "audit_key")).encode()
+
+
+def _kept_secret(path: Path) -> str:
+    """Read a secret file, creating it once (atomically: two processes agree on one value)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
-            fh.write(key)
-        return key
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # fails if another process won the race; then we read theirs
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
 
 
 def _coerce(value: Any, default: Any, name: str) -> Any:

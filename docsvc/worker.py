@@ -41,7 +41,8 @@ def make_runner(services: Services, worker_id: str, *, schedule_retry=None,
                 on_document_done: Callable[[int], None] | None = None) -> JobRunner:
     return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
                      worker_id=worker_id, settings=job_settings(services),
-                     schedule_retry=schedule_retry, on_document_done=on_document_done)
+                     schedule_retry=schedule_retry, on_document_done=on_document_done,
+                     audit_key=services.audit_key)
 
 
 def live_workers(services: Services) -> list[Worker]:

@@ -24,6 +24,7 @@ from typing import Callable
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.audit import Actor, append
 from archive.blobstore import BlobStore
 from archive.models import (
     DOC_DONE,
@@ -76,6 +77,13 @@ class Outcome:
     error: str | None = None
 
 
+def document_state(doc: Document) -> dict:
+    """What the audit trail digests about a document after a change."""
+    return {"id": doc.id, "sha256": doc.sha256, "media_type": doc.media_type, "status": doc.status,
+            "page_count": doc.page_count, "unit_id": doc.unit_id, "secrecy": doc.secrecy,
+            "title": doc.title, "error": doc.error}
+
+
 def record_blob(session: Session, sha256: str, size: int, media_type: str, role: str) -> None:
     """Insert a blob row unless it exists (blobs are shared: the same bytes, one row)."""
     if session.get(Blob, sha256) is None:
@@ -90,7 +98,7 @@ class JobRunner:
                  pipeline: PagesSource, *, worker_id: str, settings: JobSettings | None = None,
                  schedule_retry: Callable[[int, float], None] | None = None,
                  on_document_done: Callable[[int], None] | None = None,
-                 clock: Clock = _utcnow):
+                 clock: Clock = _utcnow, audit_key: bytes | None = None):
         self.session_factory = session_factory
         self.blobs = blobs
         self.pipeline = pipeline
@@ -99,6 +107,13 @@ class JobRunner:
         self.schedule_retry = schedule_retry
         self.on_document_done = on_document_done
         self.clock = clock
+        self.audit_key = audit_key
+        self.actor = Actor(None, f"system:{worker_id.split('@')[0]}")
+
+    def _audit(self, session: Session, action: str, doc: Document, **details) -> None:
+        if self.audit_key is not None:
+            append(session, self.audit_key, self.actor, action, object_type="document", object_id=doc.id,
+                   state=document_state(doc), details={"worker": self.worker_id, **details} or None)
 
     # -- claiming ---------------------------------------------------------------------
     def claim(self, job_id: int) -> str | None:
@@ -204,6 +219,7 @@ class JobRunner:
             doc.status = DOC_DONE
             doc.error = None
             doc.page_count = session.query(Page).filter(Page.document_id == doc_id).count()
+            self._audit(session, "document.processed", doc, job_id=job_id)
             session.commit()
         if self.on_document_done:
             try:
@@ -221,6 +237,7 @@ class JobRunner:
             doc = session.get(Document, job.document_id)
             doc.status = DOC_FAILED
             doc.error = message
+            self._audit(session, "document.failed", doc, job_id=job_id, code=code)
             session.commit()
         log.warning("job %s failed: %s", job_id, message)
         return Outcome(job_id, "failed", message)

@@ -43,3 +43,83 @@ def services(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class Accounts:
+    """Units and users for a test: a root unit with two communes, A and B."""
+
+    def __init__(self, services):
+        from docsvc.access import system_principal
+        from docsvc.services.accounts import create_unit
+        from docsvc.services.bootstrap import ensure_root_unit
+
+        self.services = services
+        self.system = system_principal("test")
+        ensure_root_unit(services)
+        with services.session_factory() as db:
+            create_unit(services, db, self.system, "XA-A", "Ủy ban nhân dân xã A", parent_code="UBND", kind="commune")
+            create_unit(services, db, self.system, "XA-B", "Ủy ban nhân dân xã B", parent_code="UBND", kind="commune")
+            db.commit()
+        self.passwords: dict[str, str] = {}
+
+    def user(self, username: str, *roles: str, unit: str = "XA-A", clearance: int = 0):
+        from docsvc.services.accounts import create_user
+
+        password = f"pw-{username}-123"
+        with self.services.session_factory() as db:
+            user = create_user(self.services, db, self.system, username, password, roles=roles or ("viewer",),
+                               unit_code=unit, clearance=clearance)
+            db.commit()
+            self.passwords[username] = password
+            return user
+
+    def token(self, username: str) -> str:
+        from docsvc.services.accounts import create_token, get_user
+
+        with self.services.session_factory() as db:
+            token = create_token(self.services, db, self.system, get_user(db, username))
+            db.commit()
+            return token
+
+    def principal(self, username: str):
+        from docsvc.access import principal_for
+        from docsvc.services.accounts import get_user
+
+        with self.services.session_factory() as db:
+            return principal_for(db, get_user(db, username))
+
+
+@pytest.fixture
+def accounts(services):
+    return Accounts(services)
+
+
+def csrf_token(client) -> str:
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def login(client, username: str, password: str):
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(client)})
+
+
+class Api:
+    """The test client with a Bearer token."""
+
+    def __init__(self, client, token: str):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def get(self, url, **kw):
+        return self.client.get(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def post(self, url, **kw):
+        return self.client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+
+@pytest.fixture
+def clerk_api(client, accounts):
+    accounts.user("clerk1", "clerk", clearance=1)
+    return Api(client, accounts.token("clerk1"))

@@ -29,13 +29,18 @@ def _api_error(exc: ApiError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "bad_request"}
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "bad_request",
+             401: "unauthorized", 403: "forbidden"}
     messages = {
+        401: _("Cần mã API hợp lệ (Authorization: Bearer ...)."),
+        403: _("Vai trò của bạn không được làm việc này."),
         404: _("Không tìm thấy."),
         405: _("Phương thức không được phép."),
         413: _("Tệp quá lớn."),
         400: _("Yêu cầu không hợp lệ."),
     }
+    if exc.response is not None:  # already a full answer (e.g. the 401 from docsvc.auth)
+        return exc.response
     return error_response(exc.code or 500, codes.get(exc.code, "http_error"),
                           messages.get(exc.code, exc.description or ""))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from docsvc.api import bp
+from docsvc.permissions import public
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -40,7 +41,11 @@ SPEC: dict = {
                        '`{"error": {"code": ..., "message": ...}}`; messages follow Accept-Language (vi, en).',
     },
     "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}],
     "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                       "description": "Per-user API token: `docsvc token create USERNAME`, "
+                                                      "or the account page."}},
         "schemas": {
             "Error": {
                 "type": "object", "required": ["error"],
@@ -138,12 +143,21 @@ SPEC: dict = {
                     "responses": {"200": _json({"$ref": "#/components/schemas/Job"}, "Job"), **_errors(404)}},
         },
         "/openapi.json": {
-            "get": {"summary": "This document", "responses": {"200": _json({"type": "object"}, "OpenAPI")}},
+            "get": {"summary": "This document", "security": [],
+                    "responses": {"200": _json({"type": "object"}, "OpenAPI")}},
         },
     },
 }
 
+# Every operation but the OpenAPI document answers 401 without a valid token and 403 when the
+# role or clearance does not allow it.
+for _path, _ops in SPEC["paths"].items():
+    for _op in _ops.values():
+        if _op.get("security") != []:
+            _op["responses"].update(_errors(401, 403))
+
 
 @bp.get("/openapi.json")
+@public
 def openapi_document():
     return jsonify(SPEC)

@@ -44,6 +44,10 @@ class Services:
         self._queue = queue
 
     @cached_property
+    def audit_key(self) -> bytes:
+        return self.settings.resolved_audit_key()
+
+    @cached_property
     def ocr_executor(self) -> ThreadPoolExecutor:
         # One Tesseract process per core: the threads only wait on the subprocesses.
         return ThreadPoolExecutor(max_workers=self.settings.ocr_processes, thread_name_prefix="ocr")

@@ -8,10 +8,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from archive.models import Document, Job, Page
+from docsvc.access import Principal, can_see
 
 
 class NotFound(LookupError):
     pass
+
+
+class Hidden(PermissionError):
+    """The document exists but this principal is not cleared for it, or its unit is not theirs."""
 
 
 def job_dict(job: Job) -> dict:
@@ -59,6 +64,8 @@ def document_dict(doc: Document, *, pages: bool = True, words: bool = False) -> 
         "status": doc.status,
         "error": doc.error,
         "page_count": doc.page_count,
+        "unit_id": doc.unit_id,
+        "secrecy": doc.secrecy,
         "created_at": _iso(doc.created_at),
         "updated_at": _iso(doc.updated_at),
     }
@@ -68,38 +75,46 @@ def document_dict(doc: Document, *, pages: bool = True, words: bool = False) -> 
     return data
 
 
-def get_document(session: Session, doc_id: int) -> Document:
+def get_document(session: Session, doc_id: int, principal: Principal | None = None) -> Document:
+    """The document with its pages and jobs; Hidden when ``principal`` may not see it."""
     doc = session.scalar(
         select(Document).where(Document.id == doc_id)
         .options(selectinload(Document.pages), selectinload(Document.jobs))
     )
     if doc is None:
         raise NotFound(f"document {doc_id}")
+    if principal is not None and not can_see(principal, doc):
+        raise Hidden(f"document {doc_id}")
     return doc
 
 
-def get_page(session: Session, doc_id: int, number: int) -> Page:
+def get_page(session: Session, doc_id: int, number: int, principal: Principal | None = None) -> Page:
     page = session.scalar(select(Page).where(Page.document_id == doc_id, Page.number == number))
     if page is None:
         raise NotFound(f"page {number} of document {doc_id}")
+    if principal is not None and not can_see(principal, page.document):
+        raise Hidden(f"document {doc_id}")
     return page
 
 
-def page_blob(session: Session, doc_id: int, number: int, kind: str) -> tuple[str, str]:
+def page_blob(session: Session, doc_id: int, number: int, kind: str,
+              principal: Principal | None = None) -> tuple[str, str]:
     """(sha256, media type) of a page's ``image`` or ``thumbnail``."""
     from archive.models import Blob
 
-    page = get_page(session, doc_id, number)
+    page = get_page(session, doc_id, number, principal)
     sha = page.image_sha256 if kind == "image" else page.thumbnail_sha256
     if sha is None:
         raise NotFound(f"{kind} of page {number} of document {doc_id}")
     return sha, session.get(Blob, sha).media_type
 
 
-def get_job(session: Session, job_id: int) -> Job:
+def get_job(session: Session, job_id: int, principal: Principal | None = None) -> Job:
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"job {job_id}")
+    if principal is not None and job.document is not None and not can_see(principal, job.document):
+        raise Hidden(f"job {job_id}")
     return job
 
 

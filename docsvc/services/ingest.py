@@ -14,11 +14,14 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from archive.accounts import SECRECY_LABELS, Unit
 from archive.blobstore import BlobTooLarge
 from archive.models import DOC_QUEUED, JOB_QUEUED, Document, Job
+from docsvc.access import Principal
+from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
 from ingest.errors import IngestError
-from ingest.jobs import record_blob
+from ingest.jobs import document_state, record_blob
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +35,45 @@ class Submission:
     media_type: str
 
 
-def submit_stream(services: Services, stream: BinaryIO, filename: str | None) -> Submission:
-    """Check and record one file. Raises IngestError for bad input (nothing is kept)."""
+class SubmissionRefused(Exception):
+    """The file is fine but the request is not (secrecy above clearance, a unit not held)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _placement(services: Services, principal: Principal, unit_code: str | None, secrecy: int) -> int:
+    """The unit that will hold the document, after checking the principal may place it there."""
+    if secrecy not in SECRECY_LABELS:
+        raise SubmissionRefused("invalid_secrecy", "Độ mật phải từ 0 (thường) đến 3 (tuyệt mật).")
+    if secrecy > principal.clearance:
+        raise SubmissionRefused("secrecy_above_clearance",
+                                "Không thể lưu văn bản có độ mật cao hơn mức bạn được tiếp cận.")
+    with services.session_factory() as session:
+        if unit_code:
+            unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+            if unit is None:
+                raise SubmissionRefused("unknown_unit", f"Không có đơn vị mã {unit_code}.")
+            unit_id = unit.id
+        elif principal.unit_id is not None:
+            unit_id = principal.unit_id
+        else:  # the system operator with no unit named: the root of the tree
+            unit_id = session.scalar(select(Unit.id).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+            if unit_id is None:
+                raise SubmissionRefused("no_unit", "Chưa có đơn vị nào; hãy chạy 'docsvc init'.")
+    if principal.unit_ids is not None and unit_id not in principal.unit_ids:
+        raise SubmissionRefused("unit_not_held", "Bạn không thể lưu văn bản vào đơn vị này.")
+    return unit_id
+
+
+def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *, principal: Principal,
+                  unit_code: str | None = None, secrecy: int = 0) -> Submission:
+    """Check and record one file. Raises IngestError for bad input and SubmissionRefused for a
+    request the rules refuse; nothing is kept in either case."""
+    if not principal.can("document.upload"):
+        raise PermissionDenied("document.upload")
+    unit_id = _placement(services, principal, unit_code, secrecy)
     limits = services.limits
     try:
         staged = services.blobs.stage(stream, max_bytes=limits.max_bytes)
@@ -56,7 +96,8 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None) ->
         record_blob(uow.session, staged.sha256, staged.size, info.media_type, "original")
         doc = Document(sha256=staged.sha256, media_type=info.media_type, size_bytes=staged.size,
                        original_name=_clean_name(filename), title=_title_from(filename),
-                       status=DOC_QUEUED, page_count=info.page_count)
+                       status=DOC_QUEUED, page_count=info.page_count, unit_id=unit_id, secrecy=secrecy,
+                       created_by=principal.user_id)
         job = Job(kind="ingest", document=doc, status=JOB_QUEUED,
                   max_attempts=services.settings.job_max_attempts, progress_total=info.page_count)
         uow.session.add_all([doc, job])
@@ -70,14 +111,16 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None) ->
                 return existing
             raise
         doc_id, job_id = doc.id, job.id
+        record(services, uow.session, principal, "document.create", object_type="document",
+               object_id=doc_id, state=document_state(doc), details={"job_id": job_id})
         uow.after_commit(lambda: _enqueue(services, job_id))
         uow.commit()
     return Submission("queued", doc_id, job_id, info.page_count, info.media_type)
 
 
-def submit_path(services: Services, path: Path) -> Submission:
+def submit_path(services: Services, path: Path, **kwargs) -> Submission:
     with open(path, "rb") as fh:
-        return submit_stream(services, fh, path.name)
+        return submit_stream(services, fh, path.name, **kwargs)
 
 
 def _existing(services: Services, sha256: str) -> Submission | None:

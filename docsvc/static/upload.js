@@ -48,6 +48,9 @@
     var xhr = new XMLHttpRequest();
     var body = new FormData();
     body.append("file", file);
+    var unit = document.getElementById("upload-unit"), secrecy = document.getElementById("upload-secrecy");
+    if (unit) body.append("unit", unit.value);
+    if (secrecy) body.append("secrecy", secrecy.value);
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
     if (csrf) xhr.setRequestHeader("X-CSRFToken", csrf.content);

@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from docsvc.web import documents, main
+    from docsvc.web import admin, auth, documents, main
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(admin.bp)

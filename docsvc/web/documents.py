@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
 
-from docsvc.api.documents import INGEST_STATUS
+from archive.accounts import SECRECY_LABELS, Unit
+from docsvc.access import document_filter
+from docsvc.auth import current_principal
 from docsvc.i18n import current_lang, gettext as _
+from docsvc.permissions import requires
 from docsvc.services.container import Services
 from docsvc.services.documents import (
+    Hidden,
     NotFound,
     get_document,
     get_job,
@@ -15,86 +19,119 @@ from docsvc.services.documents import (
     list_documents,
     page_blob,
 )
-from docsvc.services.ingest import submit_stream
+from docsvc.services.ingest import SubmissionRefused, submit_stream
+from docsvc.services.viewing import log_download, log_view
 from ingest.errors import IngestError
 
 bp = Blueprint("documents", __name__)
 
 STATUSES = ("queued", "processing", "done", "failed")
+INGEST_STATUS = {"empty_file": 400, "too_large": 413, "unsupported_type": 415, "too_many_pages": 413,
+                 "image_too_large": 413}
 
 
 def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
+def _load(doc_id: int):
+    with _services().session_factory() as session:
+        try:
+            return get_document(session, doc_id, current_principal())
+        except NotFound:
+            abort(404)
+        except Hidden:
+            abort(403)
+
+
 @bp.get("/documents")
+@requires("document.view")
 def index():
     page = request.args.get("page", 1, type=int)
     status = request.args.get("status")
     if status not in STATUSES:
         status = None
     with _services().session_factory() as session:
-        result = list_documents(session, page=page, per_page=25, status=status)
+        result = list_documents(session, page=page, per_page=25, status=status,
+                                where=document_filter(current_principal()))
     return render_template("documents/list.html", result=result, status=status, statuses=STATUSES)
 
 
 @bp.get("/documents/<int:doc_id>")
+@requires("document.view")
 def detail(doc_id: int):
-    with _services().session_factory() as session:
-        try:
-            doc = get_document(session, doc_id)
-        except NotFound:
-            abort(404)
+    doc = _load(doc_id)
+    log_view(_services(), current_principal(), doc)
     return render_template("documents/detail.html", doc=doc)
 
 
 @bp.get("/documents/<int:doc_id>/download")
+@requires("document.download")
 def download(doc_id: int):
-    svc = _services()
-    with svc.session_factory() as session:
-        try:
-            doc = get_document(session, doc_id)
-        except NotFound:
-            abort(404)
-    return send_file(svc.blobs.path(doc.sha256), mimetype=doc.media_type, as_attachment=True,
+    doc = _load(doc_id)
+    log_download(_services(), current_principal(), doc)
+    return send_file(_services().blobs.path(doc.sha256), mimetype=doc.media_type, as_attachment=True,
                      download_name=doc.original_name or f"document-{doc_id}", etag=doc.sha256)
 
 
 @bp.get("/documents/<int:doc_id>/pages/<int:number>/<any(image, thumbnail):kind>")
+@requires("document.view")
 def page_picture(doc_id: int, number: int, kind: str):
     svc = _services()
+    principal = current_principal()
     with svc.session_factory() as session:
         try:
-            sha, media_type = page_blob(session, doc_id, number, kind)
+            sha, media_type = page_blob(session, doc_id, number, kind, principal)
         except NotFound:
             abort(404)
-    return send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, max_age=86400)
+        except Hidden:
+            abort(403)
+        doc = get_document(session, doc_id)
+    log_view(svc, principal, doc, page=number, what=kind)
+    response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"  # never in a shared cache
+    return response
 
 
 @bp.get("/upload")
+@requires("document.upload")
 def upload_form():
-    return render_template("documents/upload.html", limits=_services().limits)
+    principal = current_principal()
+    with _services().session_factory() as session:
+        query = session.query(Unit).order_by(Unit.code)
+        units = [u for u in query if principal.unit_ids is None or u.id in principal.unit_ids]
+    levels = {k: v for k, v in SECRECY_LABELS.items() if k <= principal.clearance}
+    return render_template("documents/upload.html", limits=_services().limits, units=units,
+                           levels=levels, own_unit=principal.unit_id)
 
 
 @bp.post("/upload")
+@requires("document.upload")
 def upload():
     """One file per request (the page sends each file on its own, to show its progress)."""
     upload = request.files.get("file")
     if upload is None:
         return jsonify({"error": {"code": "missing_file", "message": _("Chưa chọn tệp.")}}), 400
     try:
-        sub = submit_stream(_services(), upload.stream, upload.filename)
+        sub = submit_stream(_services(), upload.stream, upload.filename, principal=current_principal(),
+                            unit_code=request.form.get("unit") or None,
+                            secrecy=request.form.get("secrecy", 0, type=int))
     except IngestError as exc:
         status = INGEST_STATUS.get(exc.code, 422)
         return jsonify({"error": {"code": exc.code, "message": exc.message(current_lang())}}), status
+    except SubmissionRefused as exc:
+        return jsonify({"error": {"code": exc.code, "message": exc.message}}), 403
     return jsonify({"document_id": sub.document_id, "job_id": sub.job_id, "status": sub.status,
                     "pages": sub.page_count}), (200 if sub.status == "duplicate" else 202)
 
 
 @bp.get("/jobs/<int:job_id>/progress")
+@requires("document.view")
 def job_progress(job_id: int):
     with _services().session_factory() as session:
         try:
-            return jsonify(job_dict(get_job(session, job_id)))
+            return jsonify(job_dict(get_job(session, job_id, current_principal())))
         except NotFound:
             abort(404)
+        except Hidden:
+            abort(403)

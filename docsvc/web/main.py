@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from docsvc.access import document_filter
+from docsvc.auth import current_principal
 from docsvc.i18n import N_, gettext as _
+from docsvc.permissions import public, requires
 from docsvc.services.documents import list_documents, status_counts
 from docsvc.worker import live_workers
 
@@ -15,26 +18,32 @@ AREAS = {
     "registers": (N_("Sổ đăng ký"), N_("Sổ đăng ký văn bản đến, văn bản đi và sổ hộ tịch.")),
     "search": (N_("Tra cứu"), N_("Tìm văn bản và người trong sổ hộ tịch, có dấu hoặc không dấu.")),
     "reports": (N_("Báo cáo"), N_("Thống kê tiếp nhận, xử lý đúng hạn, quá hạn.")),
-    "admin": (N_("Quản trị"), N_("Người dùng, đơn vị, phân quyền và nhật ký.")),
 }
 
 
 @bp.get("/")
+@requires("account.self")
 def home():
     svc = current_app.extensions["docsvc"]
-    with svc.session_factory() as session:
-        counts = status_counts(session)
-        recent = list_documents(session, per_page=8).items
+    principal = current_principal()
+    counts, recent = {}, []
+    if principal.can("document.view"):
+        visible = document_filter(principal)
+        with svc.session_factory() as session:
+            counts = status_counts(session, where=visible)
+            recent = list_documents(session, per_page=8, where=visible).items
     return render_template("home.html", counts=counts, recent=recent, workers=live_workers(svc))
 
 
-@bp.get("/<any(registers, search, reports, admin):area>")
+@bp.get("/<any(registers, search, reports):area>")
+@requires("account.self")
 def area(area: str):
     title, blurb = AREAS[area]
     return render_template("coming_soon.html", title=_(title), blurb=_(blurb))
 
 
 @bp.get("/lang/<code>")
+@public
 def set_lang(code: str):
     target = request.referrer or url_for("main.home")
     response = redirect(target)

@@ -27,12 +27,16 @@ def test_every_marked_string_has_an_english_translation():
     assert not missing, "add to docsvc/translations_en.py:\n" + "\n".join(missing)
 
 
-def test_language_follows_query_cookie_and_header(client):
+def test_language_follows_query_cookie_and_header(client, accounts):
+    from tests.conftest import login
+
+    accounts.user("lan", "clerk")
+    login(client, "lan", accounts.passwords["lan"])
     assert "Văn bản" in client.get("/").get_data(as_text=True)
     english = client.get("/?lang=en")
     assert "Documents" in english.get_data(as_text=True)
     assert "lang=en" in english.headers.get("Set-Cookie", "")
     assert "Documents" in client.get("/").get_data(as_text=True)  # remembered by cookie
     client.delete_cookie("lang")
-    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
-    assert 'lang="en"' in page
+    page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in page and "Sign in" in page

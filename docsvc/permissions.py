@@ -1,0 +1,88 @@
+"""The permission table: which role may do what. The one place that says it.
+
+Every web view and API route declares its action with ``@requires(action)`` (or
+``@public``); every CLI command asks ``allowed(roles, action)`` for the acting user. A test
+walks every route of the app for every role and checks the answer against this table.
+The table is also rendered in docs/permissions.md (a test keeps the two in step).
+
+Roles (identifier ← Vietnamese): admin ← quản trị hệ thống, clerk ← văn thư,
+archivist ← lưu trữ, specialist ← chuyên viên, leader ← lãnh đạo, one_stop ← cán bộ một
+cửa, civil_status ← công chức hộ tịch, viewer ← người xem (chỉ đọc).
+
+Roles say *what* a user may do; clearance and unit say *which* documents (docsvc.access):
+a document is seen only by users cleared for its secrecy whose unit holds it.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable, Iterable
+
+from archive.accounts import ROLES
+
+ALL = frozenset(ROLES)
+READERS = frozenset({"admin", "clerk", "archivist", "specialist", "leader", "viewer"})
+PERSONAL_DATA = frozenset({"civil_status", "one_stop", "archivist", "leader"})
+
+# action: (what it is, in Vietnamese, roles allowed)
+TABLE: dict[str, tuple[str, frozenset[str]]] = {
+    "document.view": ("Xem danh sách, nội dung, ảnh trang văn bản và tiến độ xử lý", READERS),
+    "document.upload": ("Tải lên, đưa văn bản vào lưu trữ", frozenset({"admin", "clerk", "archivist"})),
+    "document.download": ("Tải bản gốc của văn bản", READERS),
+    "search.documents": ("Tra cứu văn bản", READERS),
+    "person.view": ("Xem dữ liệu hộ tịch (dữ liệu cá nhân)", PERSONAL_DATA),
+    "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
+    "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
+    "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),
+    "audit.view": ("Xem nhật ký hệ thống", frozenset({"admin"})),
+    "audit.verify": ("Kiểm tra tính toàn vẹn của nhật ký", frozenset({"admin"})),
+    "system.fixity": ("Kiểm tra toàn vẹn tệp lưu trữ", frozenset({"admin", "archivist"})),
+    "system.reindex": ("Dựng lại chỉ mục tìm kiếm", frozenset({"admin"})),
+    "system.demo": ("Nạp dữ liệu mẫu", frozenset({"admin"})),
+}
+
+
+def allowed(roles: Iterable[str], action: str) -> bool:
+    """May a holder of ``roles`` perform ``action``? Unknown actions are refused."""
+    entry = TABLE.get(action)
+    return entry is not None and bool(entry[1] & frozenset(roles))
+
+
+def roles_for(action: str) -> frozenset[str]:
+    return TABLE[action][1]
+
+
+def requires(action: str) -> Callable:
+    """Declare the action a view performs; docsvc.auth enforces it before the view runs."""
+    if action not in TABLE:
+        raise KeyError(f"unknown action {action!r}: add it to docsvc.permissions.TABLE")
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from docsvc.auth import enforce
+
+            enforce(action)
+            return view(*args, **kwargs)
+
+        wrapper.permission = action  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view that anyone may open (sign-in page, static files, the OpenAPI document)."""
+    view.permission = None  # type: ignore[attr-defined]
+    return view
+
+
+def markdown_table() -> str:
+    """The table as Markdown (docs/permissions.md is generated from it)."""
+    header = "| action | " + " | ".join(ROLES) + " |"
+    rule = "|---|" + "---|" * len(ROLES)
+    rows = [header, rule]
+    for action, (label, roles) in TABLE.items():
+        marks = " | ".join("✓" if r in roles else "" for r in ROLES)
+        rows.append(f"| `{action}` — {label} | {marks} |")
+    return "\n".join(rows)

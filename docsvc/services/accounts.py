@@ -1,0 +1,296 @@
+"""Accounts: units, users, passwords (Argon2), API tokens, and sign-in with throttling.
+
+Every change is written to the audit trail in the same transaction, with a digest of the
+object's state after it. Passwords are never stored or logged; API tokens are shown once
+and kept as SHA-256 (they are long random strings, so a fast hash is enough).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from archive.accounts import ROLES, SECRECY_LABELS, ApiToken, LoginAttempt, Unit, User
+from archive.audit import Actor, append
+from docsvc.access import Principal
+from docsvc.services.audit import PermissionDenied, record
+from docsvc.services.container import Services
+
+PASSWORD_MIN_LENGTH = 8
+TOKEN_PREFIX = "dsv_"
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so the answer takes as long either way.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class AccountError(Exception):
+    """A request the rules refuse; ``code`` is stable, ``message`` is Vietnamese."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+class LoginRefused(AccountError):
+    def __init__(self, code: str, message: str, retry_after: int | None = None):
+        super().__init__(code, message)
+        self.retry_after = retry_after
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _require(principal: Principal, action: str) -> None:
+    if not principal.can(action):
+        raise PermissionDenied(action)
+
+
+# -- state digests --------------------------------------------------------------------
+
+def user_state(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "full_name": user.full_name, "unit_id": user.unit_id,
+            "roles": sorted(user.roles), "clearance": user.clearance, "is_active": user.is_active,
+            "session_version": user.session_version, "locked_until": user.locked_until}
+
+
+def unit_state(unit: Unit) -> dict:
+    return {"id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind, "parent_id": unit.parent_id,
+            "valid_from": unit.valid_from, "valid_to": unit.valid_to, "successor_id": unit.successor_id}
+
+
+# -- passwords ------------------------------------------------------------------------
+
+def hash_password(password: str) -> str:
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise AccountError("weak_password", f"Mật khẩu phải có ít nhất {PASSWORD_MIN_LENGTH} ký tự.")
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# -- units ----------------------------------------------------------------------------
+
+def get_unit(session: Session, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise AccountError("unknown_unit", f"Không có đơn vị mã {code}.")
+    return unit
+
+
+def create_unit(services: Services, session: Session, principal: Principal, code: str, name: str, *,
+                parent_code: str | None = None, kind: str = "unit", valid_from: date | None = None) -> Unit:
+    _require(principal, "unit.manage")
+    code = code.strip()
+    if not code or not name.strip():
+        raise AccountError("invalid_unit", "Cần có mã và tên đơn vị.")
+    if session.scalar(select(Unit).where(Unit.code == code)):
+        raise AccountError("duplicate_unit", f"Đã có đơn vị mã {code}.")
+    parent = get_unit(session, parent_code) if parent_code else None
+    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent, valid_from=valid_from)
+    session.add(unit)
+    session.flush()
+    record(services, session, principal, "unit.create", object_type="unit", object_id=unit.id, state=unit_state(unit))
+    return unit
+
+
+def end_unit(services: Services, session: Session, principal: Principal, code: str, *, valid_to: date,
+             successor_code: str | None = None) -> Unit:
+    """Close a unit (reorganisation); its records pass into the successor's custody."""
+    _require(principal, "unit.manage")
+    unit = get_unit(session, code)
+    unit.valid_to = valid_to
+    unit.successor = get_unit(session, successor_code) if successor_code else None
+    session.flush()
+    record(services, session, principal, "unit.end", object_type="unit", object_id=unit.id, state=unit_state(unit))
+    return unit
+
+
+# -- users ----------------------------------------------------------------------------
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError("unknown_user", f"Không có người dùng {username}.")
+    return user
+
+
+def create_user(services: Services, session: Session, principal: Principal, username: str, password: str, *,
+                roles, unit_code: str, full_name: str = "", clearance: int = 0) -> User:
+    _require(principal, "user.manage")
+    username = username.strip().lower()
+    if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        raise AccountError("invalid_username", "Tên đăng nhập chỉ gồm chữ, số, dấu chấm, gạch dưới, gạch ngang.")
+    if session.scalar(select(User).where(User.username == username)):
+        raise AccountError("duplicate_user", f"Đã có người dùng {username}.")
+    roles = set(roles)
+    if not roles or roles - set(ROLES):
+        raise AccountError("invalid_roles", "Vai trò phải là: " + ", ".join(ROLES) + ".")
+    if clearance not in SECRECY_LABELS:
+        raise AccountError("invalid_clearance", "Mức được tiếp cận phải từ 0 đến 3.")
+    user = User(username=username, full_name=full_name.strip(), unit=get_unit(session, unit_code),
+                password_hash=hash_password(password), clearance=clearance)
+    user.set_roles(roles)
+    session.add(user)
+    session.flush()
+    record(services, session, principal, "user.create", object_type="user", object_id=user.id, state=user_state(user))
+    return user
+
+
+def update_user(services: Services, session: Session, principal: Principal, user: User, *, roles=None,
+                unit_code: str | None = None, clearance: int | None = None, full_name: str | None = None,
+                is_active: bool | None = None) -> User:
+    _require(principal, "user.manage")
+    if roles is not None:
+        if not set(roles) or set(roles) - set(ROLES):
+            raise AccountError("invalid_roles", "Vai trò phải là: " + ", ".join(ROLES) + ".")
+        user.set_roles(roles)
+    if unit_code is not None:
+        user.unit = get_unit(session, unit_code)
+    if clearance is not None:
+        if clearance not in SECRECY_LABELS:
+            raise AccountError("invalid_clearance", "Mức được tiếp cận phải từ 0 đến 3.")
+        user.clearance = clearance
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        user.session_version += 1  # signs the user out everywhere
+    session.flush()
+    action = "user.disable" if is_active is False else "user.update"
+    record(services, session, principal, action, object_type="user", object_id=user.id, state=user_state(user))
+    return user
+
+
+def set_password(services: Services, session: Session, principal: Principal, user: User, password: str) -> None:
+    if principal.user_id != user.id:
+        _require(principal, "user.manage")
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    user.failed_logins, user.locked_until = 0, None
+    session.flush()
+    record(services, session, principal, "user.password", object_type="user", object_id=user.id,
+           state=user_state(user))
+
+
+# -- API tokens -----------------------------------------------------------------------
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(services: Services, session: Session, principal: Principal, user: User, name: str = "") -> str:
+    """A new token for ``user``; the only time it is ever shown."""
+    if principal.user_id != user.id:
+        _require(principal, "user.manage")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name.strip()[:100], token_hash=token_hash(token), prefix=token[:10])
+    session.add(row)
+    session.flush()
+    record(services, session, principal, "token.create", object_type="api_token", object_id=row.id,
+           state={"id": row.id, "user_id": user.id, "prefix": row.prefix, "name": row.name})
+    return token
+
+
+def revoke_token(services: Services, session: Session, principal: Principal, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise AccountError("unknown_token", f"Không có mã API #{token_id}.")
+    if principal.user_id != row.user_id:
+        _require(principal, "user.manage")
+    if row.revoked_at is None:
+        row.revoked_at = _now()
+        session.flush()
+        record(services, session, principal, "token.revoke", object_type="api_token", object_id=row.id,
+               state={"id": row.id, "user_id": row.user_id, "revoked_at": row.revoked_at})
+    return row
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user a token belongs to, or None (unknown, revoked, or user disabled)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    now = _now()
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        row.last_used_at = now  # coarse, so a busy client does not write on every call
+        session.commit()
+    return row.user
+
+
+# -- sign-in --------------------------------------------------------------------------
+
+@dataclass
+class LoginPolicy:
+    max_failures: int = 5
+    lock_minutes: int = 15
+    ip_max_failures: int = 20
+    window_minutes: int = 15
+
+
+def policy_from(services: Services) -> LoginPolicy:
+    s = services.settings
+    return LoginPolicy(s.login_max_failures, s.login_lock_minutes, s.login_ip_max_failures, s.login_window_minutes)
+
+
+def authenticate(services: Services, session: Session, username: str, password: str, ip: str,
+                 *, now: datetime | None = None) -> User:
+    """Check a sign-in; raise LoginRefused (bad_credentials, locked, disabled, throttled).
+
+    Throttling works across processes (it counts rows): an address with too many recent
+    failures is refused before any password is checked; an account is locked for a while
+    after consecutive failures."""
+    policy = policy_from(services)
+    now = now or _now()
+    username = (username or "").strip().lower()[:64]
+    ip = (ip or "?")[:64]
+    recent = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.ip == ip, LoginAttempt.success.is_(False),
+        LoginAttempt.at >= now - timedelta(minutes=policy.window_minutes)))
+    if recent >= policy.ip_max_failures:
+        raise LoginRefused("throttled", "Quá nhiều lần đăng nhập sai từ địa chỉ này; hãy thử lại sau.",
+                           retry_after=policy.window_minutes * 60)
+    user = session.scalar(select(User).where(User.username == username))
+    anonymous = Actor(None, "anonymous", ip)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        session.add(LoginAttempt(username=username, ip=ip, at=now, success=False))
+        session.commit()
+        wait = int((user.locked_until - now).total_seconds()) + 1
+        raise LoginRefused("locked", f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {wait // 60 + 1} phút.",
+                           retry_after=wait)
+    ok = verify_password(user.password_hash if user else None, password or "")
+    session.add(LoginAttempt(username=username, ip=ip, at=now, success=ok and user is not None and user.is_active))
+    if ok and user is not None and not user.is_active:
+        session.commit()
+        raise LoginRefused("disabled", "Tài khoản đã bị vô hiệu hóa.")
+    if ok and user is not None:
+        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+        append(session, services.audit_key, Actor(user.id, user.username, ip), "auth.login",
+               object_type="user", object_id=user.id)
+        session.commit()
+        return user
+    details = {"username": username}
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= policy.max_failures:
+            user.locked_until = now + timedelta(minutes=policy.lock_minutes)
+            user.failed_logins = 0
+            append(session, services.audit_key, anonymous, "auth.lockout", object_type="user",
+                   object_id=user.id, state=user_state(user), details=details)
+    append(session, services.audit_key, anonymous, "auth.login_failed", details=details)
+    session.commit()
+    raise LoginRefused("bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.")

@@ -1,0 +1,140 @@
+"""Sign-in, sign-out, and the user's own account (password, API tokens)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from archive.accounts import ApiToken, User
+from docsvc.auth import client_ip, current_principal, sign_in, sign_out
+from docsvc.i18n import N_, gettext as _
+from docsvc.permissions import public, requires
+from docsvc.services.accounts import (
+    AccountError,
+    LoginRefused,
+    authenticate,
+    create_token,
+    revoke_token,
+    set_password,
+    verify_password,
+)
+from docsvc.services.audit import record_now
+
+bp = Blueprint("auth", __name__)
+
+LOGIN_MESSAGES = {
+    "bad_credentials": N_("Sai tên đăng nhập hoặc mật khẩu."),
+    "locked": N_("Tài khoản tạm khóa do đăng nhập sai nhiều lần; hãy thử lại sau ít phút."),
+    "disabled": N_("Tài khoản đã bị vô hiệu hóa."),
+    "throttled": N_("Quá nhiều lần đăng nhập sai từ địa chỉ này; hãy thử lại sau."),
+}
+
+
+def _services():
+    return current_app.extensions["docsvc"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect within this site."""
+    if not target:
+        return url_for("main.home")
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if request.method == "GET":
+        return render_template("auth/login.html", next=request.args.get("next", ""))
+    services = _services()
+    username = request.form.get("username", "")
+    with services.session_factory() as db:
+        try:
+            user = authenticate(services, db, username, request.form.get("password", ""), client_ip() or "?")
+        except LoginRefused as exc:
+            status = 429 if exc.code == "throttled" else 200
+            response = render_template("auth/login.html", error=_(LOGIN_MESSAGES[exc.code]),
+                                       username=username, next=request.form.get("next", ""))
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+            return response, status, headers
+        sign_in(user)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+@requires("account.self")
+def logout():
+    principal = current_principal()
+    record_now(_services(), principal, "auth.logout", object_type="user", object_id=principal.user_id)
+    sign_out()
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@requires("account.self")
+def account():
+    principal = current_principal()
+    with _services().session_factory() as db:
+        user = db.get(User, principal.user_id)
+        tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())).all()
+        return render_template("auth/account.html", user=user, tokens=tokens, unit=user.unit,
+                               new_token=None)
+
+
+@bp.post("/account/password")
+@requires("account.self")
+def change_password():
+    services = _services()
+    principal = current_principal()
+    with services.session_factory() as db:
+        user = db.get(User, principal.user_id)
+        if not verify_password(user.password_hash, request.form.get("current", "")):
+            flash(_("Mật khẩu hiện tại không đúng."), "error")
+            return redirect(url_for("auth.account"))
+        if request.form.get("new") != request.form.get("confirm"):
+            flash(_("Mật khẩu mới nhập lại không khớp."), "error")
+            return redirect(url_for("auth.account"))
+        try:
+            set_password(services, db, principal, user, request.form.get("new", ""))
+        except AccountError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("auth.account"))
+        db.commit()
+        sign_in(user)  # this session continues; every other one ends
+    flash(_("Đã đổi mật khẩu."), "ok")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens")
+@requires("account.self")
+def new_token():
+    services = _services()
+    principal = current_principal()
+    with services.session_factory() as db:
+        user = db.get(User, principal.user_id)
+        token = create_token(services, db, principal, user, request.form.get("name", ""))
+        db.commit()
+        tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())).all()
+        # Shown on this response only; never stored in clear, never shown again.
+        return render_template("auth/account.html", user=user, tokens=tokens, unit=user.unit, new_token=token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@requires("account.self")
+def revoke(token_id: int):
+    services = _services()
+    principal = current_principal()
+    with services.session_factory() as db:
+        row = db.get(ApiToken, token_id)
+        if row is None or row.user_id != principal.user_id:
+            flash(_("Không tìm thấy mã API này."), "error")
+            return redirect(url_for("auth.account"))
+        revoke_token(services, db, principal, token_id)
+        db.commit()
+    flash(_("Đã thu hồi mã API."), "ok")
+    return redirect(url_for("auth.account"))
