@@ -82,7 +82,9 @@ class Noise:
 
     skew_degrees: page rotation (sign chosen by the seed); blur_radius: Gaussian blur of
     optics and toner spread (pixels at 300 dpi); paper/ink: grey levels of background and
-    text; grain_sigma: sensor noise (grey levels); dust_per_mpx: dark specks per megapixel;
+    text; shading: how much darker the paper gets towards one edge (uneven lighting, a
+    book's gutter); grain_sigma: sensor noise (grey levels); dust_per_mpx: dark specks per
+    megapixel, 1 to 3 px in radius (a 13 pt letter's stroke is about 5 px wide);
     jpeg_quality: compression of the scanner's output (None: none).
     """
 
@@ -90,19 +92,21 @@ class Noise:
     blur_radius: float = 0.0
     paper: int = 255
     ink: int = 0
+    shading: int = 0
     grain_sigma: float = 0.0
     dust_per_mpx: float = 0.0
     jpeg_quality: int | None = None
 
     @classmethod
     def scan(cls, strength: float = 1.0) -> "Noise":
-        """An office flatbed scan of a laser print: about a degree of skew, soft edges,
-        grey paper, visible grain and dust, JPEG at the scanner's default quality.
-        ``strength`` scales every defect (1.0 is the default used by the tests)."""
+        """A used office flatbed scan of a laser print: about a degree of skew, soft
+        edges, grey paper darker towards one side, visible grain, some 260 specks of dust on
+        the page, JPEG at the scanner's default quality. ``strength`` scales every defect
+        (1.0 is the default used by the tests and the demo)."""
         return cls(skew_degrees=1.2 * strength, blur_radius=1.1 * strength,
-                   paper=round(255 - 30 * strength), ink=round(45 * strength),
-                   grain_sigma=14 * strength, dust_per_mpx=60 * strength,
-                   jpeg_quality=max(30, round(95 - 20 * strength)))
+                   paper=round(255 - 25 * strength), ink=round(45 * strength),
+                   shading=round(20 * strength), grain_sigma=14 * strength,
+                   dust_per_mpx=30 * strength, jpeg_quality=max(30, round(95 - 20 * strength)))
 
 
 @dataclass
@@ -352,6 +356,11 @@ def add_noise(image: Image.Image, noise: Noise, *, seed: int = 0) -> Image.Image
     if noise.paper != 255 or noise.ink != 0:
         span = noise.paper - noise.ink
         img = img.point([noise.ink + span * v // 255 for v in range(256)])
+    if noise.shading:
+        # Darker towards one edge: a 256-step ramp scaled to the page, subtracted.
+        ramp = Image.linear_gradient("L").point(lambda v: v * noise.shading // 255)
+        ramp = ramp.rotate(rng.choice((90, 270)))
+        img = ImageChops.subtract(img, ramp.resize(img.size, Image.Resampling.BILINEAR))
     if noise.dust_per_mpx:
         draw = ImageDraw.Draw(img)
         count = round(noise.dust_per_mpx * img.width * img.height / 1e6)

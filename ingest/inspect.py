@@ -1,0 +1,49 @@
+"""The quick look at a file before anything is stored: is it something we can ingest?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.detect import HEAD_BYTES, describe_unsupported, detect_media_type
+from ingest.errors import IngestError
+from ingest.images import frame_count, open_image
+from ingest.pdf import PDFIUM_LOCK, check_image_sizes, open_document, open_reader
+from ingest.results import PDF, FileInfo, Limits
+
+_MB = 1024 * 1024
+
+
+def inspect_file(path: Path, limits: Limits) -> FileInfo:
+    """Media type and page count of a file, or IngestError saying why it cannot be taken.
+
+    Reads headers only (no page is decoded or rendered), so it is cheap enough to run
+    synchronously on upload. Codes: empty_file, too_large, unsupported_type, corrupt_pdf,
+    truncated_pdf, encrypted_pdf (a PDF whose user password is empty is accepted),
+    empty_pdf, too_many_pages, image_too_large (declared width × height over
+    ``limits.max_pixels``, for every TIFF frame), corrupt_image.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("empty_file")
+    if size > limits.max_bytes:
+        raise IngestError("too_large", size_mb=size / _MB, limit_mb=round(limits.max_bytes / _MB))
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    media_type = detect_media_type(head)
+    if media_type is None:
+        raise IngestError("unsupported_type", detail=describe_unsupported(head))
+    if media_type == PDF:
+        reader = open_reader(path)
+        pages = len(reader.pages)
+        if pages <= limits.max_pages:
+            check_image_sizes(reader, limits)
+        document = open_document(path)  # pdfium renders the scans: it must read the file too
+        with PDFIUM_LOCK:
+            document.close()
+    else:
+        with open_image(path, media_type) as image:
+            pages = frame_count(image, limits)
+    if pages > limits.max_pages:
+        raise IngestError("too_many_pages", pages=pages, limit=limits.max_pages)
+    return FileInfo(media_type=media_type, page_count=pages)
