@@ -63,6 +63,7 @@
       var data = {};
       try { data = JSON.parse(xhr.responseText); } catch (e) { data = {error: {message: xhr.statusText}}; }
       if (xhr.status >= 400) {
+        bar.value = 0;
         setStage(row, T.failed, "failed");
         row.querySelector(".result").textContent = (data.error && data.error.message) || xhr.statusText;
       } else if (data.status === "duplicate") {
@@ -88,6 +89,7 @@
         var pages = job.progress.done + "/" + (job.progress.total || "?") + " " + T.pages;
         setStage(row, (T[job.status] || job.status) + " · " + pages, job.status);
         if (job.status === "failed") {
+          bar.value = 0;
           row.querySelector(".result").textContent = job.error || T.failed;
         } else if (job.status !== "done") {
           setTimeout(function () { poll(row, jobId); }, 1000);

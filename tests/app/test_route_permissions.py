@@ -60,7 +60,9 @@ def _call(client, method, url, *, token=None, csrf=None):
 
 
 def _to_login(response) -> bool:
-    return response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", "")
+    """Sent to sign in first (a refusal names where to come back to; signing out does not)."""
+    location = response.headers.get("Location", "")
+    return response.status_code in (301, 302, 303) and "/login?next=" in location
 
 
 def test_every_route_declares_its_permission(app):

@@ -1,0 +1,57 @@
+"""In a real browser: sign in, upload files and watch each one's progress (a good PDF, a
+scanned page, and a broken file that must show its error), open the document and see each
+page image beside its text, switch the interface to English."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.inputs import text_pdf, text_png
+
+pytestmark = [pytest.mark.browser, pytest.mark.ocr, pytest.mark.xdist_group("ocr")]
+
+
+def sign_in(page, base, username, password):
+    page.goto(f"{base}/documents")
+    assert "/login" in page.url  # not signed in yet
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/documents")
+
+
+def test_upload_progress_then_page_images_beside_text(live_server, page, accounts, tmp_path):
+    accounts.user("vanthu", "clerk", unit="XA-A")
+    pdf = tmp_path / "ke-hoach-so-hoa.pdf"
+    pdf.write_bytes(text_pdf(["KẾ HOẠCH", "Số hóa sổ hộ tịch từ năm 1956 đến nay"]))
+    scan = tmp_path / "trang-quet.png"
+    scan.write_bytes(text_png(["Sổ đăng ký khai sinh", "Nguyễn Thị Hòa, sinh năm 1985"]))
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n")  # cut short: no xref, no %%EOF
+
+    sign_in(page, live_server, "vanthu", accounts.passwords["vanthu"])
+    page.click("text=Tải lên")
+    page.set_input_files("#file-input", [str(pdf), str(scan), str(broken)])
+    rows = page.locator("#uploads tbody tr")
+    rows.nth(2).locator(".result").filter(has_text="PDF").wait_for(timeout=30_000)
+    assert "không đầy đủ" in rows.nth(2).inner_text() or "hỏng" in rows.nth(2).inner_text()
+    for i in (0, 1):
+        rows.nth(i).locator(".stage", has_text="Hoàn tất").wait_for(timeout=120_000)
+        assert rows.nth(i).locator("progress").evaluate("p => p.value === p.max")
+    page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+
+    rows.nth(1).locator("a", has_text="Xem văn bản").click()
+    page.wait_for_selector("section.page")
+    image = page.locator("section.page .page-image img").first
+    image.wait_for()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 100")
+    text = page.locator("section.page .page-text pre").first.inner_text()
+    assert "khai sinh" in text and "Hòa" in text
+    box_image, box_text = image.bounding_box(), page.locator("section.page .page-text").first.bounding_box()
+    assert box_image["x"] + box_image["width"] <= box_text["x"] + 1  # side by side
+    assert abs(box_image["y"] - box_text["y"]) < 80
+    page.screenshot(path=str(tmp_path / "document.png"), full_page=True)
+
+    page.click("a[hreflang=en]")
+    page.wait_for_load_state()
+    assert page.locator("nav.mainnav").inner_text().startswith("Documents")
