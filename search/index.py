@@ -1,0 +1,336 @@
+"""The search index: one Whoosh index per kind of record under one directory.
+
+Layout of ``root``::
+
+    document/             the live index of document pages   (kind.json: kind, version)
+    document.build/       a rebuild in progress: a Whoosh index and checkpoint.json
+    document.lock         writers of the kind take this lock (waiting, with a timeout)
+    document.build.lock   held by the process running a rebuild
+    person/ …             the same for civil-status entries
+
+Typical use by the application (one :class:`SearchIndex` per process; it is safe to
+share between threads)::
+
+    idx = SearchIndex(settings.search_dir)
+    idx.status()                        # {"document": KindStatus(state="ok", ...), ...}
+    idx.update([page, page, person])    # after the database commit; waits for the lock
+    idx.delete("document", [doc_id])
+    idx.rebuild("person", fetch_chunk)  # resumable; see search.rebuild
+    idx.check("person", expected)       # missing / stale / extra
+    idx.search("nguyễn văn hùng 1985", scope, kind="person")
+    idx.suggest("nguyen van h", scope)
+
+States of a kind (``KindStatus.state``): ``ok``; ``missing`` (never built or removed);
+``corrupt`` (cannot be read); ``outdated`` (built by an older schema version);
+``rebuilding`` (not ok, and a rebuild is running now). ``KindStatus.rebuilding`` is
+also true while an ok index is being rebuilt beside it: it stays searchable then.
+Searching a kind that is not ok raises the matching :mod:`search.errors` exception,
+which the application answers with HTTP 503 and the exception's ``message``.
+
+Writes: every ``update``/``delete`` takes the kind's lock, waiting up to
+``lock_timeout`` seconds (then :class:`~search.errors.WriterBusy`), writes one segment
+and commits; small segments are merged as they accumulate. Callers may batch; a
+single record per call is correct, only slower. While a rebuild runs, writes also go
+to the live index (when there is one) and the ids written are journaled so the
+rebuild re-fetches them before it swaps its index in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from whoosh import index as windex
+
+from search import kinds as K
+from search.errors import (IndexCorrupt, IndexMissing, IndexOutdated, IndexRebuilding,
+                           IndexUnavailable)
+from search.locks import file_lock, is_locked
+from search.segments import FastWriter
+
+STATES = ("ok", "missing", "corrupt", "outdated", "rebuilding")
+_META = "kind.json"
+
+
+@dataclass(frozen=True)
+class KindStatus:
+    """``state`` (see :data:`STATES`), ``docs`` (index documents: pages or entries),
+    ``rebuilding`` (a rebuild is running), ``progress`` (its checkpoint, if any),
+    ``detail`` (why it is not ok)."""
+    kind: str
+    state: str
+    docs: int = 0
+    rebuilding: bool = False
+    progress: dict | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Record ids missing from the index, present with another version (stale), and
+    present in the index but not expected (extra)."""
+    kind: str
+    missing: list[int]
+    stale: list[int]
+    extra: list[int]
+    checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+class SearchIndex:
+    """All kinds' indexes under ``root`` (created if absent). ``lock_timeout``: how
+    long a write waits for another writer."""
+
+    def __init__(self, root: str, *, lock_timeout: float = 60.0):
+        self.root = os.path.abspath(root)
+        self.lock_timeout = lock_timeout
+        os.makedirs(self.root, exist_ok=True)
+        self._local = threading.local()
+
+    # -- paths ----------------------------------------------------------------------
+
+    def path(self, kind: str) -> str:
+        return os.path.join(self.root, kind)
+
+    def build_path(self, kind: str) -> str:
+        return os.path.join(self.root, kind + ".build")
+
+    def lock_path(self, kind: str) -> str:
+        return os.path.join(self.root, kind + ".lock")
+
+    def build_lock_path(self, kind: str) -> str:
+        return os.path.join(self.root, kind + ".build.lock")
+
+    def write_lock(self, kind: str):
+        """Context manager: hold the kind's write lock (waits ``lock_timeout``)."""
+        return file_lock(self.lock_path(kind), self.lock_timeout)
+
+    # -- opening --------------------------------------------------------------------
+
+    @staticmethod
+    def create_at(path: str, kind: K.Kind):
+        """A new empty index for ``kind`` at ``path`` (replacing anything there)."""
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+        ix = windex.create_in(path, kind.schema())
+        with open(os.path.join(path, _META), "w") as f:
+            json.dump({"kind": kind.name, "version": kind.version}, f)
+        return ix
+
+    @staticmethod
+    def open_at(path: str, kind: K.Kind):
+        """Open and sanity-check the index at ``path``; raises IndexMissing,
+        IndexCorrupt or IndexOutdated."""
+        if not os.path.isdir(path) or not windex.exists_in(path):
+            if os.path.isdir(path) and os.listdir(path):
+                raise IndexCorrupt(kind.name, "no readable table of contents")
+            raise IndexMissing(kind.name)
+        try:
+            with open(os.path.join(path, _META)) as f:
+                meta = json.load(f)
+        except (OSError, ValueError) as exc:
+            raise IndexCorrupt(kind.name, f"kind.json: {exc}") from exc
+        if meta.get("kind") != kind.name:
+            raise IndexCorrupt(kind.name, f"directory holds kind {meta.get('kind')!r}")
+        if meta.get("version") != kind.version:
+            raise IndexOutdated(kind.name, f"version {meta.get('version')} < {kind.version}")
+        try:
+            ix = windex.open_dir(path)
+            with ix.reader() as reader:
+                reader.doc_count()
+                for leaf, _ in reader.leaf_readers():
+                    leaf.doc_count_all()
+                    if leaf.doc_count_all():
+                        leaf.stored_fields(leaf.doc_count_all() - 1)
+                    next(iter(leaf.lexicon("key")), None)
+        except IndexUnavailable:
+            raise
+        except Exception as exc:  # any read failure means damaged files
+            raise IndexCorrupt(kind.name, f"{type(exc).__name__}: {exc}") from exc
+        return ix
+
+    def open(self, kind: str):
+        """The live Whoosh index of ``kind`` (raises the IndexUnavailable family; a
+        kind that is not ok while a rebuild runs raises IndexRebuilding)."""
+        spec = K.KINDS[kind]
+        try:
+            return self.open_at(self.path(kind), spec)
+        except IndexUnavailable as exc:
+            if self.rebuild_running(kind):
+                raise IndexRebuilding(kind, exc.state) from exc
+            raise
+
+    def create(self, kind: str) -> None:
+        """Create an empty live index for ``kind`` (replacing a broken one)."""
+        with self.write_lock(kind):
+            self.create_at(self.path(kind), K.KINDS[kind])
+        self._forget(kind)
+
+    def rebuild_running(self, kind: str) -> bool:
+        return is_locked(self.build_lock_path(kind))
+
+    def status(self, kind: str | None = None):
+        """:class:`KindStatus` of one kind, or a dict of all kinds'."""
+        if kind is None:
+            return {k: self.status(k) for k in K.KINDS}
+        from search.rebuild import read_checkpoint
+        running = self.rebuild_running(kind)
+        progress = read_checkpoint(self.build_path(kind))
+        try:
+            ix = self.open_at(self.path(kind), K.KINDS[kind])
+        except IndexUnavailable as exc:
+            state = "rebuilding" if running else exc.state
+            return KindStatus(kind, state, 0, running, progress, exc.detail)
+        with ix.reader() as reader:
+            docs = reader.doc_count()
+        return KindStatus(kind, "ok", docs, running, progress)
+
+    def counts(self) -> dict[str, int]:
+        """Index documents per kind (pages for documents), ok kinds only."""
+        return {k: s.docs for k, s in self.status().items() if s.state == "ok"}
+
+    # -- writing --------------------------------------------------------------------
+
+    def update(self, records: Iterable) -> int:
+        """Add or replace records (any kinds mixed). A document's pages replace all
+        its indexed pages, so give every page of each document in the batch.
+        Returns the number of index documents written."""
+        by_kind: dict[str, list] = {}
+        for r in records:
+            by_kind.setdefault(K.kind_of(r).name, []).append(r)
+        written = 0
+        for kind, recs in by_kind.items():
+            spec = K.KINDS[kind]
+            ids = sorted({spec.record_id(r) for r in recs})
+            written += self._write(kind, ids, [spec.fields(r) for r in recs])
+        return written
+
+    def delete(self, kind: str, ids: Iterable[int]) -> int:
+        """Remove records by id (a document id removes all its pages)."""
+        return self._write(kind, sorted(set(ids)), [])
+
+    def _write(self, kind: str, ids: Sequence[int], docs: list[dict]) -> int:
+        from search.rebuild import journal_touched
+        spec = K.KINDS[kind]
+        with self.write_lock(kind):
+            journal_touched(self.build_path(kind), ids)
+            try:
+                ix = self.open_at(self.path(kind), spec)
+            except IndexUnavailable:
+                if self.rebuild_running(kind):
+                    return 0  # journaled: the rebuild re-fetches these ids
+                raise
+            writer = FastWriter(ix, timeout=self.lock_timeout)
+            try:
+                for rid in ids:
+                    writer.delete_by_term("rid", str(rid))
+                for doc in docs:
+                    writer.add_document(**doc)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        return len(docs)
+
+    def optimize(self, kind: str) -> None:
+        """Merge the kind's segments into one (slow; searches get a little faster)."""
+        with self.write_lock(kind):
+            ix = self.open(kind)
+            writer = FastWriter(ix, timeout=self.lock_timeout)
+            writer.commit(optimize=True)
+
+    # -- rebuild and check ----------------------------------------------------------
+
+    def rebuild(self, kind: str, fetch_chunk: Callable, **options):
+        """Rebuild ``kind`` from the database; see :func:`search.rebuild.rebuild`."""
+        from search.rebuild import rebuild
+        report = rebuild(self, kind, fetch_chunk, **options)
+        self._forget(kind)
+        return report
+
+    def check(self, kind: str, expected: Iterable[tuple[int, str]]) -> CheckReport:
+        """Compare the index with ``expected`` ``(record id, version)`` pairs (for a
+        document: its id and its version, shared by its pages). Stale: any indexed
+        page or entry with another version."""
+        ix = self.open(kind)
+        indexed: dict[int, set[str]] = {}
+        with ix.reader() as reader:
+            for _, stored in reader.iter_docs():
+                d = stored["d"]
+                indexed.setdefault(d["id"], set()).add(d["v"])
+        missing, stale, seen = [], [], set()
+        n = 0
+        for rid, version in expected:
+            n += 1
+            seen.add(rid)
+            versions = indexed.get(rid)
+            if versions is None:
+                missing.append(rid)
+            elif versions != {version}:
+                stale.append(rid)
+        extra = sorted(set(indexed) - seen)
+        return CheckReport(kind, sorted(missing), sorted(stale), extra, n)
+
+    def repair(self, report: CheckReport, fetch: Callable[[list[int]], Iterable]) -> int:
+        """Apply a :class:`CheckReport`: re-index missing and stale records (``fetch``
+        returns the records, all pages for documents, of the given ids) and delete
+        the extra ones. Returns the number of records fixed."""
+        todo = report.missing + report.stale
+        for start in range(0, len(todo), 1000):
+            ids = todo[start:start + 1000]
+            recs = list(fetch(ids))
+            found = {K.KINDS[report.kind].record_id(r) for r in recs}
+            self.update(recs)
+            gone = [i for i in ids if i not in found]
+            if gone:
+                self.delete(report.kind, gone)
+        if report.extra:
+            self.delete(report.kind, report.extra)
+        return len(todo) + len(report.extra)
+
+    # -- searching ------------------------------------------------------------------
+
+    def searcher(self, kind: str):
+        """This thread's :class:`search.searching.KindSearcher` for ``kind``, reopened
+        when the index has changed."""
+        from search.searching import KindSearcher
+        cache = getattr(self._local, "searchers", None)
+        if cache is None:
+            cache = self._local.searchers = {}
+        path = self.path(kind)
+        try:
+            st = os.stat(path)
+            token = (st.st_ino, st.st_mtime_ns)
+        except OSError:
+            token = None
+        cached = cache.get(kind)
+        if cached is not None and cached[0] == token and token is not None:
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+            del cache[kind]
+        ks = KindSearcher(K.KINDS[kind], self.open(kind))
+        cache[kind] = (token, ks)
+        return ks
+
+    def _forget(self, kind: str) -> None:
+        cache = getattr(self._local, "searchers", None)
+        if cache and kind in cache:
+            cache.pop(kind)[1].close()
+
+    def search(self, query: str, scope, **options):
+        """Search; see :func:`search.searching.search` for the options."""
+        from search.searching import search
+        return search(self, query, scope, **options)
+
+    def suggest(self, prefix: str, scope, limit: int = 10, kind: str | None = None):
+        """Completions as you type; see :func:`search.searching.suggest`."""
+        from search.searching import suggest
+        return suggest(self, prefix, scope, limit=limit, kind=kind)

@@ -1,0 +1,358 @@
+"""From a parsed query (:mod:`search.querylang`) to a Whoosh query for one kind.
+
+The plan follows the index design (:mod:`search.kinds`):
+
+* A word typed with diacritics asks for its exact form (boosted) *or* its folded form;
+  typed without, the folded form only. The exact form of a word is indexed wherever
+  its folded form is, so the folded term alone decides what matches
+  (:class:`FormsOr` tells the executor so) and the exact term only ranks.
+* Person names: a run of words is matched against the whole-name key of the index
+  (longest span first: "Nguyễn Văn Hùng" is one posting list of a few thousand
+  entries, never the intersection of every Nguyễn with every Văn); words left over
+  in a run become name pairs ("Trần Thị" + "Thị Lan" for a parent), a single word a
+  name syllable or any other word of the entry.
+* A phrase is the intersection of its folded word pairs (indexed as terms), not a
+  position check.
+* A word the index has never seen (a typo, an OCR error) is replaced by the indexed
+  words one edit away; :attr:`Plan.corrections` records it for "did you mean".
+* Dates, years and number/symbol values are exact terms and term ranges.
+
+The planner never sees access rules: :mod:`search.engine` wraps the plan in them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search import querylang as ql
+from search.analyzer import fold, has_marks, normalize
+from search.fields import day_term, key_forms
+
+EXACT_BOOST = 2.0      # an exact (diacritic) match over a folded-only one
+PREFIX_LIMIT = 512     # at most so many expansions of ``abc*``
+FUZZY_LIMIT = 64       # and of ``abc~`` / a corrected word
+_WORDY = re.compile(r"^[^\W\d_]+$")
+
+
+class FormsOr(wq.Or):
+    """``Or(exact^boost, folded)`` where the exact term's documents are a subset of the
+    folded term's: the executor counts the last subquery only."""
+
+
+@dataclass
+class Marks:
+    """What the highlighter marks: exact forms, folded forms, folded prefixes."""
+    exact: set[str] = field(default_factory=set)
+    folded: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+    def add_word(self, exact: str, folded: str, typed_marks: bool):
+        (self.exact if typed_marks else self.folded).add(exact if typed_marks else folded)
+        if not typed_marks:
+            return
+        # An exact query word still marks its folded matches (they match, lower).
+        self.folded.add(folded)
+
+
+@dataclass
+class Plan:
+    query: wq.Query
+    components: list[wq.Query]
+    marks: Marks
+    corrections: dict[str, str]
+
+
+class Lexicon:
+    """Term look-ups on one kind's reader, cached for the life of one query."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self._df: dict[tuple[str, str], int] = {}
+
+    def df(self, fieldname: str, text: str) -> int:
+        k = (fieldname, text)
+        n = self._df.get(k)
+        if n is None:
+            try:
+                n = self.reader.doc_frequency(fieldname, text)
+            except Exception:  # field absent from this index
+                n = 0
+            self._df[k] = n
+        return n
+
+    def expand_prefix(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        out = []
+        try:
+            for t in self.reader.expand_prefix(fieldname, prefix):
+                out.append(t.decode("utf-8"))
+                if len(out) >= limit:
+                    break
+        except Exception:
+            return []
+        return out
+
+    def within_one(self, fieldname: str, word: str, limit: int = FUZZY_LIMIT) -> list[str]:
+        """Single-word terms within one edit of ``word`` (most frequent first)."""
+        try:
+            found = set(self.reader.terms_within(fieldname, word, 1, prefix=1))
+        except Exception:
+            found = set()
+        found = [t for t in found if " " not in t and t != word]
+        found.sort(key=lambda t: -self.df(fieldname, t))
+        return found[:limit]
+
+
+def _term(fieldname, text, boost=1.0):
+    return wq.Term(fieldname, text, boost=boost)
+
+
+class KindPlanner:
+    """Compiles query nodes for one kind. Subclasses say which fields answer what."""
+
+    #: (field, boost) searched for a plain word; the first is also the vocabulary used
+    #: for corrections and suggestions.
+    word_fields: tuple[tuple[str, float], ...] = ()
+    #: Fields whose terms are folded words only (no exact forms indexed).
+    folded_only: frozenset[str] = frozenset()
+    #: Fields searched for a phrase's word pairs, with boosts.
+    pair_fields: tuple[tuple[str, float], ...] = ()
+    #: Fields searched for a free-text date (term fields of YYYYMMDD), with boosts.
+    date_fields: tuple[tuple[str, float], ...] = (("day", 1.0),)
+
+    def __init__(self, lexicon: Lexicon, known: set[str] | None = None):
+        self.lex = lexicon
+        self.marks = Marks()
+        self.corrections: dict[str, str] = {}
+        #: Folded words some kind being searched knows: never "corrected" here, even if
+        #: this kind lacks them (a parent's name is no typo for the documents index).
+        self.known: set[str] = known if known is not None else set()
+
+    def knows(self, folded: str) -> bool:
+        """Whether this kind has indexed the (folded) word."""
+        return any(self.lex.df(f, folded) for f, _ in self.word_fields)
+
+    def should_correct(self, folded: str) -> bool:
+        return not folded.isdigit() and folded not in self.known and not self.knows(folded)
+
+    # -- entry point --------------------------------------------------------------
+
+    def plan(self, node) -> Plan | None:
+        if node is None:
+            return None
+        if isinstance(node, ql.And):
+            components = self.conjunction(_flatten(node))
+        else:
+            components = [self.compile(node)]
+        components = [c for c in components if c is not None]
+        if not components:
+            return None
+        q = components[0] if len(components) == 1 else wq.And(components)
+        return Plan(q, components, self.marks, self.corrections)
+
+    # -- nodes ----------------------------------------------------------------------
+
+    def conjunction(self, items) -> list[wq.Query]:
+        """Compile the children of an AND; runs of plain words may be treated together
+        (names, for persons)."""
+        out, run = [], []
+        for item in items + [None]:
+            if isinstance(item, ql.Word) and not item.prefix and not item.fuzzy \
+                    and _WORDY.match(item.text):
+                run.append(item.text)
+                continue
+            if run:
+                out += self.word_run(run)
+                run = []
+            if item is None:
+                break
+            if isinstance(item, ql.Not):
+                inner = self.compile(item.item)
+                out.append(wq.Not(inner) if inner is not None else None)
+            else:
+                out.append(self.compile(item))
+        return out
+
+    def compile(self, node):
+        if isinstance(node, ql.Word):
+            return self.word(node)
+        if isinstance(node, ql.Phrase):
+            return self.phrase(list(node.words))
+        if isinstance(node, ql.And):
+            parts = [p for p in self.conjunction(_flatten(node)) if p is not None]
+            return wq.And(parts) if parts else wq.NullQuery
+        if isinstance(node, ql.Or):
+            parts = [p for p in (self.compile(i) for i in node.items) if p is not None]
+            return wq.Or(parts) if parts else wq.NullQuery
+        if isinstance(node, ql.Not):
+            inner = self.compile(node.item)
+            return wq.Not(inner) if inner is not None else None
+        if isinstance(node, ql.DateRange):
+            return self.any_date(node)
+        if isinstance(node, ql.NumberSymbol):
+            return self.number_symbol(node.text)
+        if isinstance(node, ql.Field):
+            return self.field(node.name, node.value)
+        return None
+
+    def word_run(self, words: list[str]) -> list[wq.Query]:
+        """Plain words typed one after another (default: each on its own)."""
+        return [self.word(ql.Word(w)) for w in words]
+
+    # -- words ----------------------------------------------------------------------
+
+    def forms(self, fieldname: str, exact: str, folded: str, typed_marks: bool,
+              boost: float = 1.0) -> wq.Query:
+        """Exact-or-folded for one field (see :class:`FormsOr`)."""
+        if not typed_marks or exact == folded or fieldname in self.folded_only:
+            return _term(fieldname, folded, boost)
+        return FormsOr([_term(fieldname, exact, boost * EXACT_BOOST),
+                        _term(fieldname, folded, boost)])
+
+    def word(self, w: ql.Word) -> wq.Query:
+        exact = normalize(w.text).strip()
+        folded = fold(exact)
+        marks = has_marks(exact)
+        if w.prefix:
+            return self.prefix(folded)
+        if w.fuzzy:
+            return self.fuzzy(folded)
+        if self.should_correct(folded):
+            fixed = self.correct(exact, folded, marks)
+            if fixed is not None:
+                return fixed
+        self.marks.add_word(exact, folded, marks)
+        parts = [self.forms(f, exact, folded, marks, b) for f, b in self.word_fields
+                 if self.lex.df(f, folded)]
+        parts += self.number_word(folded)
+        if not parts:
+            return _term(self.word_fields[0][0], folded)
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def number_word(self, folded: str) -> list[wq.Query]:
+        """Extra readings of a word made of digits (numbers, years)."""
+        return []
+
+    def correct(self, exact: str, folded: str, marks: bool) -> wq.Query | None:
+        """An unknown word: the known words one edit away (the most frequent first is
+        the suggested correction). ``None`` when there is none."""
+        vocab = self.word_fields[0][0]
+        candidates = self.lex.within_one(vocab, folded)
+        if not candidates:
+            return None
+        best = candidates[0]
+        if marks:
+            # Keep the user's diacritics where the correction allows: prefer an exact
+            # indexed form one edit from what was typed.
+            exact_hits = [t for t in self.lex.within_one(vocab, exact) if fold(t) in candidates]
+            if exact_hits:
+                best = exact_hits[0]
+        self.corrections[exact] = best
+        bf = fold(best)
+        self.marks.add_word(best, bf, best != bf)
+        parts = []
+        for f, b in self.word_fields:
+            alts = [_term(f, c, b * 0.8) for c in candidates if self.lex.df(f, c)]
+            if best != bf and f not in self.folded_only and self.lex.df(f, best):
+                alts.append(_term(f, best, b * 0.8 * EXACT_BOOST))
+            parts += alts
+        return wq.Or(parts) if parts else None
+
+    def prefix(self, folded: str) -> wq.Query:
+        self.marks.prefixes.add(folded)
+        parts = []
+        for f, b in self.word_fields:
+            terms = [t for t in self.lex.expand_prefix(f, folded, PREFIX_LIMIT)
+                     if " " not in t and (f in self.folded_only or t == fold(t))]
+            parts += [_term(f, t, b) for t in terms]
+        return wq.Or(parts) if parts else wq.NullQuery
+
+    def fuzzy(self, folded: str) -> wq.Query:
+        vocab = self.word_fields[0][0]
+        terms = [folded] + self.lex.within_one(vocab, folded)
+        self.marks.folded.update(terms)
+        parts = [_term(f, t, b) for f, b in self.word_fields for t in terms
+                 if self.lex.df(f, t)]
+        return wq.Or(parts) if parts else wq.NullQuery
+
+    # -- phrases --------------------------------------------------------------------
+
+    def phrase(self, words: list[str]) -> wq.Query:
+        normed = [normalize(w) for w in words]
+        exact = [x for w in normed for x in re.findall(r"[^\W_]+", w)]
+        if len(exact) < 2:
+            return self.word(ql.Word(exact[0])) if exact else None
+        folded = [fold(w) for w in exact]
+        for e, f in zip(exact, folded):
+            self.marks.add_word(e, f, e != f)
+        pairs = [f"{a} {b}" for a, b in zip(folded, folded[1:])]
+        alternatives = []
+        for f, boost in self.pair_fields:
+            alternatives.append(wq.And([_term(f, p, boost) for p in pairs]))
+        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+    # -- values ---------------------------------------------------------------------
+
+    def day_range(self, fieldname: str, rng: ql.DateRange, boost: float = 1.0):
+        start, end = day_term(rng.start), day_term(rng.end)
+        if start is not None and start == end:
+            return _term(fieldname, start, boost)
+        return wq.ConstantScoreQuery(
+            wq.TermRange(fieldname, start, end, constantscore=True), score=boost)
+
+    def any_date(self, rng: ql.DateRange):
+        parts = [self.day_range(f, rng, b) for f, b in self.date_fields]
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def number_symbol(self, text: str):
+        return wq.NullQuery
+
+    def field(self, name: str, value):
+        return wq.NullQuery
+
+    def year(self, rng: ql.YearRange):
+        if rng.start is not None and rng.start == rng.end:
+            return wq.ConstantScoreQuery(_term("year", str(rng.start)), score=0.5)
+        lo = str(rng.start) if rng.start is not None else None
+        hi = str(rng.end) if rng.end is not None else None
+        return wq.ConstantScoreQuery(wq.TermRange("year", lo, hi), score=0.5)
+
+    def key(self, fieldname: str, text: str, boost: float = 1.0):
+        exact, folded = key_forms(text)
+        return self.forms(fieldname, exact, folded, exact != folded, boost)
+
+    def words_in(self, fieldname: str, value, boost: float = 1.0):
+        """Every word of ``value`` (a Word or Phrase node) in one field."""
+        words = [value.text] if isinstance(value, ql.Word) else list(value.words)
+        parts = []
+        for w in words:
+            for e in re.findall(r"[^\W_]+", normalize(w)):
+                f = fold(e)
+                self.marks.add_word(e, f, e != f)
+                parts.append(self.forms(fieldname, e, f, e != f, boost))
+        if not parts:
+            return wq.NullQuery
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _flatten(node: ql.And) -> list:
+    out = []
+    for item in node.items:
+        if isinstance(item, ql.And):
+            out += _flatten(item)
+        else:
+            out.append(item)
+    return out
+
+
+def value_text(value) -> str:
+    """The text of a field value node."""
+    if isinstance(value, ql.Word):
+        return value.text
+    if isinstance(value, ql.Phrase):
+        return " ".join(value.words)
+    if isinstance(value, ql.NumberSymbol):
+        return value.text
+    return str(value)

@@ -1,0 +1,192 @@
+"""Scores of the matching documents, computed from whole posting lists.
+
+Whoosh's collector scores a match by walking a tree of Python matcher objects (tens of
+microseconds per document for the queries the planner builds: unions of exact and
+folded forms, alternatives of own and related names) and its block-skipping rarely
+helps when several alternatives are active. Here the set of matches is already known
+(:mod:`search.engine`), so scores are accumulated per term over those documents only:
+
+* a term in a field without BM25 scores ``boost × weight`` (weight 1, or the number
+  of times the value was given);
+* a term in a BM25 field scores Whoosh's BM25F (``B=0.75``, ``K1=1.2``, the same idf
+  and average length); the length part of the formula is precomputed per segment;
+* ``Or`` sums the alternatives that match, ``And`` sums its parts, ``AndNot`` scores its
+  positive side, ``AndMaybe`` adds the optional side where it matches, a constant-score
+  query gives its constant.
+
+A posting list much longer than the matches is not read: the matches are looked up in
+it by skipping (as when counting).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
+
+from search.engine import (PROBE_MIN, PROBE_RATIO, SegRun, estimate, is_null, probe,
+                           probe_leaf)
+from search.planner import FormsOr
+
+B = 0.75
+K1 = 1.2
+
+
+class Stats:
+    """Index-wide statistics for BM25 (from the top-level searcher), cached per query."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.n = searcher.doc_count_all()
+        self._idf: dict = {}
+        self._avg: dict = {}
+
+    def idf(self, fieldname, text) -> float:
+        key = (fieldname, text)
+        v = self._idf.get(key)
+        if v is None:
+            df = self.searcher.doc_frequency(fieldname, text)
+            v = self._idf[key] = math.log(self.n / (df + 1)) + 1
+        return v
+
+    def avgfl(self, fieldname) -> float:
+        v = self._avg.get(fieldname)
+        if v is None:
+            v = self._avg[fieldname] = (self.searcher.field_length(fieldname)
+                                        / (self.n or 1)) or 1.0
+        return v
+
+
+def _norms(run: SegRun, fieldname: str, avgfl: float) -> array:
+    """Per document ``K1 * ((1 - B) + B * length / avgfl)`` for a BM25 field (cached on
+    the segment, keyed by the average length it was computed with)."""
+    seg = run.seg
+    key = f"_norm_{fieldname}_{avgfl:.6f}"
+    got = seg._columns.get(key)
+    if got is None:
+        lens = seg.column(f"_{fieldname}_L", LENGTHS_COLUMN)
+        table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
+        got = seg._columns[key] = array("f", map(table.__getitem__, lens))
+    return got
+
+
+def score_docs(q, run: SegRun, within: set[int], stats: Stats) -> dict[int, float]:
+    """Scores of the documents of ``within`` that match ``q`` (all of them, when
+    ``within`` is the match set of ``q`` itself)."""
+    if not within:
+        return {}
+    if isinstance(q, wq.Term):
+        return _term_scores(run, q.fieldname, q.text, q.boost, within, stats)
+    if isinstance(q, (FormsOr, wq.Or)):
+        return _sum([score_docs(s, run, within, stats) for s in q.subqueries])
+    if isinstance(q, wq.And):
+        pos = [s for s in q.subqueries if not isinstance(s, wq.Not)]
+        neg = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
+        if neg:
+            within = within - _matching(neg, run, within)
+        parts = [score_docs(s, run, within, stats) for s in pos]
+        if not parts:
+            return dict.fromkeys(within, 0.0)
+        keys = set(parts[0]).intersection(*parts[1:])
+        return {d: sum(p[d] for p in parts) for d in keys}
+    if isinstance(q, wq.AndNot):
+        within = within - _matching([q.b], run, within)
+        return score_docs(q.a, run, within, stats)
+    if isinstance(q, wq.AndMaybe):
+        base = score_docs(q.a, run, within, stats)
+        extra = score_docs(q.b, run, set(base), stats)
+        return {d: s + extra.get(d, 0.0) for d, s in base.items()}
+    if isinstance(q, wq.ConstantScoreQuery):
+        return dict.fromkeys(_matching([q.child], run, within), q.score)
+    if isinstance(q, wq.TermRange):
+        return dict.fromkeys(_matching([q], run, within), q.boost)
+    if isinstance(q, wq.WrappingQuery):
+        return score_docs(q.child, run, within, stats)
+    if isinstance(q, wq.Every):
+        return dict.fromkeys(within, 0.0)
+    if is_null(q) or isinstance(q, wq.Not):
+        return {}
+    return dict.fromkeys(_matching([q], run, within), q.boost)
+
+
+def _matching(queries, run: SegRun, within: set[int]) -> set[int]:
+    out = set()
+    for q in queries:
+        out |= run.docset(q) & within if estimate(q, run.seg) <= _probe_limit(within) \
+            else _probe_set(q, run, within)
+    return out
+
+
+def _probe_limit(within) -> int:
+    return max(PROBE_MIN, PROBE_RATIO * len(within))
+
+
+def _probe_set(q, run: SegRun, within: set[int]) -> set[int]:
+    return probe(q, run.seg, within, keep=True)
+
+
+def _sum(parts: list[dict]) -> dict:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    out = dict(parts[0])
+    for p in parts[1:]:
+        get = out.get
+        for d, s in p.items():
+            out[d] = get(d, 0.0) + s
+    return out
+
+
+def _term_scores(run: SegRun, fieldname, text, boost, within, stats) -> dict[int, float]:
+    seg = run.seg
+    field = seg.reader.schema[fieldname] if fieldname in seg.reader.schema else None
+    if field is None:
+        return {}
+    try:
+        df = seg.reader.doc_frequency(fieldname, text)
+    except Exception:
+        return {}
+    if not df:
+        return {}
+    if df > _probe_limit(within) and (fieldname, text) not in run.leaves:
+        return _probed_scores(run, fieldname, text, boost, within, stats, field)
+    ids, weights = run.leaf(fieldname, text)
+    if field.scorable:
+        c = boost * stats.idf(fieldname, text)
+        norm = _norms(run, fieldname, stats.avgfl(fieldname))
+        k1 = K1 + 1
+        if weights is None:
+            return {d: c * k1 / (1.0 + norm[d]) for d in ids if d in within}
+        return {d: c * w * k1 / (w + norm[d]) for d, w in zip(ids, weights) if d in within}
+    if weights is None:
+        hits = within.intersection(ids)
+        return dict.fromkeys(hits, float(boost))
+    return {d: boost * w for d, w in zip(ids, weights) if d in within}
+
+
+def _probed_scores(run, fieldname, text, boost, within, stats, field) -> dict[int, float]:
+    """Scores of one long posting list at the ``within`` documents, found by probing."""
+    found = probe_leaf(run.seg.reader, fieldname, text, sorted(within))
+    if not field.scorable:
+        return {d: boost * w for d, w in found}
+    norm = _norms(run, fieldname, stats.avgfl(fieldname))
+    c = boost * stats.idf(fieldname, text)
+    return {d: c * w * (K1 + 1) / (w + norm[d]) for d, w in found}
+
+
+def _rank(item):
+    return item[1], -item[0]
+
+
+def top(scored: list[tuple[int, dict]], k: int) -> list[tuple[float, int]]:
+    """The ``k`` best ``(score, global docnum)``, ties broken by document order."""
+    best = []
+    for offset, scores in scored:
+        best += [(s, d + offset) for d, s in heapq.nlargest(k, scores.items(), key=_rank)]
+    best.sort(key=lambda x: (-x[0], x[1]))
+    return best[:k]

@@ -1,0 +1,325 @@
+"""Answering a query across kinds: plan, scope, count, facet, rank, highlight, and
+"did you mean"; and completions as you type.
+
+Ranking across kinds merges each kind's best hits by score (both are BM25-style sums of
+the planner's boosts); sorting by date merges by the record's main date (a document's
+issue date, an entry's registration date).
+
+When no record matches every part of a query of several parts, the query is relaxed:
+records matching all parts but one are returned (``SearchResult.relaxed``), best
+first. That keeps a query useful when one word is a valid but wrong word (an OCR
+confusion such as Lan/Lanh) that spelling correction cannot catch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from whoosh import query as wq
+
+from search import querylang as ql
+from search.analyzer import fold, normalize
+from search.engine import (Segment, SegRun, docset, facet_counts, restrict,
+                           top_by_date)
+from search.scoring import Stats, score_docs, top
+from search.errors import IndexCorrupt, IndexUnavailable
+from search.highlight import snippets
+from search.kindplans import PLANNERS
+from search.kinds import KINDS, type_code
+from search.planner import Lexicon, Marks
+from search.records import AccessScope, SearchResult, Suggestion
+
+MAX_PER_PAGE = 100
+RELAX_MAX_PARTS = 6
+
+
+class KindSearcher:
+    """A Whoosh searcher on one kind's index with per-segment caches (columns,
+    deletions) and the labels of facet values. One per thread (Whoosh readers share
+    file positions)."""
+
+    def __init__(self, kind, ix):
+        self.kind = kind
+        self.ix = ix
+        self.searcher = ix.searcher()
+        leaves = self.searcher.subsearchers or [(self.searcher, 0)]
+        self.segments = [Segment(s.reader(), off, s) for s, off in leaves]
+        self.readers = [seg.reader for seg in self.segments]
+        self.lexicon_reader = self.searcher.reader()
+        self._labels: dict[str, dict] = {}
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        except Exception:
+            pass
+
+    def stored(self, docnum: int) -> dict:
+        return self.searcher.stored_fields(docnum)["d"]
+
+    def labels(self, facet: str) -> dict:
+        """Display labels of facet values: type crc → "Kế hoạch"; unit id → code."""
+        got = self._labels.get(facet)
+        if got is None:
+            got = {}
+            if facet == "type":
+                for tb in self.lexicon_reader.lexicon("type"):
+                    label = tb.decode("utf-8")
+                    code = type_code(label)
+                    if code not in got or label != fold(label):
+                        got[code] = label[:1].upper() + label[1:]
+            elif facet == "unit":
+                for tb in self.lexicon_reader.lexicon("ul"):
+                    uid, _, code = tb.decode("utf-8").partition(":")
+                    got[int(uid)] = code
+            self._labels[facet] = got
+        return got
+
+
+def _filters_to_nodes(filters: dict | None) -> list:
+    """``filters`` (from the facet links of the search page) as query nodes."""
+    nodes = []
+    for key, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if key == "type":
+            words = str(value).split()
+            nodes.append(ql.Field("type", ql.Phrase(tuple(words)) if len(words) > 1
+                                  else ql.Word(words[0])))
+        elif key == "year":
+            y = int(value)
+            nodes.append(ql.Field("year", ql.YearRange(y, y)))
+        elif key == "unit":
+            nodes.append(ql.Field("unit", ql.NumberSymbol(str(value))))
+        elif key in ("date_from", "date_to"):
+            rng = ql.parse_day_range(str(value))
+            if rng:
+                nodes.append(ql.Field("date", ql.DateRange(
+                    rng.start if key == "date_from" else None,
+                    rng.end if key == "date_to" else None)))
+    return nodes
+
+
+def _typed_words(node) -> set[str]:
+    """Folded plain words of a query (candidates for spelling correction)."""
+    out = set()
+    for n in ql.walk(node) if node is not None else ():
+        texts = [n.text] if isinstance(n, ql.Word) else list(n.words) \
+            if isinstance(n, ql.Phrase) else []
+        for t in texts:
+            out.update(re.findall(r"[^\W_]+", fold(normalize(t))))
+    return out
+
+
+def _relaxed(components):
+    """Records matching all components but one."""
+    alts = []
+    for i in range(len(components)):
+        rest = components[:i] + components[i + 1:]
+        if all(isinstance(c, wq.Not) for c in rest):
+            continue
+        alts.append(rest[0] if len(rest) == 1 else wq.And(rest))
+    return wq.Or(alts) if alts else wq.NullQuery
+
+
+def _corrected(query: str, corrections: dict[str, str]) -> str | None:
+    if not corrections:
+        return None
+
+    def fix(m):
+        word = m.group()
+        new = corrections.get(normalize(word))
+        if new is None:
+            return word
+        return new[:1].upper() + new[1:] if word[:1].isupper() else new
+
+    out = re.sub(r"[^\W\d_]+", fix, query)
+    return out if out != query else None
+
+
+class _KindRun:
+    """One kind's part of a search: its query, matches and best hits."""
+
+    def __init__(self, ks: KindSearcher, planner, node, scope: AccessScope):
+        self.ks = ks
+        self.planner = planner
+        plan = planner.plan(node)
+        self.marks = plan.marks if plan else Marks()
+        self.corrections = plan.corrections if plan else {}
+        self.relaxed = False
+        if plan is None:
+            self.query = wq.NullQuery
+            self.sets = [set() for _ in ks.segments]
+            return
+        self.runs = [SegRun(seg) for seg in ks.segments]
+        self.query = restrict(plan.query, scope, ks.readers)
+        self.sets = [run.docset(self.query) for run in self.runs]
+        parts = plan.components
+        if not any(self.sets) and 2 <= len(parts) <= RELAX_MAX_PARTS:
+            relaxed = restrict(_relaxed(parts), scope, ks.readers)
+            sets = [run.docset(relaxed) for run in self.runs]
+            if any(sets):
+                self.query, self.sets, self.relaxed = relaxed, sets, True
+
+    @property
+    def total(self) -> int:
+        return sum(len(s) for s in self.sets)
+
+    def best(self, k: int, sort: str) -> list[tuple[float, object, int]]:
+        """``(sort key, score, docnum)`` of the ``k`` best matches."""
+        if not self.total or k <= 0:
+            return []
+        if sort == "date":
+            return [(day, 0.0, doc) for doc, day in top_by_date(self.ks.segments, self.sets, k)]
+        stats = Stats(self.ks.searcher)
+        scored = [(run.seg.offset, score_docs(self.query, run, s, stats))
+                  for run, s in zip(self.runs, self.sets)]
+        return [(score, score, doc) for score, doc in top(scored, k)]
+
+
+def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
+           page: int = 1, per_page: int = 20, sort: str = "relevance",
+           filters: dict | None = None, facets: bool = True) -> SearchResult:
+    """Search the kinds ``scope`` allows (only ``kind`` if given).
+
+    ``sort``: ``"relevance"`` or ``"date"`` (newest first). ``filters``: ``type``,
+    ``year``, ``unit`` (id or code), ``date_from``/``date_to`` — the same as the
+    ``loai:``/``nam:``/``donvi:``/``ngay:`` fields of the query language. Raises
+    :class:`~search.errors.IndexUnavailable` (503) when a kind's index is not ok.
+    """
+    page = max(1, int(page))
+    per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
+    node = ql.parse(query)
+    extra = _filters_to_nodes(filters)
+    if extra:
+        if node is None:
+            node = ql.And(tuple(extra)) if len(extra) > 1 else extra[0]
+        else:
+            node = ql.And((node, *extra))
+    kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
+    runs: list[_KindRun] = []
+    try:
+        searchers = [index.searcher(k) for k in kinds]
+        planners = [PLANNERS[k](Lexicon(ks.lexicon_reader)) for k, ks in zip(kinds, searchers)]
+        known = {w for w in _typed_words(node) if any(p.knows(w) for p in planners)}
+        for ks, planner in zip(searchers, planners):
+            planner.known = known
+            runs.append(_KindRun(ks, planner, node, scope))
+    except IndexUnavailable:
+        raise
+    except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
+        raise IndexCorrupt(kinds[len(runs)], f"{type(exc).__name__}: {exc}") from exc
+    total = sum(r.total for r in runs)
+    need = page * per_page
+    candidates = []
+    for i, r in enumerate(runs):
+        candidates += [(key, score, doc, i) for key, score, doc in r.best(need, sort)]
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    hits = []
+    for _, score, doc, i in candidates[(page - 1) * per_page:need]:
+        r = runs[i]
+        d = r.ks.stored(doc)
+        spec = r.ks.kind
+        hits.append(spec.hit(d, score, snippets(spec.snippet_texts(d), r.marks)))
+    corrections = {}
+    for r in runs:
+        corrections.update(r.corrections)
+    suggestion = _corrected(query, corrections) if total < 5 or any(
+        r.relaxed for r in runs) or corrections else None
+    return SearchResult(
+        total=total, hits=hits,
+        facets=_facets(runs) if facets else {},
+        suggestion=suggestion, page=page, per_page=per_page,
+        relaxed=any(r.relaxed for r in runs))
+
+
+def _facets(runs) -> dict[str, dict]:
+    out = {"kind": {}, "type": Counter(), "year": Counter(), "unit": Counter()}
+    for r in runs:
+        if not r.total:
+            continue
+        out["kind"][r.ks.kind.name] = r.total
+        counts = facet_counts(r.ks.segments, r.sets)
+        types = r.ks.labels("type")
+        units = r.ks.labels("unit")
+        for code, n in counts["type"].items():
+            if code:
+                out["type"][types.get(code, str(code))] += n
+        for year, n in counts["year"].items():
+            if year:
+                out["year"][year] += n
+        for uid, n in counts["unit"].items():
+            if uid:
+                out["unit"][units.get(uid, str(uid))] += n
+    return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+            if k != "year" else dict(sorted(v.items(), reverse=True))
+            for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- suggest
+
+def _visible_doc(ks: KindSearcher, q, scope) -> tuple[int, int]:
+    """``(first docnum, count)`` of ``q`` within the scope (-1 if none)."""
+    rq = restrict(q, scope, ks.readers)
+    first, count = -1, 0
+    for seg in ks.segments:
+        s = docset(rq, seg)
+        if s and first < 0:
+            first = min(s) + seg.offset
+        count += len(s)
+    return first, count
+
+
+def suggest(index, prefix: str, scope: AccessScope, *, limit: int = 10,
+            kind: str | None = None, expand: int = 200) -> list[Suggestion]:
+    """Completions of what is being typed: full names of people (whole-name keys) and
+    numbers/symbols and titles of documents, each with its count within the scope,
+    most frequent first. Only what the scope may see is ever suggested."""
+    text = " ".join(normalize(prefix).split())
+    if len(text) < 2:
+        return []
+    folded = fold(text)
+    kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
+    out: list[Suggestion] = []
+    for k in kinds:
+        ks = index.searcher(k)
+        lex = Lexicon(ks.lexicon_reader)
+        if k == "person":
+            fieldname, display = "nk", "n"
+        else:
+            fieldname, display = ("ns", "ns") if re.search(r"[\d/-]", text) else ("title", None)
+        if display is None:
+            out += _title_suggestions(ks, lex, folded, scope, limit)
+            continue
+        terms = [t for t in lex.expand_prefix(fieldname, folded, expand) if t == fold(t)]
+        terms.sort(key=lambda t: -lex.df(fieldname, t))
+        for t in terms:
+            first, count = _visible_doc(ks, wq.Term(fieldname, t), scope)
+            if first >= 0:
+                out.append(Suggestion(ks.stored(first)[display] or t, k, count))
+            if sum(1 for s in out if s.kind == k) >= limit:
+                break
+    out.sort(key=lambda s: -s.count)
+    return out[:limit]
+
+
+def _title_suggestions(ks, lex, folded, scope, limit):
+    """Titles of documents whose title words start like what is typed."""
+    words = folded.split()
+    parts = [wq.Term("title", w) for w in words[:-1]]
+    last = [wq.Term("title", t) for t in lex.expand_prefix("title", words[-1], 64)
+            if " " not in t]
+    if not last:
+        return []
+    q = wq.And(parts + [wq.Or(last)]) if parts else wq.Or(last)
+    rq = restrict(q, scope, ks.readers)
+    seen, out = set(), []
+    for score, doc in ks.searcher.search(rq, limit=limit * 3, terms=False).top_n:
+        title = ks.stored(doc)["t"]
+        if title and title not in seen:
+            seen.add(title)
+            out.append(Suggestion(title, "document", 1))
+        if len(out) >= limit:
+            break
+    return out
