@@ -92,9 +92,16 @@ def _fix_q(match: re.Match) -> str:
     return "qu" + _compose("y", tone)
 
 
+_STRAY_MARK = re.compile("[\u0300-\u036f]")
+
+
 def normalize(text: str) -> str:
-    """NFC, lower case, canonical tone-mark placement. Keeps every diacritic."""
+    """NFC, lower case, canonical tone-mark placement. Keeps every diacritic that
+    composes with its letter; drops combining marks that do not (an OCR artefact such
+    as ``n̛``), which would otherwise split a word in two."""
     text = unicodedata.normalize("NFC", text).lower()
+    if _STRAY_MARK.search(text):
+        text = _STRAY_MARK.sub("", text)
     if _HAS_CLUSTER.search(text):
         text = _OPEN_CLUSTER.sub(lambda m: _TO_FIRST[m.group(1)], text)
         text = _CLOSED_CLUSTER.sub(lambda m: _TO_SECOND[m.group(1)], text)

@@ -25,6 +25,7 @@ from itertools import accumulate
 from whoosh import query as wq
 from whoosh.matching import ListMatcher
 
+from search.kinds import VALUE_NAMES, VALUES
 from search.planner import FormsOr
 from search.records import AccessScope
 
@@ -45,12 +46,29 @@ class Segment:
         self._columns: dict[str, array] = {}
 
     def column(self, name: str, column=None):
-        """A numeric column as a sequence indexable by local document number."""
+        """A per-document number (``day``, ``unit``, ``tc``, ``year``, ``sec``, or an
+        internal column such as field lengths) as a sequence indexed by local document
+        number, loaded once."""
         col = self._columns.get(name)
         if col is None:
+            if name in VALUE_NAMES:
+                self._load_values()
+                return self._columns[name]
             col = self._columns[name] = _load_column(self.reader, name, self.doc_count_all,
                                                      column)
         return col
+
+    def _load_values(self):
+        count = self.doc_count_all
+        raw = b""
+        if self.reader.has_column("vals"):
+            creader = self.reader.column_reader("vals", self.reader.schema["vals"].column_type,
+                                                translate=False)
+            raw = creader._dbfile.get(creader._basepos, creader._count * creader._fixedlen)
+        raw += bytes(VALUES.size * count - len(raw))
+        rows = list(zip(*VALUES.iter_unpack(raw))) if count else [()] * len(VALUE_NAMES)
+        for name, code, values in zip(VALUE_NAMES, "iiIhb", rows):
+            self._columns[name] = array(code, values)
 
     def live(self) -> set[int]:
         return set(range(self.doc_count_all)) - self.deleted

@@ -16,6 +16,7 @@ makes existing indexes unreadable (reported as ``IndexCorrupt``), which a rebuil
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from datetime import date
 
 from whoosh import analysis, columns, formats
@@ -70,6 +71,7 @@ class Computed(FieldType):
         return iter(self.terms(qstring))
 
 
+@lru_cache(maxsize=1 << 16)
 def key_forms(value: str) -> tuple[str, str]:
     """``(exact, folded)`` key of a whole value: normalised, single spaces."""
     exact = " ".join(normalize(value).split())
@@ -91,20 +93,28 @@ class KeyField(Computed):
         return out
 
 
-def name_terms(name: str, syllables: bool = True) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def name_terms(name: str, syllables: bool = True) -> tuple[str, ...]:
     """Terms of one person's name, each exact and folded: syllables (optional),
     adjacent pairs ("văn hùng"), and surname with given name ("nguyễn hùng").
 
     The pairs make "Văn Hùng" one posting list instead of the intersection of every
     Văn with every Hùng; the surname-given pair answers "Nguyễn Hùng" the same way.
+    Cached: a few thousand names make up most of a register.
     """
-    exact = _WORD.findall(normalize(name))
-    out = list(exact) if syllables else []
-    out += [f"{a} {b}" for a, b in zip(exact, exact[1:])]
-    if len(exact) >= 3:
-        out.append(f"{exact[0]} {exact[-1]}")
-    folded = [fold(t) for t in out]
-    return out + [f for f, e in zip(folded, out) if f != e]
+    norm = normalize(name)
+    exact = _WORD.findall(norm)
+    folded = _WORD.findall(fold(norm))
+    if len(folded) != len(exact):
+        folded = [fold(w) for w in exact]
+    out = []
+    for words in (exact, folded):
+        terms = list(words) if syllables else []
+        terms += [f"{a} {b}" for a, b in zip(words, words[1:])]
+        if len(words) >= 3:
+            terms.append(f"{words[0]} {words[-1]}")
+        out.append(terms)
+    return tuple(out[0]) + tuple(f for f, e in zip(out[1], out[0]) if f != e)
 
 
 class NameField(Computed):
@@ -115,8 +125,11 @@ class NameField(Computed):
         self.syllables = syllables
 
     def terms(self, value):
+        values = _values(value)
+        if len(values) == 1:
+            return name_terms(values[0], self.syllables)
         out: list[str] = []
-        for v in _values(value):
+        for v in values:
             out += name_terms(v, self.syllables)
         return out
 
@@ -126,6 +139,17 @@ def text_terms(text: str, *, exact: bool = True, bigrams: bool = False) -> list[
     form (``exact``), plus folded word pairs (``bigrams``: "phong chay"), so that a
     phrase is an intersection of pair terms rather than a position check over the
     postings of every word in it."""
+    if len(text) <= 80:  # places, addresses, short titles: they repeat, cache them
+        return list(_short_text_terms(text, exact, bigrams))
+    return _text_terms(text, exact, bigrams)
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_text_terms(text: str, exact: bool, bigrams: bool) -> tuple[str, ...]:
+    return tuple(_text_terms(text, exact, bigrams))
+
+
+def _text_terms(text: str, exact: bool, bigrams: bool) -> list[str]:
     norm = normalize(text)
     folded_text = fold(norm)
     folded = _WORD.findall(folded_text)

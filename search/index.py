@@ -148,7 +148,7 @@ class SearchIndex:
                 for leaf, _ in reader.leaf_readers():
                     leaf.doc_count_all()
                     if leaf.doc_count_all():
-                        leaf.stored_fields(leaf.doc_count_all() - 1)
+                        leaf.column_reader("d")[leaf.doc_count_all() - 1]
                     next(iter(leaf.lexicon("key")), None)
         except IndexUnavailable:
             raise
@@ -230,7 +230,7 @@ class SearchIndex:
             writer = FastWriter(ix, timeout=self.lock_timeout)
             try:
                 for rid in ids:
-                    writer.delete_by_term("rid", str(rid))
+                    writer.delete_by_term(*spec.id_term(rid))
                 for doc in docs:
                     writer.add_document(**doc)
                 writer.commit()
@@ -262,9 +262,13 @@ class SearchIndex:
         ix = self.open(kind)
         indexed: dict[int, set[str]] = {}
         with ix.reader() as reader:
-            for _, stored in reader.iter_docs():
-                d = stored["d"]
-                indexed.setdefault(d["id"], set()).add(d["v"])
+            leaves = [r for r, _ in reader.leaf_readers()] if not reader.is_atomic() \
+                else [reader]
+            for leaf in leaves:
+                column = leaf.column_reader("d")
+                for docnum in leaf.all_doc_ids():
+                    d = column[docnum]
+                    indexed.setdefault(d["id"], set()).add(d["v"])
         missing, stale, seen = [], [], set()
         n = 0
         for rid, version in expected:

@@ -12,9 +12,12 @@ from whoosh import query as wq
 
 from search import querylang as ql
 from search.analyzer import fold, has_marks, normalize
+from search.fields import key_forms
 from search.planner import KindPlanner, value_text
 
 _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)$")
+PAIR_BONUS = 1.5  # per pair of typed words found next to each other on the page
+_NS = re.compile(r"^(\d+)(/\d{4})?/([^/\s]+)$")
 
 
 def _unit_query(planner: KindPlanner, code: str):
@@ -36,6 +39,41 @@ class DocumentPlanner(KindPlanner):
     word_fields = (("tx", 1.0), ("title", 1.5), ("iss", 0.5))
     pair_fields = (("tx", 1.0), ("title", 1.5))
     date_fields = (("day", 1.0), ("arr", 1.0))
+    run_digits = True
+
+    def word_run(self, words):
+        """Each word is required; words typed next to each other score more where
+        the page has them next to each other too (their pair terms)."""
+        normed = [normalize(w).strip() for w in words]
+        folded = [fold(w) for w in normed]
+        for i, f in enumerate(folded):
+            if self.should_correct(f):
+                fixed = self._correct_in_context(folded, i)
+                if fixed is not None:
+                    self.corrections[normed[i]] = fixed
+                    normed[i], folded[i] = fixed, fold(fixed)
+        out = [self.word(ql.Word(w)) for w in normed]
+        pairs = {f"{a} {b}" for a, b in zip(folded, folded[1:])}
+        self.bonus += [wq.Term("tx", p, boost=PAIR_BONUS) for p in sorted(pairs)
+                       if self.lex.df("tx", p)]
+        return out
+
+    def _correct_in_context(self, folded, i):
+        """The correction of an unknown word that best fits its neighbours (the
+        word pairs of the index), else the most frequent one."""
+        candidates = [c for c in self.lex.candidates("tx", folded[i]) if c == fold(c)]
+        if not candidates:
+            return None
+
+        def fit(c):
+            n = 0
+            if i > 0:
+                n += self.lex.df("tx", f"{folded[i - 1]} {c}")
+            if i + 1 < len(folded):
+                n += self.lex.df("tx", f"{c} {folded[i + 1]}")
+            return n
+        best = max(candidates, key=lambda c: (fit(c), self.lex.df("tx", c)))
+        return best
 
     def number_word(self, folded):
         if not folded.isdigit():
@@ -48,13 +86,32 @@ class DocumentPlanner(KindPlanner):
     def number_symbol(self, text):
         t = text.strip()
         if "/" in t:
-            return self.key("ns", t, boost=4.0)
+            exact, folded = key_forms(t)
+            if self.lex.df("ns", folded) or not _NS.match(exact):
+                return self.key("ns", t, boost=4.0)
+            return self._fuzzy_number_symbol(exact)
         if t.isdigit():
             return wq.Term("num", t.lstrip("0") or "0", boost=2.0)
         sym = self.key("sym", t, boost=3.0)
         words = [w for w in re.split(r"[-\s]+", t) if w]
         alt = self.words_in("tx", ql.Phrase(tuple(words))) if len(words) > 1 else None
         return wq.Or([sym, alt]) if alt is not None else sym
+
+    def _fuzzy_number_symbol(self, exact):
+        """A number/symbol not in the index: the number with symbols one misread
+        letter away (``22/QĐ-PKF`` → ``22/QĐ-PKT``)."""
+        m = _NS.match(exact)
+        number, symbol = m.group(1), m.group(3)
+        sym_exact, sym_folded = key_forms(symbol)
+        options = [sym_folded] if self.lex.df("sym", sym_folded) else \
+            self.lex.candidates("sym", sym_folded)
+        if not options:
+            return wq.NullQuery
+        best = next((c for c in self.lex.candidates("sym", sym_exact) if fold(c) == options[0]),
+                    options[0])
+        self.corrections[exact] = exact[:len(exact) - len(symbol)] + best.upper()
+        return wq.And([wq.Term("num", number.lstrip("0") or "0", boost=2.0),
+                       wq.Or([wq.Term("sym", o, boost=2.0) for o in options])])
 
     def field(self, name, value):
         text = value_text(value)
@@ -99,34 +156,79 @@ class PersonPlanner(KindPlanner):
     # -- names ----------------------------------------------------------------------
 
     def _tokens(self, words):
+        """``(exact, folded, typed marks, alternatives, as typed)`` per word. A word the index
+        does not know is replaced by its most likely correction; ``alternatives`` then
+        lists the other candidates, tried when looking for a whole name."""
+        toks = self._raw_tokens(words)
+        # A word whose pair with a neighbour is in no name may be a misread of
+        # another name word (Toà for Toàn): give it alternatives too.
+        for i, t in enumerate(toks):
+            if len(t[3]) > 1 or t[1].isdigit() or len(t[1]) < 2:
+                continue
+            lone = all(not self._pair_known(toks[j][1], toks[j + 1][1])
+                       for j in (i - 1, i) if 0 <= j < len(toks) - 1)
+            if lone and len(toks) > 1:
+                toks[i] = t[:3] + (t[3] + self._name_candidates(t[0], t[1], t[2]),) + t[4:]
+        return toks
+
+    def _pair_known(self, a: str, b: str) -> bool:
+        pair = f"{a} {b}"
+        return bool(self.lex.df("nw", pair) or self.lex.df("rw", pair))
+
+    def _raw_tokens(self, words):
         toks = []
         for w in words:
             for e in re.findall(r"[^\W_]+", normalize(w)):
-                f = fold(e)
+                typed, f = e, fold(e)
+                alts = [(e, f)]
                 if self.should_correct(f):
-                    fixed = self._correct_name_word(e, f, has_marks(e))
-                    if fixed is not None:
-                        e, f = fixed, fold(fixed)
-                toks.append((e, f, has_marks(e)))
+                    alts = self._name_candidates(e, f, has_marks(e)) or alts
+                    if alts[0][0] != typed:
+                        self.corrections[typed] = alts[0][0]
+                elif not self.knows(f) and not f.isdigit():
+                    # Known elsewhere (a document word) but in no name here: keep it,
+                    # and let whole-name recognition try the names it may be.
+                    alts = alts + self._name_candidates(e, f, has_marks(e))
+                e, f = alts[0]
+                toks.append((e, f, has_marks(e), alts, typed))
         return toks
 
-    def _correct_name_word(self, exact, folded, marks):
-        candidates = self.lex.within_one("nw", folded)
+    def _name_candidates(self, exact, folded, marks):
+        candidates = self.lex.candidates("nw", folded)
         if not candidates:
-            return None
-        best = candidates[0]
+            return []
+        out = []
         if marks:
-            exact_hits = [t for t in self.lex.within_one("nw", exact) if fold(t) in candidates]
-            best = exact_hits[0] if exact_hits else best
-        self.corrections[exact] = best
-        return best
+            # Prefer indexed forms close to what was typed, diacritics included.
+            out = [(t, fold(t)) for t in self.lex.candidates("nw", exact)
+                   if fold(t) in candidates]
+        out += [(c, c) for c in candidates if all(c != f for _, f in out)]
+        return out[:5]
+
+    def _span_keys(self, span) -> list[list]:
+        """Readings of the span (alternatives of misread words tried) that are known
+        whole names, most likely first (at most 5)."""
+        choices = [[(t[0], t[1], t[2])] if len(t[3]) == 1 else
+                   [(e, f, has_marks(e)) for e, f in t[3]] for t in span]
+        combos = [[]]
+        for options in choices:
+            combos = [c + [o] for c in combos for o in options][:24]
+        found, seen = [], set()
+        for combo in combos:
+            key = " ".join(t[1] for t in combo)
+            if key not in seen and self.lex.df("nk", key):
+                seen.add(key)
+                found.append(combo)
+                if len(found) >= 5:
+                    break
+        return found
 
     def related_name(self, toks, boost=1.5):
         """A related person's name: the two rarest of its pairs (adjacent and
         surname+given), which are far cheaper to intersect than all of them."""
+        # Adjacent pairs only: the span may be the start of a longer name, whose
+        # surname+given pair would differ.
         pairs = [(toks[i], toks[i + 1]) for i in range(len(toks) - 1)]
-        if len(toks) >= 3:
-            pairs.append((toks[0], toks[-1]))
         scored = []
         for a, b in pairs:
             exact, folded = f"{a[0]} {b[0]}", f"{a[1]} {b[1]}"
@@ -137,7 +239,7 @@ class PersonPlanner(KindPlanner):
         parts = [self.forms("rw", e, f, m, boost) for _, e, f, m in scored[:2]]
         return parts[0] if len(parts) == 1 else wq.And(parts)
 
-    def name_span(self, toks, own=True, related=True):
+    def name_span(self, toks, own=True, related=True, boost=1.0):
         """A full name: the person's own whole-name key, or a related person's name."""
         exact = " ".join(t[0] for t in toks)
         folded = " ".join(t[1] for t in toks)
@@ -146,9 +248,9 @@ class PersonPlanner(KindPlanner):
             self.marks.add_word(e, f, m)
         alts = []
         if own and self.lex.df("nk", folded):
-            alts.append(self.forms("nk", exact, folded, marks, 4.0))
+            alts.append(self.forms("nk", exact, folded, marks, 4.0 * boost))
         if related:
-            rel = self.related_name(toks)
+            rel = self.related_name(toks, 1.5 * boost)
             if rel is not None:
                 alts.append(rel)
         if not alts:
@@ -185,14 +287,22 @@ class PersonPlanner(KindPlanner):
 
         while i < len(toks):
             for size in range(min(self.max_span, len(toks) - i), 1, -1):
-                span = toks[i:i + size]
-                if self.lex.df("nk", " ".join(t[1] for t in span)):
+                readings = self._span_keys(toks[i:i + size])
+                if readings:
                     flush()
-                    out.append(self.name_span(span))
+                    for t, chosen in zip(toks[i:i + size], readings[0]):
+                        if chosen[0] != t[4]:
+                            self.corrections[t[4]] = chosen[0]
+                    # Every reading that is a real name stays possible: the rest of
+                    # the query (a date, a parent) tells which one was meant.
+                    alts = [self.name_span(r, boost=1.0 if n == 0 else 0.9)
+                            for n, r in enumerate(readings)]
+                    alts = [a for a in alts if a is not None]
+                    out.append(alts[0] if len(alts) == 1 else wq.Or(alts))
                     i += size
                     break
             else:
-                leftover.append(toks[i])
+                leftover.append(toks[i][:3])
                 i += 1
         flush()
         return [q for q in out if q is not None]
@@ -206,7 +316,7 @@ class PersonPlanner(KindPlanner):
     def field(self, name, value):
         text = value_text(value)
         if name in ("name", "mother", "father", "spouse"):
-            toks = self._tokens(text.split())
+            toks = [t[:3] for t in self._tokens(text.split())]
             if len(toks) == 1:
                 e, f, m = toks[0]
                 self.marks.add_word(e, f, m)

@@ -12,10 +12,10 @@ Each kind lives in its own Whoosh index (a subdirectory of the search directory)
 A kind is an object with the attributes and methods of :class:`Kind`; register it with
 :func:`register`. The fields every kind must have (the engine reads them for keys,
 scope, facets and sorting) are made by :func:`common_fields`: ``key`` (unique term),
-``rid`` (the record id, several index documents may share one: the pages of a
+``rid`` (the record id, when several index documents share one: the pages of a
 document), ``unit``/``ul`` (unit id and "id:code" label), ``sec`` (secrecy above 0),
-``year``, ``type`` and ``tc`` (type label and its crc32 for facets), ``day`` (the main
-date, as term and column) and the stored ``d`` (what a hit shows).
+``year``, ``type`` (type label), ``day`` (the main date), ``vals`` (the numbers of
+:data:`VALUES` in one column) and ``d`` (what a hit shows, in a column).
 
 How a kind answers queries is in :mod:`search.planner` (``FIELD_MAP`` and the
 ``plan_*`` hooks); both are keyed by the kind's name.
@@ -23,12 +23,14 @@ How a kind answers queries is in :mod:`search.planner` (``FIELD_MAP`` and the
 
 from __future__ import annotations
 
+import struct
 import zlib
 from dataclasses import dataclass
 from typing import Callable
 
 from whoosh import fields as wf
-from whoosh.columns import NumericColumn
+from whoosh.columns import (CompressedBytesColumn, FixedBytesColumn, PickleColumn,
+                            VarBytesColumn)
 
 from search.fields import (KeyField, NameField, TokenField, WordsField, day_number,
                            day_term, from_day_number, key_forms)
@@ -46,35 +48,48 @@ def type_code(label: str | None) -> int:
     return zlib.crc32(key_forms(label)[0].encode("utf-8")) or 1
 
 
-def common_fields() -> dict:
-    """Fields every kind has (see the module docstring)."""
-    return dict(
+#: Per-document numbers the searcher reads for facets, sorting and scope, packed in
+#: one column (one write per document instead of five): main date as YYYYMMDD, unit
+#: id, type code, year, secrecy.
+VALUES = struct.Struct("<iiIhb")
+VALUE_NAMES = ("day", "unit", "tc", "year", "sec")
+
+
+def common_fields(compress_stored: bool = False, rid: bool = True) -> dict:
+    """Fields every kind has (see the module docstring). ``d``, what a hit shows, is a
+    pickled column, zlib-compressed per record when ``compress_stored`` (page text)."""
+    stored = CompressedBytesColumn() if compress_stored else VarBytesColumn()
+    out = dict(
         key=TokenField(unique=True),
         rid=TokenField(),
-        unit=TokenField(column="i"),
+        unit=TokenField(),
         ul=TokenField(),
-        sec=TokenField(column="b"),
-        year=TokenField(column="h"),
+        sec=TokenField(),
+        year=TokenField(),
         type=KeyField(weighted=True),
-        tc=wf.COLUMN(NumericColumn("I", default=0)),
-        day=TokenField(column="i"),
-        d=wf.STORED(),
+        day=TokenField(),
+        vals=wf.COLUMN(FixedBytesColumn(VALUES.size)),
+        d=wf.COLUMN(PickleColumn(stored)),
     )
+    if not rid:  # one index document per record: ``key`` identifies the record
+        del out["rid"]
+    return out
 
 
 def _common_values(record, rid: int, year: int | None, type_label: str | None,
                    day, *, first: bool = True) -> dict:
     unit_id = record.unit_id
     return dict(
-        rid=str(rid),
+        rid=str(rid) if rid is not None else None,
         unit=str(unit_id) if unit_id is not None else "none",
         ul=f"{unit_id}:{record.unit}" if unit_id is not None and record.unit else None,
         sec=str(record.secrecy) if record.secrecy else None,
         year=str(year) if year else None,
         # Given twice on a first page, so the type (and number) weigh more there.
         type=([type_label] * (2 if first else 1)) if type_label else None,
-        tc=type_code(type_label),
         day=day_term(day),
+        vals=VALUES.pack(day_number(day), unit_id or 0, type_code(type_label),
+                         year or 0, record.secrecy or 0),
     )
 
 
@@ -90,6 +105,7 @@ class Kind:
     schema: Callable[[], wf.Schema]
     key: Callable[[object], str]          # unique term of an index document
     record_id: Callable[[object], int]    # the record (document/entry) it belongs to
+    id_term: Callable[[int], tuple[str, str]]  # (field, term) of all of a record's docs
     cursor: Callable[[object], tuple]     # rebuild order; passed back to fetch_chunk
     cursor_key: Callable[[tuple], str]    # the ``key`` term of a cursor (resume)
     fields: Callable[[object], dict]      # the Whoosh document
@@ -101,7 +117,7 @@ class Kind:
 
 def _document_schema() -> wf.Schema:
     return wf.Schema(
-        **common_fields(),
+        **common_fields(compress_stored=True),
         ns=KeyField(weighted=True),      # number and symbol, "135/kh-ubnd"
         sym=KeyField(weighted=True),     # symbol alone, "kh-ubnd"
         num=TokenField(),                # number alone, "135"
@@ -155,6 +171,7 @@ def _document_snippets(d: dict) -> list[str]:
 DOCUMENT = Kind(
     name="document", record_type=DocumentPage, version=1, schema=_document_schema,
     key=lambda p: _page_key(p.doc_id, p.page), record_id=lambda p: p.doc_id,
+    id_term=lambda i: ("rid", str(i)),
     cursor=lambda p: (p.doc_id, p.page), cursor_key=lambda c: _page_key(*c),
     fields=_document_fields, hit=_document_hit, snippet_texts=_document_snippets,
 )
@@ -164,7 +181,7 @@ DOCUMENT = Kind(
 
 def _person_schema() -> wf.Schema:
     return wf.Schema(
-        **common_fields(),
+        **common_fields(rid=False),
         nk=KeyField(),                   # whole name, exact and folded
         nw=NameField(),                  # syllables, pairs, surname+given
         rw=NameField(syllables=False),   # related people's names: pairs, surname+given
@@ -183,7 +200,7 @@ def _entry_key(entry_id: int) -> str:
 def _person_fields(r: PersonRecord) -> dict:
     event = EVENT_LABELS.get(r.event, r.event)
     related = [n for n in r.related.values() if n]
-    values = _common_values(r, r.entry_id, r.year or (r.registered_on.year if r.registered_on
+    values = _common_values(r, None, r.year or (r.registered_on.year if r.registered_on
                                                        else None),
                             event, r.registered_on)
     values.update(
@@ -236,6 +253,7 @@ def _person_hit(d: dict, score: float, highlights: list[str]) -> Hit:
 PERSON = Kind(
     name="person", record_type=PersonRecord, version=1, schema=_person_schema,
     key=lambda r: _entry_key(r.entry_id), record_id=lambda r: r.entry_id,
+    id_term=lambda i: ("key", _entry_key(i)),
     cursor=lambda r: (r.entry_id,), cursor_key=lambda c: _entry_key(*c),
     fields=_person_fields, hit=_person_hit, snippet_texts=lambda d: [_person_line(d)],
 )

@@ -30,11 +30,15 @@ from whoosh import query as wq
 from search import querylang as ql
 from search.analyzer import fold, has_marks, normalize
 from search.fields import day_term, key_forms
+from search.spelling import near_words
 
 EXACT_BOOST = 2.0      # an exact (diacritic) match over a folded-only one
 PREFIX_LIMIT = 512     # at most so many expansions of ``abc*``
 FUZZY_LIMIT = 64       # and of ``abc~`` / a corrected word
 _WORDY = re.compile(r"^[^\W\d_]+$")
+#: Letter groups OCR reads for one another (both ways where it happens both ways).
+OCR_CONFUSIONS = (("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("ii", "u"),
+                  ("li", "h"), ("vv", "w"), ("tr", "ư"), ("ư", "tr"), ("in", "m"))
 
 
 class FormsOr(wq.Or):
@@ -59,10 +63,16 @@ class Marks:
 
 @dataclass
 class Plan:
+    """``query`` = ``components`` and-ed, plus optional ``bonus`` queries that only add
+    to the score (``AndMaybe``)."""
     query: wq.Query
     components: list[wq.Query]
     marks: Marks
     corrections: dict[str, str]
+    bonus: list[wq.Query] = field(default_factory=list)
+
+    def with_bonus(self, q: wq.Query) -> wq.Query:
+        return wq.AndMaybe(q, wq.Or(self.bonus)) if self.bonus else q
 
 
 class Lexicon:
@@ -94,15 +104,29 @@ class Lexicon:
             return []
         return out
 
+    def candidates(self, fieldname: str, word: str, limit: int = 8) -> list[str]:
+        """Indexed words that ``word`` may be a misreading of: OCR confusions of
+        letter groups first ("rn" read for "m", "cl" for "d"), then the words one edit
+        away, most frequent first."""
+        out = []
+        for a, b in OCR_CONFUSIONS:
+            start = word.find(a)
+            while start >= 0:
+                alt = word[:start] + b + word[start + len(a):]
+                if alt not in out and self.df(fieldname, alt):
+                    out.append(alt)
+                start = word.find(a, start + 1)
+        for alt in self.within_one(fieldname, word):
+            if alt not in out:
+                out.append(alt)
+        return out[:limit]
+
     def within_one(self, fieldname: str, word: str, limit: int = FUZZY_LIMIT) -> list[str]:
         """Single-word terms within one edit of ``word`` (most frequent first)."""
-        try:
-            found = set(self.reader.terms_within(fieldname, word, 1, prefix=1))
-        except Exception:
-            found = set()
-        found = [t for t in found if " " not in t and t != word]
-        found.sort(key=lambda t: -self.df(fieldname, t))
-        return found[:limit]
+        leaves = [r for r, _ in self.reader.leaf_readers()] if not self.reader.is_atomic() \
+            else [self.reader]
+        found = near_words(leaves, fieldname, word)
+        return sorted(found, key=lambda t: (-found[t], t))[:limit]
 
 
 def _term(fieldname, text, boost=1.0):
@@ -121,6 +145,8 @@ class KindPlanner:
     pair_fields: tuple[tuple[str, float], ...] = ()
     #: Fields searched for a free-text date (term fields of YYYYMMDD), with boosts.
     date_fields: tuple[tuple[str, float], ...] = (("day", 1.0),)
+    #: Whether numbers join runs of plain words (see :meth:`word_run`).
+    run_digits = False
 
     def __init__(self, lexicon: Lexicon, known: set[str] | None = None):
         self.lex = lexicon
@@ -129,6 +155,8 @@ class KindPlanner:
         #: Folded words some kind being searched knows: never "corrected" here, even if
         #: this kind lacks them (a parent's name is no typo for the documents index).
         self.known: set[str] = known if known is not None else set()
+        #: Optional scoring parts (e.g. typed words found next to each other).
+        self.bonus: list[wq.Query] = []
 
     def knows(self, folded: str) -> bool:
         """Whether this kind has indexed the (folded) word."""
@@ -150,7 +178,9 @@ class KindPlanner:
         if not components:
             return None
         q = components[0] if len(components) == 1 else wq.And(components)
-        return Plan(q, components, self.marks, self.corrections)
+        plan = Plan(q, components, self.marks, self.corrections, self.bonus)
+        plan.query = plan.with_bonus(q)
+        return plan
 
     # -- nodes ----------------------------------------------------------------------
 
@@ -160,7 +190,8 @@ class KindPlanner:
         out, run = [], []
         for item in items + [None]:
             if isinstance(item, ql.Word) and not item.prefix and not item.fuzzy \
-                    and _WORDY.match(item.text):
+                    and (_WORDY.match(normalize(item.text))
+                         or self.run_digits and item.text.isdigit()):
                 run.append(item.text)
                 continue
             if run:
@@ -239,14 +270,14 @@ class KindPlanner:
         """An unknown word: the known words one edit away (the most frequent first is
         the suggested correction). ``None`` when there is none."""
         vocab = self.word_fields[0][0]
-        candidates = self.lex.within_one(vocab, folded)
+        candidates = self.lex.candidates(vocab, folded)
         if not candidates:
             return None
         best = candidates[0]
         if marks:
             # Keep the user's diacritics where the correction allows: prefer an exact
             # indexed form one edit from what was typed.
-            exact_hits = [t for t in self.lex.within_one(vocab, exact) if fold(t) in candidates]
+            exact_hits = [t for t in self.lex.candidates(vocab, exact) if fold(t) in candidates]
             if exact_hits:
                 best = exact_hits[0]
         self.corrections[exact] = best

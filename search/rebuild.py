@@ -190,7 +190,7 @@ def _swap(index, spec, build_dir, refetch) -> list[int]:
             ix = index.open_at(build_dir, spec)
             w = FastWriter(ix)
             for rid in touched:
-                w.delete_by_term("rid", str(rid))
+                w.delete_by_term(*spec.id_term(rid))
             for start in range(0, len(touched), 1000):
                 for record in refetch(touched[start:start + 1000]):
                     w.add_document(**spec.fields(record))

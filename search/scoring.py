@@ -74,38 +74,49 @@ def _norms(run: SegRun, fieldname: str, avgfl: float) -> array:
     return got
 
 
-def score_docs(q, run: SegRun, within: set[int], stats: Stats) -> dict[int, float]:
+def score_docs(q, run: SegRun, within: set[int], stats: Stats,
+               clamp: bool = False) -> dict[int, float]:
     """Scores of the documents of ``within`` that match ``q`` (all of them, when
-    ``within`` is the match set of ``q`` itself)."""
+    ``within`` is the match set of ``q`` itself). ``clamp``: no term counts for more
+    than in a typical perfect match (see :func:`ideal`), so that the score divided by
+    the ideal is the fraction of the query a document matches."""
     if not within:
         return {}
     if isinstance(q, wq.Term):
-        return _term_scores(run, q.fieldname, q.text, q.boost, within, stats)
+        scores = _term_scores(run, q.fieldname, q.text, q.boost, within, stats)
+        if clamp:
+            cap = ideal(q, stats)
+            scores = {d: min(s, cap) for d, s in scores.items()}
+        return scores
     if isinstance(q, (FormsOr, wq.Or)):
-        return _sum([score_docs(s, run, within, stats) for s in q.subqueries])
+        scores = _sum([score_docs(s, run, within, stats, clamp) for s in q.subqueries])
+        if clamp and not isinstance(q, FormsOr):
+            cap = ideal(q, stats)
+            scores = {d: min(s, cap) for d, s in scores.items()}
+        return scores
     if isinstance(q, wq.And):
         pos = [s for s in q.subqueries if not isinstance(s, wq.Not)]
         neg = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
         if neg:
             within = within - _matching(neg, run, within)
-        parts = [score_docs(s, run, within, stats) for s in pos]
+        parts = [score_docs(s, run, within, stats, clamp) for s in pos]
         if not parts:
             return dict.fromkeys(within, 0.0)
         keys = set(parts[0]).intersection(*parts[1:])
         return {d: sum(p[d] for p in parts) for d in keys}
     if isinstance(q, wq.AndNot):
         within = within - _matching([q.b], run, within)
-        return score_docs(q.a, run, within, stats)
+        return score_docs(q.a, run, within, stats, clamp)
     if isinstance(q, wq.AndMaybe):
-        base = score_docs(q.a, run, within, stats)
-        extra = score_docs(q.b, run, set(base), stats)
+        base = score_docs(q.a, run, within, stats, clamp)
+        extra = score_docs(q.b, run, set(base), stats, clamp)
         return {d: s + extra.get(d, 0.0) for d, s in base.items()}
     if isinstance(q, wq.ConstantScoreQuery):
         return dict.fromkeys(_matching([q.child], run, within), q.score)
     if isinstance(q, wq.TermRange):
         return dict.fromkeys(_matching([q], run, within), q.boost)
     if isinstance(q, wq.WrappingQuery):
-        return score_docs(q.child, run, within, stats)
+        return score_docs(q.child, run, within, stats, clamp)
     if isinstance(q, wq.Every):
         return dict.fromkeys(within, 0.0)
     if is_null(q) or isinstance(q, wq.Not):
@@ -177,6 +188,37 @@ def _probed_scores(run, fieldname, text, boost, within, stats, field) -> dict[in
     norm = _norms(run, fieldname, stats.avgfl(fieldname))
     c = boost * stats.idf(fieldname, text)
     return {d: c * w * (K1 + 1) / (w + norm[d]) for d, w in found}
+
+
+def ideal(q, stats: Stats) -> float:
+    """The score of a typical perfect match of ``q``: every part matched once, in a
+    page of average length, the best alternative of each ``Or``. Hits are reported
+    as a fraction of it, which puts the kinds (BM25 on text, boosts on names) on one
+    scale."""
+    if isinstance(q, wq.Term):
+        field = stats.searcher.schema[q.fieldname] if q.fieldname in stats.searcher.schema \
+            else None
+        if field is not None and field.scorable:
+            return q.boost * stats.idf(q.fieldname, q.text)
+        return q.boost
+    if isinstance(q, FormsOr):
+        return sum(ideal(s, stats) for s in q.subqueries)
+    if isinstance(q, wq.And):
+        return sum(ideal(s, stats) for s in q.subqueries if not isinstance(s, wq.Not))
+    if isinstance(q, wq.Or):
+        return max((ideal(s, stats) for s in q.subqueries), default=0.0)
+    if isinstance(q, wq.AndMaybe):
+        extra = q.b.subqueries if isinstance(q.b, wq.Or) else [q.b]
+        return ideal(q.a, stats) + sum(ideal(s, stats) for s in extra)
+    if isinstance(q, wq.AndNot):
+        return ideal(q.a, stats)
+    if isinstance(q, wq.ConstantScoreQuery):
+        return q.score
+    if isinstance(q, wq.TermRange):
+        return q.boost
+    if isinstance(q, wq.WrappingQuery):
+        return ideal(q.child, stats)
+    return 0.0
 
 
 def _rank(item):

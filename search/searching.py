@@ -22,7 +22,7 @@ from search import querylang as ql
 from search.analyzer import fold, normalize
 from search.engine import (Segment, SegRun, docset, facet_counts, restrict,
                            top_by_date)
-from search.scoring import Stats, score_docs, top
+from search.scoring import Stats, ideal, score_docs, top
 from search.errors import IndexCorrupt, IndexUnavailable
 from search.highlight import snippets
 from search.kindplans import PLANNERS
@@ -48,6 +48,7 @@ class KindSearcher:
         self.readers = [seg.reader for seg in self.segments]
         self.lexicon_reader = self.searcher.reader()
         self._labels: dict[str, dict] = {}
+        self._stored = None
 
     def close(self) -> None:
         try:
@@ -56,7 +57,10 @@ class KindSearcher:
             pass
 
     def stored(self, docnum: int) -> dict:
-        return self.searcher.stored_fields(docnum)["d"]
+        """What a hit shows (the ``d`` column) of a document."""
+        if self._stored is None:
+            self._stored = self.searcher.reader().column_reader("d")
+        return self._stored[docnum]
 
     def labels(self, facet: str) -> dict:
         """Display labels of facet values: type crc → "Kế hoạch"; unit id → code."""
@@ -152,12 +156,19 @@ class _KindRun:
             self.query = wq.NullQuery
             self.sets = [set() for _ in ks.segments]
             return
+        self.scope = scope
+        self.plan = plan
+        self.components = plan.components
         self.runs = [SegRun(seg) for seg in ks.segments]
         self.query = restrict(plan.query, scope, ks.readers)
         self.sets = [run.docset(self.query) for run in self.runs]
-        parts = plan.components
-        if not any(self.sets) and 2 <= len(parts) <= RELAX_MAX_PARTS:
-            relaxed = restrict(_relaxed(parts), scope, ks.readers)
+
+    def relax(self) -> None:
+        """Match all components but one (called when no kind matched everything)."""
+        parts = getattr(self, "components", [])
+        if 2 <= len(parts) <= RELAX_MAX_PARTS:
+            relaxed = restrict(self.plan.with_bonus(_relaxed(parts)), self.scope,
+                               self.ks.readers)
             sets = [run.docset(relaxed) for run in self.runs]
             if any(sets):
                 self.query, self.sets, self.relaxed = relaxed, sets, True
@@ -175,7 +186,19 @@ class _KindRun:
         stats = Stats(self.ks.searcher)
         scored = [(run.seg.offset, score_docs(self.query, run, s, stats))
                   for run, s in zip(self.runs, self.sets)]
-        return [(score, score, doc) for score, doc in top(scored, k)]
+        # Kinds score on different scales (BM25 for text, boosts for names): report
+        # each score as a fraction of a perfect match's, and interleave kinds by that.
+        full = ideal(self.query, stats) or 1.0
+        best = top(scored, k)
+        # Coverage (the clamped fraction) decides between kinds; the score within one.
+        cover = {}
+        for run in self.runs:
+            mine = {doc - run.seg.offset for _, doc in best
+                    if run.seg.offset <= doc < run.seg.offset + run.seg.doc_count_all}
+            for d, c in score_docs(self.query, run, mine, stats, clamp=True).items():
+                cover[d + run.seg.offset] = c / full
+        return [((round(cover.get(doc, 0.0), 3), score / full), score / full, doc)
+                for score, doc in best]
 
 
 def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
@@ -210,12 +233,15 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
         raise
     except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
         raise IndexCorrupt(kinds[len(runs)], f"{type(exc).__name__}: {exc}") from exc
+    if not any(r.total for r in runs):
+        for r in runs:
+            r.relax()
     total = sum(r.total for r in runs)
     need = page * per_page
     candidates = []
     for i, r in enumerate(runs):
         candidates += [(key, score, doc, i) for key, score, doc in r.best(need, sort)]
-    candidates.sort(key=lambda c: c[0], reverse=True)
+    candidates.sort(key=lambda c: (c[0], -c[3]), reverse=True)
     hits = []
     for _, score, doc, i in candidates[(page - 1) * per_page:need]:
         r = runs[i]

@@ -29,17 +29,30 @@ documents (see :meth:`search.index.SearchIndex.rebuild`).
 from __future__ import annotations
 
 import queue
+from bisect import bisect_left
+from pickle import dumps
 from array import array
-from collections import Counter
-from operator import sub
+from collections import Counter, defaultdict, deque
+from operator import methodcaller, sub
 
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from search.fields import Computed
 
 _BLOCK = 128
+_INLINE = W3TermInfo._struct  # inlined flag, weight, df, min/max length, max weight, ids
+
+
+def _new_ids() -> array:
+    return array("I")
+
+
+def _consume(iterator) -> None:
+    deque(iterator, maxlen=0)
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -122,14 +135,12 @@ class FastWriter(SegmentWriter):
                     elif terms:
                         inv = self._inv.get(name)
                         if inv is None:
-                            inv = self._inv[name] = {}
-                        for t in set(terms):
-                            ids = inv.get(t)
-                            if ids is None:
-                                inv[t] = array("I", (docnum,))
-                            else:
-                                ids.append(docnum)
-                pdw.add_field(name, field, value if field.stored else None, length)
+                            inv = self._inv[name] = defaultdict(_new_ids)
+                        # One C-level pass: inv[t].append(docnum) for every term.
+                        _consume(map(methodcaller("append", docnum),
+                                     map(inv.__getitem__, set(terms))))
+                if field.stored or length:
+                    pdw.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column is not None:
                     pdw.add_column_value(name, column, field.to_column_value(value))
@@ -144,23 +155,19 @@ class FastWriter(SegmentWriter):
         # Most frequencies are 1: only the others are kept, sparsely.
         inv = self._inv.get(name)
         if inv is None:
-            inv = self._inv[name] = {}
+            inv = self._inv[name] = defaultdict(_new_ids)
             self._tf[name] = {}
         tf = self._tf[name]
-        length = 0
-        for t, n in counts.items():
-            length += n
-            ids = inv.get(t)
-            if ids is None:
-                inv[t] = array("I", (docnum,))
-            else:
-                ids.append(docnum)
-            if n != 1:
-                sparse = tf.get(t)
-                if sparse is None:
-                    tf[t] = {docnum: n}
-                else:
-                    sparse[docnum] = n
+        length = sum(counts.values())
+        _consume(map(methodcaller("append", docnum), map(inv.__getitem__, counts)))
+        if length != len(counts):
+            for t, n in counts.items():
+                if n != 1:
+                    sparse = tf.get(t)
+                    if sparse is None:
+                        tf[t] = {docnum: n}
+                    else:
+                        sparse[docnum] = n
         if length and scorable:
             self._set_length(name, docnum, length)
         return length
@@ -181,7 +188,7 @@ class FastWriter(SegmentWriter):
                 continue
             weighted = getattr(schema[name], "weighted", False)
             scorable = schema[name].scorable
-            inv = self._inv.setdefault(name, {})
+            inv = self._inv.setdefault(name, defaultdict(_new_ids))
             tf = self._tf.setdefault(name, {}) if weighted else None
             for tb in reader.lexicon(name):
                 m = reader.postings(name, tb)
@@ -189,10 +196,7 @@ class FastWriter(SegmentWriter):
                 while m.is_active():
                     old = m.id()
                     new = docmap[old] if docmap is not None else startdoc + old
-                    ids = inv.get(t)
-                    if ids is None:
-                        ids = inv[t] = array("I")
-                    ids.append(new)
+                    inv[t].append(new)
                     if weighted:
                         w = m.weight()
                         if w != 1:
@@ -215,18 +219,30 @@ class FastWriter(SegmentWriter):
             lens = self._lens.get(name)
             fw.start_field(name, schema[name])
             pw = fw._postwriter
+            tindex_add = fw._tindex.add
+            field_key = pack_ushort(fw._fieldid)
+            sparse_tf = tf or {}
             # str order is code point order, the same as the UTF-8 bytes' order.
             for t in sorted(inv):
-                fw.start_term(t.encode("utf-8"))
                 ids = inv[t]
+                if len(ids) == 1:
+                    # Most terms (ids, names, personal numbers) have one document: write
+                    # the inlined term info directly (what finish_postings would make).
+                    d = ids[0]
+                    w = float(sparse_tf[t][d]) if t in sparse_tf else 1.0
+                    lb = length_to_byte(lens[d]) if lens is not None else 0
+                    tindex_add(field_key + t.encode("utf-8"),
+                               _INLINE.pack(1, w, 1, lb, lb, w, d, d)
+                               + dumps(((d,), (w,), ()), 2))
+                    continue
+                fw.start_term(t.encode("utf-8"))
                 weights = None
                 if tf is not None:
                     sparse = tf.get(t)
                     weights = array("f", [1.0]) * len(ids)
-                    if sparse:
-                        pos = {d: i for i, d in enumerate(ids)} if len(sparse) > 8 else None
+                    if sparse:  # ids are sorted: find each by bisection
                         for d, w in sparse.items():
-                            weights[pos[d] if pos else ids.index(d)] = w
+                            weights[bisect_left(ids, d)] = w
                 n = len(ids)
                 for start in range(0, n, _BLOCK):
                     self._fill_block(pw, ids, weights, lens, start, min(n, start + _BLOCK))

@@ -1,0 +1,223 @@
+#!/usr/bin/env python
+"""Benchmark of search: build speed, memory, latency per query class, relevance.
+
+    .venv/bin/python bench/search.py --records 1000000 --documents 100000 --json
+
+Builds N civil-status entries and M document pages (``bench/search_corpus.py``) into a
+temporary ``search.SearchIndex`` with ``rebuild`` (two indexing processes), times six
+query classes through ``SearchIndex.search`` (totals, facets, highlights and access
+filter included), measures a labelled relevance set, then builds the two baselines
+(``bench/search_baselines.py``) on the same corpus in this process and times the same
+questions there. Prints one JSON object (``--json``) or a short report.
+
+``peak_rss_mb`` is the peak, during our build and queries, of the sum over this process
+and its children of the proportional set size (PSS: pages shared after ``fork`` are
+divided among the processes sharing them, where plain RSS would count them once per
+process); ``peak_rss_sum_mb`` is the plain RSS sum, an upper bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import psutil  # noqa: E402
+
+from search import AccessScope, SearchIndex  # noqa: E402
+from search_baselines import Fts5, NaiveWhoosh  # noqa: E402
+from search_corpus import Feed, document_pages, persons  # noqa: E402
+from search_queries import (CLASSES, CLASS_KIND, Sampler, labelled_queries,  # noqa: E402
+                            rank_of, timed_queries)
+
+
+class Memory:
+    """Samples the memory of this process tree every 0.2 s."""
+
+    def __init__(self):
+        self.peak_pss = self.peak_rss = 0
+        self.active = True
+        self._stop = False
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        me = psutil.Process()
+        while not self._stop:
+            if self.active:
+                pss = rss = 0
+                for p in [me] + me.children(recursive=True):
+                    try:
+                        info = p.memory_full_info()
+                        pss += info.pss
+                        rss += info.rss
+                    except (psutil.Error, AttributeError):
+                        pass
+                self.peak_pss = max(self.peak_pss, pss)
+                self.peak_rss = max(self.peak_rss, rss)
+            time.sleep(0.2)
+
+    def stop(self):
+        self._stop = True
+
+
+def percentiles(ms: list[float]) -> dict:
+    s = sorted(ms)
+    if not s:
+        return {}
+
+    def p(q):
+        return round(s[min(len(s) - 1, int(q * len(s)))], 2)
+    return {"p50_ms": p(0.50), "p95_ms": p(0.95), "p99_ms": p(0.99)}
+
+
+def time_ours(idx, queries, scope, kind_override=None):
+    by_class: dict[str, list[float]] = {c: [] for c in CLASSES}
+    totals: dict[str, list[int]] = {c: [] for c in CLASSES}
+    for q in queries[:30]:  # warm the caches (columns, lengths) as a running server has
+        idx.search(q.text, scope, kind=q.kind)
+    for q in queries:
+        t = time.perf_counter()
+        r = idx.search(q.text, scope, kind=kind_override or q.kind)
+        by_class[q.cls].append((time.perf_counter() - t) * 1000)
+        totals[q.cls].append(r.total)
+    return by_class, totals
+
+
+def relevance(idx, labelled, scope):
+    ranks, groups = [], {}
+    for lq in labelled:
+        r = idx.search(lq.text, scope, per_page=10)
+        rank = rank_of(r.hits, lq.target)
+        ranks.append(rank)
+        g = groups.setdefault(lq.group, [0, 0])
+        g[0] += 1
+        g[1] += rank is not None and rank <= 5
+    n = len(ranks)
+    return {
+        "queries": n,
+        "top5": round(sum(1 for r in ranks if r and r <= 5) / n, 4),
+        "mrr10": round(sum(1 / r for r in ranks if r and r <= 10) / n, 4),
+        "by_group": {g: {"queries": a, "top5": round(b / a, 3)} for g, (a, b) in sorted(groups.items())},
+        "misses": [(lq.text, lq.target) for lq, r in zip(labelled, ranks) if not r or r > 5][:25],
+    }
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--records", type=int, default=50_000)
+    ap.add_argument("--documents", type=int, default=5_000, help="document pages")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--skip-naive", action="store_true", help="skip both baselines")
+    ap.add_argument("--per-class", type=int, default=200, help="timed queries per class")
+    ap.add_argument("--naive-per-class", type=int, default=30)
+    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dir", help="work directory (default: a temporary one, removed)")
+    args = ap.parse_args(argv)
+
+    started = time.time()
+    load_start = os.getloadavg()
+    work = args.dir or tempfile.mkdtemp(prefix="bench-search-")
+    os.makedirs(work, exist_ok=True)
+    mem = Memory()
+    rng = random.Random(args.seed)
+    out: dict = {"records": args.records, "pages": args.documents}
+    try:
+        idx = SearchIndex(os.path.join(work, "ours"))
+        psample = Sampler(max(1, args.records // 4000), 4000)
+        dsample = Sampler(max(1, args.documents // 2000), 2000)
+        feed_p = Feed(psample.wrap(persons(args.records, args.seed)))
+        t0 = time.perf_counter()
+        rp = idx.rebuild("person", feed_p, procs=args.procs)
+        t1 = time.perf_counter()
+        feed_d = Feed(dsample.wrap(document_pages(args.documents, args.seed)))
+        rd = idx.rebuild("document", feed_d, procs=args.procs)
+        t2 = time.perf_counter()
+        out["build_records_per_s"] = round((rp.records + rd.records) / (t2 - t0))
+        out["build"] = {
+            "persons": rp.records, "persons_s": round(t1 - t0, 1),
+            "persons_per_s": round(rp.records / (t1 - t0)),
+            "pages": rd.records, "pages_s": round(t2 - t1, 1),
+            "pages_per_s": round(rd.records / (t2 - t1)),
+            "generate_s": round(feed_p.seconds + feed_d.seconds, 1),
+            "procs": args.procs,
+            "segments": {k: len(idx.searcher(k).segments) for k in ("person", "document")},
+            "index_mb": {k: round(sum(os.path.getsize(os.path.join(idx.path(k), f))
+                                      for f in os.listdir(idx.path(k))) / 2**20)
+                         for k in ("person", "document")},
+        }
+        scope = AccessScope(kinds=frozenset({"person", "document"}), max_secrecy=0)
+        timed = timed_queries(psample.items, dsample.items, args.per_class, rng)
+        labelled = labelled_queries(psample.items, dsample.items, 180, 60, rng)
+        by_class, totals = time_ours(idx, timed, scope)
+        all_kinds, _ = time_ours(idx, timed, scope, kind_override=None)
+        queries = {}
+        for c in CLASSES:
+            queries[c] = {**percentiles(by_class[c]), "kind": CLASS_KIND[c],
+                          "p95_all_kinds_ms": percentiles(all_kinds[c]).get("p95_ms"),
+                          "n": len(by_class[c]),
+                          "avg_total": round(sum(totals[c]) / max(1, len(totals[c]))),
+                          "max_total": max(totals[c] or [0])}
+        out["queries"] = queries
+        out["relevance"] = relevance(idx, labelled, AccessScope.everything())
+        out["peak_rss_mb"] = round(mem.peak_pss / 2**20)
+        out["peak_rss_sum_mb"] = round(mem.peak_rss / 2**20)
+        mem.active = False
+        if not args.skip_naive:
+            _baselines(args, work, timed, queries, out)
+    finally:
+        mem.stop()
+        if not args.dir:
+            shutil.rmtree(work, ignore_errors=True)
+    out["machine"] = {"cpus": os.cpu_count(), "load_avg_start": [round(x, 2) for x in load_start],
+                      "load_avg_end": [round(x, 2) for x in os.getloadavg()]}
+    out["seconds"] = round(time.time() - started)
+    return out
+
+
+def _baselines(args, work, timed, queries, out):
+    naive = NaiveWhoosh(work)
+    fts = Fts5(os.path.join(work, "fts5.db"))
+    build = {}
+    build["naive_person_s"] = round(naive.build("person", persons(args.records, args.seed)), 1)
+    build["naive_document_s"] = round(naive.build("document",
+                                                  document_pages(args.documents, args.seed)), 1)
+    build["fts5_person_s"] = round(fts.build("person", persons(args.records, args.seed)), 1)
+    build["fts5_document_s"] = round(fts.build("document",
+                                               document_pages(args.documents, args.seed)), 1)
+    out["baseline_build"] = build
+    sp = {"person": naive.searcher("person"), "document": naive.searcher("document")}
+    for c in CLASSES:
+        qs = [q for q in timed if q.cls == c]
+        naive_ms, fts_ms = [], []
+        for q in qs[:args.naive_per_class]:
+            t = time.perf_counter()
+            naive.run(sp[q.kind], q.naive)
+            naive_ms.append((time.perf_counter() - t) * 1000)
+        for q in qs:
+            t = time.perf_counter()
+            fts.run(q.kind, *q.fts)
+            fts_ms.append((time.perf_counter() - t) * 1000)
+        row = queries[c]
+        row["naive_p95_ms"] = percentiles(naive_ms)["p95_ms"]
+        row["naive_n"] = len(naive_ms)
+        row["fts5_p95_ms"] = percentiles(fts_ms)["p95_ms"]
+        row["speedup_vs_naive_p95"] = round(row["naive_p95_ms"] / max(row["p95_ms"], 0.01), 1)
+
+
+if __name__ == "__main__":
+    result = main()
+    if "--json" in sys.argv:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        for k, v in result.items():
+            print(f"{k}: {v}")

@@ -1,0 +1,100 @@
+"""Words one edit away, for spelling correction of typed words and OCR errors.
+
+Whoosh's ``terms_within`` walks the term dictionary with a Levenshtein automaton: 150 ms
+to over half a second per word on these indexes (the dictionaries hold word pairs and
+names too). Here each segment's single-word vocabulary is loaded once (segments never
+change) with a deletion index (SymSpell): two words within one edit share a
+one-deletion variant, so a lookup is a few dictionary probes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+_CACHE: "OrderedDict[tuple, _SegmentVocabulary]" = OrderedDict()
+_CACHE_SIZE = 64
+_LOCK = threading.Lock()
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance of at most one (one insertion, deletion,
+    substitution or swap of neighbours)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] \
+            and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+class _SegmentVocabulary:
+    def __init__(self, words: dict[str, int]):
+        self.df = words
+        index: dict[str, list[str]] = {}
+        for w in words:
+            for d in _deletes(w):
+                index.setdefault(d, []).append(w)
+        self.index = index
+
+    def near(self, word: str) -> set[str]:
+        out = set(self.index.get(word, ()))
+        for d in _deletes(word):
+            if d in self.df:
+                out.add(d)
+            out.update(self.index.get(d, ()))
+        return {w for w in out if within_one_edit(word, w)}
+
+
+def _segment_vocabulary(reader, fieldname: str) -> _SegmentVocabulary:
+    # Segment ids are random names: unique across indexes for all practical purposes,
+    # and a segment's terms never change (deletions only hide documents).
+    try:
+        key = (reader.segment().segment_id(), fieldname)
+    except Exception:
+        key = (id(reader), fieldname)
+    with _LOCK:
+        got = _CACHE.get(key)
+        if got is not None:
+            _CACHE.move_to_end(key)
+            return got
+    words: dict[str, int] = {}
+    for tb, ti in reader.iter_field(fieldname):
+        if b" " in tb or tb[:1].isdigit():
+            continue
+        words[tb.decode("utf-8")] = ti.doc_frequency()
+    vocab = _SegmentVocabulary(words)
+    with _LOCK:
+        _CACHE[key] = vocab
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return vocab
+
+
+def near_words(leaf_readers, fieldname: str, word: str) -> dict[str, int]:
+    """Indexed single words within one edit of ``word`` (itself excluded), with their
+    document frequency over all segments."""
+    out: dict[str, int] = {}
+    for reader in leaf_readers:
+        if fieldname not in reader.schema:
+            continue
+        vocab = _segment_vocabulary(reader, fieldname)
+        for w in vocab.near(word):
+            if w != word:
+                out[w] = out.get(w, 0) + vocab.df[w]
+    return out
