@@ -128,7 +128,11 @@ class SearchIndex:
     def open_at(path: str, kind: K.Kind):
         """Open and sanity-check the index at ``path``; raises IndexMissing,
         IndexCorrupt or IndexOutdated."""
-        if not os.path.isdir(path) or not windex.exists_in(path):
+        try:
+            present = os.path.isdir(path) and windex.exists_in(path)
+        except Exception as exc:  # a table of contents that does not unpickle
+            raise IndexCorrupt(kind.name, f"table of contents: {exc}") from exc
+        if not present:
             if os.path.isdir(path) and os.listdir(path):
                 raise IndexCorrupt(kind.name, "no readable table of contents")
             raise IndexMissing(kind.name)

@@ -200,8 +200,7 @@ class KindPlanner:
             if item is None:
                 break
             if isinstance(item, ql.Not):
-                inner = self.compile(item.item)
-                out.append(wq.Not(inner) if inner is not None else None)
+                out.append(self.negation(item.item))
             else:
                 out.append(self.compile(item))
         return out
@@ -218,8 +217,7 @@ class KindPlanner:
             parts = [p for p in (self.compile(i) for i in node.items) if p is not None]
             return wq.Or(parts) if parts else wq.NullQuery
         if isinstance(node, ql.Not):
-            inner = self.compile(node.item)
-            return wq.Not(inner) if inner is not None else None
+            return self.negation(node.item)
         if isinstance(node, ql.DateRange):
             return self.any_date(node)
         if isinstance(node, ql.NumberSymbol):
@@ -227,6 +225,26 @@ class KindPlanner:
         if isinstance(node, ql.Field):
             return self.field(node.name, node.value)
         return None
+
+    def negation(self, node):
+        """``NOT x``. A word typed with diacritics excludes that exact word only
+        (``hung -hưng`` keeps Hùng); anything else excludes what it matches."""
+        if isinstance(node, ql.Word) and not node.prefix and not node.fuzzy:
+            exact = normalize(node.text).strip()
+            folded = fold(exact)
+            if exact != folded:
+                parts = [_term(f, exact) for f, _ in self.word_fields
+                         if f not in self.folded_only and self.lex.df(f, exact)]
+                return wq.Not(wq.Or(parts)) if parts else None
+            parts = [_term(f, folded) for f, _ in self.word_fields if self.lex.df(f, folded)]
+            return wq.Not(wq.Or(parts)) if parts else None
+        marks = self.marks
+        self.marks = Marks()  # what is excluded is never highlighted
+        try:
+            inner = self.compile(node)
+        finally:
+            self.marks = marks
+        return wq.Not(inner) if inner is not None else None
 
     def word_run(self, words: list[str]) -> list[wq.Query]:
         """Plain words typed one after another (default: each on its own)."""
