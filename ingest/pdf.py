@@ -179,18 +179,21 @@ class PdfPages:
             except pdfium.PdfiumError as exc:
                 raise TransientIngestError(f"pdfium failed on page {index + 1}: {exc}") from exc
 
-    def display_image(self, index: int) -> Image.Image:
-        """The page rendered in colour with a long side of about 1600 px (text-layer pages)."""
+    def display_image(self, index: int) -> tuple[Image.Image, int]:
+        """The page rendered in colour with a long side of about 1600 px (text-layer
+        pages), and the resolution it was rendered at."""
         with PDFIUM_LOCK:
-            page = self.document[index]
             try:
-                self._check_images(page)
-                width, height = page.get_size()
-                dpi = _DISPLAY_LONG_SIDE * 72 / max(width, height, 1)
-                image, _ = self._render(page, dpi, grayscale=False)
-                return image
-            finally:
-                page.close()
+                page = self.document[index]
+                try:
+                    self._check_images(page)
+                    width, height = page.get_size()
+                    dpi = _DISPLAY_LONG_SIDE * 72 / max(width, height, 1)
+                    return self._render(page, dpi, grayscale=False)
+                finally:
+                    page.close()
+            except pdfium.PdfiumError as exc:
+                raise TransientIngestError(f"pdfium failed on page {index + 1}: {exc}") from exc
 
     def _check_images(self, page) -> list:
         images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))

@@ -86,11 +86,11 @@ class Pipeline:
                     gray, dpi = pdf.scan_image(index)
                     yield _OcrTask(number, gray, dpi)
                     continue
-                display = pdf.display_image(index)
+                display, dpi = pdf.display_image(index)
                 image, thumbnail = display_images(display)
                 yield PageResult(number=number, text=text, source="text_layer", confidence=None,
                                  words=[], width=display.width, height=display.height,
-                                 dpi=None, image=image, thumbnail=thumbnail)
+                                 dpi=dpi, image=image, thumbnail=thumbnail)
 
     # -- OCR (runs on the executor) -----------------------------------------------------
 

@@ -13,11 +13,13 @@ import io
 import struct
 import zipfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -54,10 +56,24 @@ def write_jpeg(page: RenderedPage, dest: Path, *, orientation: int = 1, quality:
 def write_tiff(pages: Sequence[RenderedPage], dest: Path, *, compression: str = "tiff_deflate") -> Path:
     """A multi-page TIFF, one frame per page (deflate-compressed grayscale by default;
     ``group4`` stores bilevel frames as fax scanners do)."""
-    frames = [p.image.convert("1") if compression == "group4" else p.image for p in pages]
+    frames = [p.image.convert("1") if compression == "group4" else p.image.copy() for p in pages]
+    for frame in frames:
+        frame.info = {}  # JPEG leftovers (jfif, exif) on a noisy page upset Pillow's TIFF writer
     frames[0].save(dest, "TIFF", save_all=True, append_images=frames[1:], compression=compression,
                    dpi=(pages[0].dpi, pages[0].dpi))
     return Path(dest)
+
+
+@contextmanager
+def _binary_streams():
+    """reportlab ASCII85-encodes image streams by default, in pure Python without its C
+    accelerator (seconds per scanned page, and 25% larger files): write binary instead."""
+    old = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = old
 
 
 def _register_font(name: str = "liberation-serif") -> str:
@@ -89,19 +105,21 @@ def write_text_pdf(pages: Sequence[Sequence[str]], dest: Path, *, font: str = "l
     """A PDF with a real text layer: each page's lines drawn top to bottom in an embedded
     TrueType font (a subset with a ToUnicode map, so the text extracts exactly)."""
     alias = _register_font(font)
-    pdf = rl_canvas.Canvas(str(dest), pagesize=A4_PT, invariant=1)
-    for lines in pages:
-        _draw_text_page(pdf, lines, alias, size)
-    pdf.save()
+    with _binary_streams():
+        pdf = rl_canvas.Canvas(str(dest), pagesize=A4_PT, invariant=1)
+        for lines in pages:
+            _draw_text_page(pdf, lines, alias, size)
+        pdf.save()
     return Path(dest)
 
 
 def write_scanned_pdf(pages: Sequence[RenderedPage], dest: Path, *, quality: int = 85) -> Path:
     """An image-only PDF: each page one full-page JPEG image, as a scanner makes."""
-    pdf = rl_canvas.Canvas(str(dest), pagesize=A4_PT, invariant=1)
-    for page in pages:
-        _draw_scan_page(pdf, page, quality)
-    pdf.save()
+    with _binary_streams():
+        pdf = rl_canvas.Canvas(str(dest), pagesize=A4_PT, invariant=1)
+        for page in pages:
+            _draw_scan_page(pdf, page, quality)
+        pdf.save()
     return Path(dest)
 
 
@@ -110,13 +128,14 @@ def write_mixed_pdf(pages: Sequence[RenderedPage | Sequence[str]], dest: Path, *
     """A PDF mixing text pages (given as lists of lines) and scanned pages (RenderedPage),
     in the order given: a typed letter with a scanned annex, say."""
     alias = _register_font(font)
-    pdf = rl_canvas.Canvas(str(dest), pagesize=A4_PT, invariant=1)
-    for page in pages:
-        if isinstance(page, RenderedPage):
-            _draw_scan_page(pdf, page, quality)
-        else:
-            _draw_text_page(pdf, page, alias, 13.0)
-    pdf.save()
+    with _binary_streams():
+        pdf = rl_canvas.Canvas(str(dest), pagesize=A4_PT, invariant=1)
+        for page in pages:
+            if isinstance(page, RenderedPage):
+                _draw_scan_page(pdf, page, quality)
+            else:
+                _draw_text_page(pdf, page, alias, 13.0)
+        pdf.save()
     return Path(dest)
 
 

@@ -80,7 +80,8 @@ def _font(name: str, style: str, size_pt: float) -> ImageFont.FreeTypeFont:
 class Noise:
     """Scanning defects, applied in the order a scanner makes them.
 
-    skew_degrees: page rotation (sign chosen by the seed); blur_radius: Gaussian blur of
+    skew_degrees: largest page rotation (the seed picks a quarter to all of it, either
+    way); blur_radius: Gaussian blur of
     optics and toner spread (pixels at 300 dpi); paper/ink: grey levels of background and
     text; shading: how much darker the paper gets towards one edge (uneven lighting, a
     book's gutter); grain_sigma: sensor noise (grey levels); dust_per_mpx: dark specks per
@@ -99,11 +100,11 @@ class Noise:
 
     @classmethod
     def scan(cls, strength: float = 1.0) -> "Noise":
-        """A used office flatbed scan of a laser print: about a degree of skew, soft
-        edges, grey paper darker towards one side, visible grain, some 260 specks of dust on
-        the page, JPEG at the scanner's default quality. ``strength`` scales every defect
-        (1.0 is the default used by the tests and the demo)."""
-        return cls(skew_degrees=1.2 * strength, blur_radius=1.1 * strength,
+        """A used office scanner on a laser print: half a degree to two degrees of skew,
+        soft edges, grey paper darker towards one side, visible grain, some 260 specks of
+        dust on the page, JPEG at the scanner's default quality. ``strength`` scales every
+        defect (1.0 is the default used by the tests and the demo)."""
+        return cls(skew_degrees=2.0 * strength, blur_radius=1.1 * strength,
                    paper=round(255 - 25 * strength), ink=round(45 * strength),
                    shading=round(20 * strength), grain_sigma=14 * strength,
                    dust_per_mpx=30 * strength, jpeg_quality=max(30, round(95 - 20 * strength)))
@@ -349,7 +350,7 @@ def add_noise(image: Image.Image, noise: Noise, *, seed: int = 0) -> Image.Image
     rng = random.Random(seed)
     img = image.convert("L")
     if noise.skew_degrees:
-        angle = noise.skew_degrees * rng.choice((-1, 1)) * rng.uniform(0.7, 1.0)
+        angle = noise.skew_degrees * rng.choice((-1, 1)) * rng.uniform(0.25, 1.0)
         img = img.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     if noise.blur_radius:
         img = img.filter(ImageFilter.GaussianBlur(noise.blur_radius))
