@@ -21,7 +21,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from ingest.errors import IngestError, TransientIngestError
 from ingest.images import check_pixels, to_grayscale
-from ingest.results import Limits
+from ingest.results import Limits, WordBox
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,36 @@ def open_document(path: Path) -> pdfium.PdfDocument:
             raise IngestError("corrupt_pdf", detail=_short(exc)) from exc
 
 
+def _words(textpage, scale: float, left0: float, top0: float) -> list[WordBox]:
+    words: list[WordBox] = []
+    chars: list[str] = []
+    box: list[float] = []
+
+    def flush() -> None:
+        if chars and box:
+            left, bottom, right, top = box
+            words.append(WordBox(unicodedata.normalize("NFC", "".join(chars)), 100.0,
+                                 round((left - left0) * scale), round((top0 - top) * scale),
+                                 max(1, round((right - left) * scale)), max(1, round((top - bottom) * scale))))
+        chars.clear()
+        box.clear()
+
+    for i in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32)
+        if char.isspace() or char == "\x00":
+            flush()
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        chars.append(char)
+        if right > left and top > bottom:
+            if box:
+                box[:] = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+            else:
+                box[:] = [left, bottom, right, top]
+    flush()
+    return words
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text[:200]
@@ -194,6 +224,28 @@ class PdfPages:
                     page.close()
             except pdfium.PdfiumError as exc:
                 raise TransientIngestError(f"pdfium failed on page {index + 1}: {exc}") from exc
+
+    def text_words(self, index: int, image_width: int) -> list[WordBox]:
+        """Word boxes of the page's text layer (confidence 100), in the pixels of the page
+        rendered ``image_width`` pixels wide; none for a rotated page or when pdfium cannot
+        say."""
+        with PDFIUM_LOCK:
+            try:
+                page = self.document[index]
+                try:
+                    if page.get_rotation() != 0:
+                        return []
+                    left0, _bottom, right0, top0 = page.get_cropbox()
+                    textpage = page.get_textpage()
+                    try:
+                        return _words(textpage, image_width / max(1e-6, right0 - left0), left0, top0)
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+            except pdfium.PdfiumError as exc:
+                log.warning("no word boxes for page %d: %s", index + 1, exc)
+                return []
 
     def _check_images(self, page) -> list:
         images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))

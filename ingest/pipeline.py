@@ -89,8 +89,8 @@ class Pipeline:
                 display, dpi = pdf.display_image(index)
                 image, thumbnail = display_images(display)
                 yield PageResult(number=number, text=text, source="text_layer", confidence=None,
-                                 words=[], width=display.width, height=display.height,
-                                 dpi=dpi, image=image, thumbnail=thumbnail)
+                                 words=pdf.text_words(index, display.width), width=display.width,
+                                 height=display.height, dpi=dpi, image=image, thumbnail=thumbnail)
 
     # -- OCR (runs on the executor) -----------------------------------------------------
 

@@ -39,6 +39,15 @@ def test_text_layer_pdf_gives_the_exact_text_without_ocr(samples):
         assert page.confidence is None
         assert is_jpeg(page.image) and is_jpeg(page.thumbnail)
         assert max(page.width, page.height) == 1600
+        # Word boxes from the text layer, in the display image's pixels.
+        assert [w.text for w in page.words] == page.text.split()
+        for word in page.words:
+            assert word.confidence == 100.0
+            assert 0 <= word.left < word.left + word.width <= page.width
+            assert 0 <= word.top < word.top + word.height <= page.height
+    first = pages[0].words[0]  # the header starts at the top left margin (30 mm, 20 mm)
+    assert abs(first.left - 30 / 210 * pages[0].width) < 3
+    assert abs(first.top - 20 / 297 * pages[0].height) < 20
 
 
 def test_scanned_pdf_is_ocred_from_its_page_images(samples):
