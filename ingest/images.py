@@ -41,7 +41,7 @@ THUMBNAIL_WIDTH = 240
 
 
 def corrupt(exc: BaseException) -> IngestError:
-    """An ``corrupt_image`` error naming what the decoder said."""
+    """A ``corrupt_image`` error naming what the decoder said."""
     detail = str(exc) or type(exc).__name__
     return IngestError("corrupt_image", detail=detail[:200])
 

@@ -150,7 +150,8 @@ def _short(exc: BaseException) -> str:
 
 
 def text_layer(reader: PdfReader, index: int) -> str | None:
-    """The page's text layer in NFC, or None when it has (almost) none."""
+    """The page's text layer in NFC, or None when it has (almost) none or it does not
+    decode to real text (then the page is OCR'd)."""
     try:
         text = reader.pages[index].extract_text() or ""
     except MemoryError:
@@ -159,10 +160,23 @@ def text_layer(reader: PdfReader, index: int) -> str | None:
         log.warning("text layer of page %d unreadable (%s); OCR instead", index + 1, _short(exc))
         return None
     text = unicodedata.normalize("NFC", text)
-    if sum(not ch.isspace() for ch in text) < MIN_TEXT_CHARS:
+    if not usable_text(text):
         return None
     lines = [line.rstrip() for line in text.splitlines()]
     return "\n".join(lines).strip("\n")
+
+
+_NOT_TEXT = {"Co", "Cc", "Cn", "Cs"}  # private use, control, unassigned, surrogate
+
+
+def usable_text(text: str) -> bool:
+    """At least MIN_TEXT_CHARS visible characters, and at most a tenth of them private-use,
+    control or replacement characters (what fonts without a Unicode map extract as)."""
+    visible = [ch for ch in text if not ch.isspace()]
+    if len(visible) < MIN_TEXT_CHARS:
+        return False
+    bad = sum(ch == "\ufffd" or unicodedata.category(ch) in _NOT_TEXT for ch in visible)
+    return bad * 10 <= len(visible)
 
 
 class PdfPages:

@@ -67,6 +67,18 @@ def test_mixed_pdf_takes_text_layer_and_ocr_page_by_page(samples):
     assert pages[2].text == samples.register_page.text
 
 
+@pytest.mark.parametrize("text, usable", [
+    ("Số: 12/UBND-VX ngày 05 tháng 01", True),
+    ("Trang 3", False),                              # a scanner's stamp on an image page
+    ("\ue001\ue002\ue003 " * 10, False),              # glyph ids in the private use area
+    ("\ufffd\ufffd abc" * 8, False),                  # undecodable
+    ("Ủy ban nhân dân xã Tân Phú \x07", True),       # one stray control character is fine
+])
+def test_text_layer_must_be_real_text_to_replace_ocr(text, usable):
+    from ingest.pdf import usable_text
+    assert usable_text(text) is usable
+
+
 def test_pdf_page_without_text_or_single_image_is_rendered_at_the_configured_dpi(tmp_path):
     """A page drawn as vector graphics (no text layer, no image) is rendered."""
     from reportlab.pdfgen import canvas
