@@ -153,8 +153,12 @@ def timed_queries(persons, pages, per_class: int, rng: random.Random) -> list[Ti
     return out
 
 
-def labelled_queries(persons, pages, n_person: int, n_doc: int,
-                     rng: random.Random) -> list[Labelled]:
+def labelled_queries(persons, pages, n_person: int, n_doc: int, rng: random.Random,
+                     corpus_pages=None) -> list[Labelled]:
+    """``n_person`` + ``n_doc`` labelled queries. ``corpus_pages`` (an iterable over
+    the whole corpus of pages) is scanned to keep only word queries whose words occur,
+    in that order, on their target page alone: a query that several pages answer
+    equally cannot single one out, whatever the ranking."""
     out: list[Labelled] = []
     forms = ("diacritics", "plain", "typo")
     people = rng.sample(persons, min(n_person, len(persons)))
@@ -167,31 +171,49 @@ def labelled_queries(persons, pages, n_person: int, n_doc: int,
             role = rng.choice(sorted(p.related))
             what, extra = f"name+{role}", p.related[role]
             text = f"{p.full_name} {extra}"
-        if form == "plain":
-            text = fold(text)
-        elif form == "typo":
-            text = ocr_typo(text, rng)
-        out.append(Labelled(text, ("person", p.entry_id), f"person/{what}/{form}"))
-    later = [p for p in pages if p.page > 1]
-    docs = rng.sample(pages, min(n_doc, len(pages)))
-    for i, d in enumerate(docs):
-        if (i // 3) % 2 == 1 and later:
-            d = later[rng.randrange(len(later))]
+        out.append(Labelled(_form(text, form, rng), ("person", p.entry_id),
+                            f"person/{what}/{form}"))
+    n_numbers = n_doc // 2
+    for i, d in enumerate(rng.sample(pages, min(n_numbers, len(pages)))):
         form = forms[i % 3]
-        if (i // 3) % 2 == 0:
-            what = "number+year"
-            text = f"{d.number_symbol} {d.issued_on.year}"
-            target = ("document", d.doc_id, None)
-        else:
-            what = "words"
-            text = " ".join(_distinctive_span(d.text, rng, 5, 7))
-            target = ("document", d.doc_id, d.page)
-        if form == "plain":
-            text = fold(text)
-        elif form == "typo":
-            text = ocr_typo(text, rng)
-        out.append(Labelled(text, target, f"document/{what}/{form}"))
+        out.append(Labelled(_form(f"{d.number_symbol} {d.issued_on.year}", form, rng),
+                            ("document", d.doc_id, None), f"document/number+year/{form}"))
+    later = [p for p in pages if p.page > 1] or pages
+    candidates = []
+    for d in rng.sample(later, min(len(later), 6 * (n_doc - n_numbers))):
+        words = _distinctive_span(d.text, rng, 5, 7)
+        candidates.append((" ".join(words), ("document", d.doc_id, d.page)))
+    if corpus_pages is not None:
+        candidates = unique_phrases(candidates, corpus_pages)
+    for i, (text, target) in enumerate(candidates[:n_doc - n_numbers]):
+        form = forms[i % 3]
+        out.append(Labelled(_form(text, form, rng), target, f"document/words/{form}"))
     return out
+
+
+def _form(text: str, form: str, rng: random.Random) -> str:
+    if form == "plain":
+        return fold(text)
+    if form == "typo":
+        return ocr_typo(text, rng)
+    return text
+
+
+def _folded_words(text: str) -> str:
+    return " " + " ".join(_WORD.findall(fold(text.lower()))) + " "
+
+
+def unique_phrases(candidates, corpus_pages) -> list[tuple[str, tuple]]:
+    """The candidates whose words, in order, appear on their target page only."""
+    wanted = [(" " + _folded_words(t).strip() + " ", t, target) for t, target in candidates]
+    hits: dict[int, list] = {i: [] for i in range(len(wanted))}
+    for p in corpus_pages:
+        text = _folded_words(p.text)
+        for i, (needle, _, _) in enumerate(wanted):
+            if needle in text:
+                hits[i].append((p.doc_id, p.page))
+    return [(t, target) for i, (_, t, target) in enumerate(wanted)
+            if hits[i] == [(target[1], target[2])]]
 
 
 def rank_of(hits, target) -> int | None:

@@ -328,6 +328,15 @@ class SearchIndex:
         cache[kind] = (token, ks)
         return ks
 
+    def warm(self, kinds: Iterable[str] | None = None) -> None:
+        """Prepare this thread's searchers (columns, norms, spelling vocabulary) so the
+        first searches are as fast as the rest; a server calls it at start-up."""
+        for kind in kinds or K.KINDS:
+            try:
+                self.searcher(kind).warm()
+            except IndexUnavailable:
+                pass
+
     def _forget(self, kind: str) -> None:
         cache = getattr(self._local, "searchers", None)
         if cache and kind in cache:

@@ -138,7 +138,7 @@ class DocumentPlanner(KindPlanner):
 class PersonPlanner(KindPlanner):
     word_fields = (("nw", 3.0), ("tw", 1.0))
     folded_only = frozenset({"tw"})
-    pair_fields = (("nw", 3.0), ("rw", 1.5))
+    pair_fields = (("nw", 3.0),)
     date_fields = (("dob", 2.0), ("day", 1.0))
     max_span = 5
 
@@ -172,8 +172,7 @@ class PersonPlanner(KindPlanner):
         return toks
 
     def _pair_known(self, a: str, b: str) -> bool:
-        pair = f"{a} {b}"
-        return bool(self.lex.df("nw", pair) or self.lex.df("rw", pair))
+        return bool(self.lex.df("nw", f"{a} {b}"))
 
     def _raw_tokens(self, words):
         toks = []
@@ -216,28 +215,12 @@ class PersonPlanner(KindPlanner):
         found, seen = [], set()
         for combo in combos:
             key = " ".join(t[1] for t in combo)
-            if key not in seen and self.lex.df("nk", key):
+            if key not in seen and (self.lex.df("nk", key) or self.lex.df("rk", key)):
                 seen.add(key)
                 found.append(combo)
                 if len(found) >= 5:
                     break
         return found
-
-    def related_name(self, toks, boost=1.5):
-        """A related person's name: the two rarest of its pairs (adjacent and
-        surname+given), which are far cheaper to intersect than all of them."""
-        # Adjacent pairs only: the span may be the start of a longer name, whose
-        # surname+given pair would differ.
-        pairs = [(toks[i], toks[i + 1]) for i in range(len(toks) - 1)]
-        scored = []
-        for a, b in pairs:
-            exact, folded = f"{a[0]} {b[0]}", f"{a[1]} {b[1]}"
-            scored.append((self.lex.df("rw", folded), exact, folded, a[2] or b[2]))
-        scored.sort()
-        if not scored or scored[0][0] == 0:
-            return None
-        parts = [self.forms("rw", e, f, m, boost) for _, e, f, m in scored[:2]]
-        return parts[0] if len(parts) == 1 else wq.And(parts)
 
     def name_span(self, toks, own=True, related=True, boost=1.0):
         """A full name: the person's own whole-name key, or a related person's name."""
@@ -249,10 +232,8 @@ class PersonPlanner(KindPlanner):
         alts = []
         if own and self.lex.df("nk", folded):
             alts.append(self.forms("nk", exact, folded, marks, 4.0 * boost))
-        if related:
-            rel = self.related_name(toks, 1.5 * boost)
-            if rel is not None:
-                alts.append(rel)
+        if related and self.lex.df("rk", folded):
+            alts.append(self.forms("rk", exact, folded, marks, 2.0 * boost))
         if not alts:
             return None
         return alts[0] if len(alts) == 1 else wq.Or(alts)

@@ -184,7 +184,7 @@ def _person_schema() -> wf.Schema:
         **common_fields(rid=False),
         nk=KeyField(),                   # whole name, exact and folded
         nw=NameField(),                  # syllables, pairs, surname+given
-        rw=NameField(syllables=False),   # related people's names: pairs, surname+given
+        rk=KeyField(),                   # related people's whole names
         tw=WordsField(exact=False, bm25=False),  # related names' words, places, event
         dob=TokenField(),                # date of birth, YYYYMMDD
         num=TokenField(),                # entry number in its book
@@ -207,7 +207,7 @@ def _person_fields(r: PersonRecord) -> dict:
         key=_entry_key(r.entry_id),
         nk=r.full_name,
         nw=r.full_name,
-        rw=related or None,
+        rk=related or None,
         tw=related + [x for x in (r.place_of_birth, r.residence, event) if x],
         dob=day_term(r.date_of_birth),
         num=str(r.number) if r.number is not None else None,

@@ -28,8 +28,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
-from search.engine import (PROBE_MIN, PROBE_RATIO, SegRun, estimate, is_null, probe,
-                           probe_leaf)
+from search.engine import PROBE_MIN, PROBE_RATIO, SegRun, is_null
 from search.planner import FormsOr
 
 B = 0.75
@@ -66,11 +65,11 @@ def _norms(run: SegRun, fieldname: str, avgfl: float) -> array:
     the segment, keyed by the average length it was computed with)."""
     seg = run.seg
     key = f"_norm_{fieldname}_{avgfl:.6f}"
-    got = seg._columns.get(key)
+    got = seg.cached(key)
     if got is None:
         lens = seg.column(f"_{fieldname}_L", LENGTHS_COLUMN)
         table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
-        got = seg._columns[key] = array("f", map(table.__getitem__, lens))
+        got = seg.cache(key, array("f", map(table.__getitem__, lens)))
     return got
 
 
@@ -83,7 +82,7 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats,
     if not within:
         return {}
     if isinstance(q, wq.Term):
-        scores = _term_scores(run, q.fieldname, q.text, q.boost, within, stats)
+        scores = _term_scores(q, run, within, stats)
         if clamp:
             cap = ideal(q, stats)
             scores = {d: min(s, cap) for d, s in scores.items()}
@@ -96,48 +95,28 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats,
         return scores
     if isinstance(q, wq.And):
         pos = [s for s in q.subqueries if not isinstance(s, wq.Not)]
-        neg = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
-        if neg:
-            within = within - _matching(neg, run, within)
+        within = run.among(q, within)
         parts = [score_docs(s, run, within, stats, clamp) for s in pos]
         if not parts:
             return dict.fromkeys(within, 0.0)
-        keys = set(parts[0]).intersection(*parts[1:])
-        return {d: sum(p[d] for p in parts) for d in keys}
+        return {d: sum(p.get(d, 0.0) for p in parts) for d in within}
     if isinstance(q, wq.AndNot):
-        within = within - _matching([q.b], run, within)
-        return score_docs(q.a, run, within, stats, clamp)
+        return score_docs(q.a, run, run.among(q, within), stats, clamp)
     if isinstance(q, wq.AndMaybe):
         base = score_docs(q.a, run, within, stats, clamp)
         extra = score_docs(q.b, run, set(base), stats, clamp)
         return {d: s + extra.get(d, 0.0) for d, s in base.items()}
     if isinstance(q, wq.ConstantScoreQuery):
-        return dict.fromkeys(_matching([q.child], run, within), q.score)
+        return dict.fromkeys(run.among(q.child, within), q.score)
     if isinstance(q, wq.TermRange):
-        return dict.fromkeys(_matching([q], run, within), q.boost)
+        return dict.fromkeys(run.among(q, within), q.boost)
     if isinstance(q, wq.WrappingQuery):
         return score_docs(q.child, run, within, stats, clamp)
     if isinstance(q, wq.Every):
         return dict.fromkeys(within, 0.0)
     if is_null(q) or isinstance(q, wq.Not):
         return {}
-    return dict.fromkeys(_matching([q], run, within), q.boost)
-
-
-def _matching(queries, run: SegRun, within: set[int]) -> set[int]:
-    out = set()
-    for q in queries:
-        out |= run.docset(q) & within if estimate(q, run.seg) <= _probe_limit(within) \
-            else _probe_set(q, run, within)
-    return out
-
-
-def _probe_limit(within) -> int:
-    return max(PROBE_MIN, PROBE_RATIO * len(within))
-
-
-def _probe_set(q, run: SegRun, within: set[int]) -> set[int]:
-    return probe(q, run.seg, within, keep=True)
+    return dict.fromkeys(run.among(q, within), q.boost)
 
 
 def _sum(parts: list[dict]) -> dict:
@@ -153,41 +132,30 @@ def _sum(parts: list[dict]) -> dict:
     return out
 
 
-def _term_scores(run: SegRun, fieldname, text, boost, within, stats) -> dict[int, float]:
-    seg = run.seg
-    field = seg.reader.schema[fieldname] if fieldname in seg.reader.schema else None
-    if field is None:
+def _term_scores(q, run: SegRun, within: set[int], stats: Stats) -> dict[int, float]:
+    schema = run.seg.reader.schema
+    if q.fieldname not in schema:
         return {}
-    try:
-        df = seg.reader.doc_frequency(fieldname, text)
-    except Exception:
-        return {}
-    if not df:
-        return {}
-    if df > _probe_limit(within) and (fieldname, text) not in run.leaves:
-        return _probed_scores(run, fieldname, text, boost, within, stats, field)
-    ids, weights = run.leaf(fieldname, text)
-    if field.scorable:
-        c = boost * stats.idf(fieldname, text)
-        norm = _norms(run, fieldname, stats.avgfl(fieldname))
-        k1 = K1 + 1
-        if weights is None:
-            return {d: c * k1 / (1.0 + norm[d]) for d in ids if d in within}
-        return {d: c * w * k1 / (w + norm[d]) for d, w in zip(ids, weights) if d in within}
-    if weights is None:
-        hits = within.intersection(ids)
-        return dict.fromkeys(hits, float(boost))
-    return {d: boost * w for d, w in zip(ids, weights) if d in within}
-
-
-def _probed_scores(run, fieldname, text, boost, within, stats, field) -> dict[int, float]:
-    """Scores of one long posting list at the ``within`` documents, found by probing."""
-    found = probe_leaf(run.seg.reader, fieldname, text, sorted(within))
+    field = schema[q.fieldname]
+    boost = q.boost
+    if not getattr(field, "weighted", False):
+        # Every posting weighs 1: the score is the boost where the term is.
+        return dict.fromkeys(run.among(q, within), float(boost))
+    found = run.leaf_among(q.fieldname, q.text, within) if run.est(q) > max(
+        PROBE_MIN, PROBE_RATIO * len(within)) else _from_leaf(run, q, within)
     if not field.scorable:
-        return {d: boost * w for d, w in found}
-    norm = _norms(run, fieldname, stats.avgfl(fieldname))
-    c = boost * stats.idf(fieldname, text)
-    return {d: c * w * (K1 + 1) / (w + norm[d]) for d, w in found}
+        return {d: boost * w for d, w in found.items()}
+    c = boost * stats.idf(q.fieldname, q.text)
+    norm = _norms(run, q.fieldname, stats.avgfl(q.fieldname))
+    k1 = K1 + 1
+    return {d: c * w * k1 / (w + norm[d]) for d, w in found.items()}
+
+
+def _from_leaf(run: SegRun, q, within: set[int]) -> dict[int, float]:
+    ids, weights = run.leaf(q.fieldname, q.text)
+    if weights is None:
+        return dict.fromkeys(within.intersection(ids), 1.0)
+    return {d: w for d, w in zip(ids, weights) if d in within}
 
 
 def ideal(q, stats: Stats) -> float:

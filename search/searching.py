@@ -20,8 +20,8 @@ from whoosh import query as wq
 
 from search import querylang as ql
 from search.analyzer import fold, normalize
-from search.engine import (Segment, SegRun, docset, facet_counts, restrict,
-                           top_by_date)
+from search.engine import SegRun, facet_counts, newest, restrict
+from search.segment import Segment
 from search.scoring import Stats, ideal, score_docs, top
 from search.errors import IndexCorrupt, IndexUnavailable
 from search.highlight import snippets
@@ -32,6 +32,8 @@ from search.records import AccessScope, SearchResult, Suggestion
 
 MAX_PER_PAGE = 100
 RELAX_MAX_PARTS = 6
+#: Matches scored for relevance at most (the newest ones; see ``_KindRun.best``).
+SCORE_LIMIT = 5_000
 
 
 class KindSearcher:
@@ -49,6 +51,23 @@ class KindSearcher:
         self.lexicon_reader = self.searcher.reader()
         self._labels: dict[str, dict] = {}
         self._stored = None
+
+    def warm(self) -> None:
+        """Load what the first searches would otherwise load: per-segment numbers,
+        BM25 length norms, the spelling vocabulary and the facet labels."""
+        from search.kindplans import PLANNERS
+        from search.scoring import _norms
+        planner = PLANNERS[self.kind.name]
+        stats = Stats(self.searcher)
+        for seg in self.segments:
+            seg.column("day")
+            run = SegRun(seg)
+            for name, fieldobj in self.searcher.schema.items():
+                if fieldobj.scorable:
+                    _norms(run, name, stats.avgfl(name))
+        Lexicon(self.lexicon_reader).within_one(planner.word_fields[0][0], "warm")
+        self.labels("type")
+        self.labels("unit")
 
     def close(self) -> None:
         try:
@@ -103,6 +122,15 @@ def _filters_to_nodes(filters: dict | None) -> list:
                     rng.start if key == "date_from" else None,
                     rng.end if key == "date_to" else None)))
     return nodes
+
+
+def _has_bm25(q, schema) -> bool:
+    """Whether any term of ``q`` is in a BM25 (scorable) field."""
+    if isinstance(q, wq.Term):
+        return q.fieldname in schema and schema[q.fieldname].scorable
+    children = getattr(q, "subqueries", None) or [getattr(q, n) for n in ("a", "b", "child", "query")
+                                                   if hasattr(q, n)]
+    return any(_has_bm25(c, schema) for c in children if isinstance(c, wq.Query))
 
 
 def _typed_words(node) -> set[str]:
@@ -182,10 +210,19 @@ class _KindRun:
         if not self.total or k <= 0:
             return []
         if sort == "date":
-            return [(day, 0.0, doc) for doc, day in top_by_date(self.ks.segments, self.sets, k)]
+            return [(day, 0.0, doc) for doc, day in newest(self.ks.segments, self.sets, k)]
         stats = Stats(self.ks.searcher)
+        sets = self.sets
+        if self.total > SCORE_LIMIT and _has_bm25(self.query, self.ks.searcher.schema):
+            # A text query matching this much (a common phrase) is ranked among its
+            # newest matches only (BM25 costs a Python step per match and term);
+            # totals and facets still count every match. Name queries score with
+            # set operations and are always ranked whole.
+            keep = {doc for doc, _ in newest(self.ks.segments, sets, SCORE_LIMIT)}
+            sets = [{d for d in s if d + run.seg.offset in keep}
+                    for run, s in zip(self.runs, sets)]
         scored = [(run.seg.offset, score_docs(self.query, run, s, stats))
-                  for run, s in zip(self.runs, self.sets)]
+                  for run, s in zip(self.runs, sets)]
         # Kinds score on different scales (BM25 for text, boosts for names): report
         # each score as a fraction of a perfect match's, and interleave kinds by that.
         full = ideal(self.query, stats) or 1.0
@@ -290,7 +327,7 @@ def _visible_doc(ks: KindSearcher, q, scope) -> tuple[int, int]:
     rq = restrict(q, scope, ks.readers)
     first, count = -1, 0
     for seg in ks.segments:
-        s = docset(rq, seg)
+        s = SegRun(seg).docset(rq)
         if s and first < 0:
             first = min(s) + seg.offset
         count += len(s)

@@ -1,0 +1,177 @@
+"""Reading one Whoosh segment fast: its per-document numbers, whole posting lists, and
+posting lists probed at a few documents.
+
+Whoosh's matchers return postings one Python call at a time. Here a posting list is
+read a block at a time (a block's document numbers are a pickled tuple of gaps: one
+``loads`` and one ``accumulate``, both in C), and a list probed for some candidate
+documents only decodes the blocks whose range can hold one. This relies on the Whoosh
+3 postings layout (``W3LeafMatcher``); any other matcher is read the generic way.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
+
+from whoosh.matching import ListMatcher
+
+from search.kinds import VALUE_NAMES, VALUES
+
+
+class Segment:
+    """One leaf reader with its document offset and lazily loaded columns."""
+
+    def __init__(self, reader, offset: int, searcher):
+        self.reader = reader
+        self.offset = offset
+        self.searcher = searcher
+        self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        self.doc_count_all = reader.doc_count_all()
+        self._columns: dict[str, array] = {}
+
+    def column(self, name: str, column=None):
+        """A per-document number (``day``, ``unit``, ``tc``, ``year``, ``sec``, or an
+        internal column such as field lengths) as a sequence indexed by local document
+        number, loaded once."""
+        col = self._columns.get(name)
+        if col is None:
+            if name in VALUE_NAMES:
+                self._load_values()
+                return self._columns[name]
+            col = self._columns[name] = _load_column(self.reader, name, self.doc_count_all,
+                                                     column)
+        return col
+
+    def cached(self, key):
+        return self._columns.get(key)
+
+    def cache(self, key, value):
+        self._columns[key] = value
+        return value
+
+    def _load_values(self):
+        count = self.doc_count_all
+        raw = b""
+        if self.reader.has_column("vals"):
+            creader = self.reader.column_reader(
+                "vals", self.reader.schema["vals"].column_type, translate=False)
+            raw = creader._dbfile.get(creader._basepos, creader._count * creader._fixedlen)
+        raw += bytes(VALUES.size * count - len(raw))
+        rows = list(zip(*VALUES.iter_unpack(raw))) if count else [()] * len(VALUE_NAMES)
+        for name, code, values in zip(VALUE_NAMES, "iiIhb", rows):
+            self._columns[name] = array(code, values)
+
+    def live(self) -> set[int]:
+        return set(range(self.doc_count_all)) - self.deleted
+
+
+def _load_column(reader, name, count, column=None):
+    """Read a ``NumericColumn`` in one piece (the stock reader unpacks value by value)."""
+    if column is None:  # a schema field's column
+        if not reader.has_column(name):
+            return array("i", bytes(4 * count))
+        creader = reader.column_reader(name, reader.schema[name].column_type,
+                                       translate=False)
+    else:  # an internal column (field lengths): straight from the per-document reader
+        perdoc = reader._perdoc
+        if not perdoc.has_column(name):
+            return array("B", bytes(count))
+        creader = perdoc.column_reader(name, column)
+    try:
+        code = creader._typecode
+        raw = creader._dbfile.get(creader._basepos, creader._count * creader._fixedlen)
+        out = array(code)
+        out.frombytes(raw)
+        if out.itemsize > 1:
+            out.byteswap()  # stored big-endian
+        if len(out) < count:
+            out.extend([creader._default] * (count - len(out)))
+        return out
+    except AttributeError:  # a column type without the private layout: slow path
+        return list(creader)
+
+
+def _matcher(reader, fieldname: str, text):
+    tb = text.encode("utf-8") if isinstance(text, str) else text
+    if (fieldname, tb) not in reader:
+        return None
+    return reader._terms.matcher(fieldname, tb, reader.schema[fieldname].format)
+
+
+def _weights_of(bw, n):
+    if bw is None:
+        return None
+    if isinstance(bw, float):
+        return [bw] * n
+    return list(bw)
+
+
+def read_postings(reader, fieldname: str, text) -> tuple[array, list | None]:
+    """``(ids, weights)`` of a whole posting list (deleted documents included);
+    ``weights`` is ``None`` when every weight is 1."""
+    m = _matcher(reader, fieldname, text)
+    if m is None:
+        return array("I"), None
+    if isinstance(m, ListMatcher):
+        w = m._weights
+        weights = None if w is None or all(x == 1.0 for x in w) else list(w)
+        return array("I", m._ids), weights
+    ids = array("I")
+    weights: list | None = None
+    try:
+        while True:
+            if m._data is None:
+                m._read_data()
+            start = len(ids)
+            ids.extend(accumulate(m._data[0]))
+            bw = m._data[1]
+            if bw is not None or weights is not None:
+                if weights is None:
+                    weights = [1.0] * start
+                weights.extend(_weights_of(bw, len(ids) - start) or [1.0] * (len(ids) - start))
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+    except AttributeError:  # not the W3 layout: the generic way
+        ids, weights = array("I"), []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return ids, weights
+
+
+def probe_postings(reader, fieldname: str, text, cands: list[int]) -> dict[int, float]:
+    """``{doc: weight}`` for the sorted candidate documents present in one posting
+    list, decoding only the blocks that may hold a candidate."""
+    m = _matcher(reader, fieldname, text)
+    if m is None:
+        return {}
+    out: dict[int, float] = {}
+    if isinstance(m, ListMatcher) or not hasattr(m, "_maxid"):
+        wanted = set(cands)
+        while m.is_active():
+            if m.id() in wanted:
+                out[m.id()] = m.weight()
+            m.next()
+        return out
+    i, n = 0, len(cands)
+    while i < n:
+        if cands[i] <= m._maxid:
+            if m._data is None:
+                m._read_data()
+            j = bisect_right(cands, m._maxid, i)
+            ids = list(accumulate(m._data[0]))
+            found = set(ids).intersection(cands[i:j])
+            if found:
+                bw = m._data[1]
+                if bw is None or isinstance(bw, float):
+                    out.update(dict.fromkeys(found, 1.0 if bw is None else bw))
+                else:
+                    out.update((d, w) for d, w in zip(ids, bw) if d in found)
+            i = j
+        if m._lastblock or i >= n:
+            break
+        m._goto(m._nextoffset)
+    return out
