@@ -12,7 +12,7 @@ the pipeline run ``--rounds`` times, alternately, and the best round of each cou
 work on the machine only ever slows a round down); the naive loop, many times slower,
 runs once.
 
-    python bench/ocr.py [--pages 12] [--rounds 2] [--lang vie] [--json]
+    python bench/ocr.py [--pages 12] [--rounds 3] [--lang vie] [--json]
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def run_limit(pngs: list[Path], lang: str, cores: int, config: list[str]) -> tup
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=12, help="pages to generate (default 12)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of limit and pipeline (best counts)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of limit and pipeline (best counts)")
     parser.add_argument("--lang", default="vie", help="Tesseract language(s), for all three runs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)

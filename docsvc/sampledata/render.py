@@ -217,33 +217,35 @@ class _Canvas:
 
     def columns(self, columns: list[tuple[int, int, list]]) -> None:
         """Side-by-side blocks of centred lines (x0, x1, items); an item is (text, style,
-        scale) or None for a small gap. Lines are placed on shared rows, and each row is
-        one ground-truth line, read left to right (as OCR reads across the page)."""
-        cells: list[list[tuple[str, ImageFont.FreeTypeFont] | None]] = []
+        scale), or None to end a section. Section k of every column starts on the same
+        row (as the number and the date do in a Decree 30 header), and each row is one
+        ground-truth line, read left to right (as OCR reads across the page)."""
+        sections: list[list[list[tuple[str, ImageFont.FreeTypeFont]]]] = []  # column, section, line
         for x0, x1, items in columns:
-            column: list[tuple[str, ImageFont.FreeTypeFont] | None] = []
+            column: list[list[tuple[str, ImageFont.FreeTypeFont]]] = [[]]
             for item in items:
                 if item is None:
-                    column.append(None)
+                    column.append([])
                     continue
                 text, style, scale = item
                 font = self.font(style, scale)
-                column += [(line, font) for line, _ in self.wrap(text, font, x1 - x0)]
-            cells.append(column)
-        for row in range(max(len(c) for c in cells)):
-            parts, height = [], round(self.line_height(self.font()) * 0.3)
-            for (x0, x1, _), column in zip(columns, cells):
-                cell = column[row] if row < len(column) else None
-                if cell is None:
-                    continue
-                line, font = cell
-                self._draw.text((x0 + (x1 - x0 - font.getlength(line)) / 2, self.y), line,
-                                font=font, fill=0)
-                parts.append(line)
-                height = max(height, self.line_height(font))
-            if parts:
+                column[-1] += [(line, font) for line, _ in self.wrap(text, font, x1 - x0)]
+            sections.append(column)
+        for k in range(max(len(column) for column in sections)):
+            if k:
+                self.gap(0.3)
+            cells = [column[k] if k < len(column) else [] for column in sections]
+            for row in range(max(len(c) for c in cells)):
+                parts, height = [], 0
+                for (x0, x1, _), cell in zip(columns, cells):
+                    if row < len(cell):
+                        line, font = cell[row]
+                        self._draw.text((x0 + (x1 - x0 - font.getlength(line)) / 2, self.y), line,
+                                        font=font, fill=0)
+                        parts.append(line)
+                        height = max(height, self.line_height(font))
                 self.page.lines.append(" ".join(parts))
-            self.y += height
+                self.y += height
 
 
 def render_document(doc: AdminDocument, *, font: str = "liberation-serif", size_pt: float = 13.0,
