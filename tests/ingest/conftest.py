@@ -107,16 +107,3 @@ class Samples:
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory) -> Samples:
     return Samples(tmp_path_factory.mktemp("ingest-samples"))
-
-
-def pytest_terminal_summary(terminalreporter):
-    """One line per measured character error rate, also under pytest-xdist (the
-    properties travel with the test reports to the controlling process)."""
-    rates = [(name, value) for key in ("passed", "failed")
-             for report in terminalreporter.stats.get(key, [])
-             for name, value in getattr(report, "user_properties", ())
-             if name.startswith("cer ") and name.endswith(" overall")]
-    if rates:
-        terminalreporter.section("OCR character error rate")
-        for name, value in rates:
-            terminalreporter.write_line(f"{name.removeprefix('cer ')}: {value:.2%}")
