@@ -16,6 +16,7 @@ outside the user's units are excluded by term, so every count agrees with the hi
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import Counter
 
 from whoosh import query as wq
@@ -65,6 +66,14 @@ class SegRun:
             ids, weights = full
             if weights is None:
                 return dict.fromkeys(cands.intersection(ids), 1.0)
+            if len(cands) * 8 < len(ids):  # few candidates: find each by bisection
+                out = {}
+                n = len(ids)
+                for d in cands:
+                    i = bisect_left(ids, d)
+                    if i < n and ids[i] == d:
+                        out[d] = weights[i]
+                return out
             return {d: w for d, w in zip(ids, weights) if d in cands}
         seen = self._probed.get(key)
         if seen is not None and cands <= seen[0]:
@@ -282,25 +291,47 @@ def restrict(q, scope: AccessScope, seg_readers, max_level: int = 3):
 
 # -------------------------------------------------------------------- facets, dates
 
-def facet_counts(segments, sets, names=("type", "year", "unit")) -> dict[str, Counter]:
-    """Counts of column values over the matching documents of every segment."""
-    cols = {"type": "tc", "year": "year", "unit": "unit"}
-    out = {n: Counter() for n in names}
+def facet_counts(segments, sets) -> dict[str, Counter]:
+    """Counts of type, year and unit over the matching documents of every segment
+    (one counting pass per segment, over the segment's distinct combinations)."""
+    out = {"type": Counter(), "year": Counter(), "unit": Counter()}
     for seg, s in zip(segments, sets):
         if not s:
             continue
-        for n in names:
-            col = seg.column(cols[n])
-            out[n].update(map(col.__getitem__, s))
+        combo_ids, combos = seg.facet_combos()
+        for cid, n in Counter(map(combo_ids.__getitem__, s)).items():
+            tc, year, unit = combos[cid]
+            out["type"][tc] += n
+            out["year"][year] += n
+            out["unit"][unit] += n
     return out
 
 
-def newest(segments, sets, k: int, newest_first: bool = True):
-    """``(global docnum, day)`` of the ``k`` newest (or oldest) matches."""
-    pick = heapq.nlargest if newest_first else heapq.nsmallest
+def newest(segments, sets, k: int):
+    """``(global docnum, day)`` of the ``k`` newest matches, ties in document order."""
     best = []
     for seg, s in zip(segments, sets):
         if s:
             day = seg.column("day")
-            best += [(day[d], d + seg.offset) for d in pick(k, s, key=day.__getitem__)]
-    return [(doc, day) for day, doc in pick(k, best)]
+            best += [(day[d], -(d + seg.offset)) for d in heapq.nlargest(k, s, key=day.__getitem__)]
+    return [(-doc, day) for day, doc in heapq.nlargest(k, best)]
+
+
+def newest_sets(segments, sets, k: int) -> list[set[int]]:
+    """Per segment, the matches among the ``k`` newest of all (about ``k``: a day on
+    the cut-off is kept whole). The cut-off day comes from the count of each day,
+    which is far cheaper than a heap of thousands of entries."""
+    days = Counter()
+    for seg, s in zip(segments, sets):
+        days.update(map(seg.column("day").__getitem__, s))
+    cut, kept = 0, 0
+    for d in sorted(days, reverse=True):
+        kept += days[d]
+        cut = d
+        if kept >= k:
+            break
+    out = []
+    for seg, s in zip(segments, sets):
+        day = seg.column("day")
+        out.append({d for d in s if day[d] >= cut})
+    return out

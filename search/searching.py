@@ -20,9 +20,9 @@ from whoosh import query as wq
 
 from search import querylang as ql
 from search.analyzer import fold, normalize
-from search.engine import SegRun, facet_counts, newest, restrict
+from search.engine import SegRun, facet_counts, newest, newest_sets, restrict
 from search.segment import Segment
-from search.scoring import Stats, ideal, score_docs, top
+from search.scoring import Stats, _table, ideal, score_docs, top
 from search.errors import IndexCorrupt, IndexUnavailable
 from search.highlight import snippets
 from search.kindplans import PLANNERS
@@ -61,6 +61,7 @@ class KindSearcher:
         stats = Stats(self.searcher)
         for seg in self.segments:
             seg.column("day")
+            seg.facet_combos()
             run = SegRun(seg)
             for name, fieldobj in self.searcher.schema.items():
                 if fieldobj.scorable:
@@ -218,9 +219,7 @@ class _KindRun:
             # newest matches only (BM25 costs a Python step per match and term);
             # totals and facets still count every match. Name queries score with
             # set operations and are always ranked whole.
-            keep = {doc for doc, _ in newest(self.ks.segments, sets, SCORE_LIMIT)}
-            sets = [{d for d in s if d + run.seg.offset in keep}
-                    for run, s in zip(self.runs, sets)]
+            sets = newest_sets(self.ks.segments, sets, SCORE_LIMIT)
         scored = [(run.seg.offset, score_docs(self.query, run, s, stats))
                   for run, s in zip(self.runs, sets)]
         # Kinds score on different scales (BM25 for text, boosts for names): report
@@ -232,7 +231,7 @@ class _KindRun:
         for run in self.runs:
             mine = {doc - run.seg.offset for _, doc in best
                     if run.seg.offset <= doc < run.seg.offset + run.seg.doc_count_all}
-            for d, c in score_docs(self.query, run, mine, stats, clamp=True).items():
+            for d, c in _table(score_docs(self.query, run, mine, stats, clamp=True)).items():
                 cover[d + run.seg.offset] = c / full
         return [((round(cover.get(doc, 0.0), 3), score / full), score / full, doc)
                 for score, doc in best]

@@ -62,6 +62,21 @@ class Segment:
         for name, code, values in zip(VALUE_NAMES, "iiIhb", rows):
             self._columns[name] = array(code, values)
 
+    def facet_combos(self):
+        """``(ids, combos)``: per document the index of its ``(type code, year, unit)``
+        in ``combos``, so that facets are one count per segment (loaded once)."""
+        got = self._columns.get("_facets")
+        if got is None:
+            table: dict[tuple, int] = {}
+            ids = array("I", map(lambda key: table.setdefault(key, len(table)),
+                                 zip(self.column("tc"), self.column("year"),
+                                     self.column("unit"))))
+            combos = [None] * len(table)
+            for key, i in table.items():
+                combos[i] = key
+            got = self._columns["_facets"] = (ids, combos)
+        return got
+
     def live(self) -> set[int]:
         return set(range(self.doc_count_all)) - self.deleted
 

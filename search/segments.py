@@ -105,7 +105,7 @@ class FastWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", FastCodec())
-        kwargs.setdefault("compound", False)
+        kwargs.setdefault("compound", True)
         super().__init__(ix, **kwargs)
         self._inv: dict[str, dict[str, array]] = {}
         self._tf: dict[str, dict[str, array]] = {}
@@ -314,7 +314,7 @@ class ParallelWriter(MpWriter, FastWriter):
 
     def __init__(self, ix, procs=2, batchsize=256, **kwargs):
         kwargs.setdefault("codec", FastCodec())
-        kwargs.setdefault("compound", False)
+        kwargs.setdefault("compound", True)
         MpWriter.__init__(self, ix, procs=procs, batchsize=batchsize, multisegment=True,
                           **kwargs)
         # MpWriter.__init__ calls SegmentWriter.__init__ directly; set FastWriter's state

@@ -50,7 +50,8 @@ class _SegmentVocabulary:
         for w in words:
             for d in _deletes(w):
                 index.setdefault(d, []).append(w)
-        self.index = index
+        # Tuples of strings are untracked by the garbage collector; lists are not.
+        self.index = {d: tuple(ws) for d, ws in index.items()}
 
     def near(self, word: str) -> set[str]:
         out = set(self.index.get(word, ()))

@@ -1,0 +1,85 @@
+"""The fast segment writer writes ordinary Whoosh segments: stock Whoosh reads and
+scores them, single-document terms are inlined, merges keep every posting, and the
+block readers of search.segment agree with Whoosh's own matchers."""
+
+from whoosh import fields as wf
+from whoosh import index as windex
+from whoosh import query as wq
+
+from search.fields import KeyField, TokenField, WordsField
+from search.segment import probe_postings, read_postings
+from search.segments import FastWriter, ParallelWriter
+
+
+def _schema():
+    return wf.Schema(key=TokenField(unique=True), body=WordsField(bigrams=True),
+                     tag=KeyField(), d=wf.STORED())
+
+
+def _docs(n):
+    for i in range(n):
+        words = " ".join(["chung"] + [f"từ{j}" for j in range(i % 7)] + ["hiếm"] * (i == 5))
+        yield dict(key=f"{i:06d}", body=words, tag=["nhóm " + str(i % 3)], d={"i": i})
+
+
+def _stock_ids(ix, q):
+    with ix.searcher() as s:
+        return sorted(s.stored_fields(d)["d"]["i"] for d in s.docs_for_query(q))
+
+
+def test_stock_whoosh_reads_what_fastwriter_wrote(tmp_path):
+    ix = windex.create_in(str(tmp_path), _schema())
+    w = FastWriter(ix)
+    for doc in _docs(300):
+        w.add_document(**doc)
+    w.commit()
+    assert _stock_ids(ix, wq.Term("body", "chung")) == list(range(300))
+    assert _stock_ids(ix, wq.Term("body", "hiem")) == [5]           # inlined single posting
+    assert _stock_ids(ix, wq.Term("body", "hiếm")) == [5]           # exact form too
+    assert _stock_ids(ix, wq.Term("key", "000042")) == [42]
+    assert _stock_ids(ix, wq.Term("tag", "nhom 1")) == list(range(1, 300, 3))
+    assert _stock_ids(ix, wq.Term("body", "chung tu0")) == [i for i in range(300) if i % 7]
+    with ix.searcher() as s:                                       # stock BM25F scoring
+        hits = s.search(wq.Term("body", "tu1"), limit=5)
+        assert hits.scored_length() == 5 and hits[0].score > 0
+
+
+def test_block_readers_agree_with_whoosh(tmp_path):
+    ix = windex.create_in(str(tmp_path), _schema())
+    w = FastWriter(ix)
+    for doc in _docs(1000):
+        w.add_document(**doc)
+    w.commit()
+    with ix.reader() as r:
+        ids, weights = read_postings(r, "body", "chung")
+        assert list(ids) == list(range(1000)) and weights is None
+        m = r.postings("body", "tu3")
+        assert list(read_postings(r, "body", "tu3")[0]) == list(m.all_ids())
+        found = probe_postings(r, "body", "tu3", [3, 4, 5, 6, 997, 998])
+        assert sorted(found) == [4, 5, 6, 998]        # documents with i % 7 >= 4
+
+
+def test_merging_small_segments_keeps_postings(tmp_path):
+    ix = windex.create_in(str(tmp_path), _schema())
+    for start in range(0, 240, 20):                 # twelve commits of twenty
+        w = FastWriter(ix)
+        for doc in list(_docs(240))[start:start + 20]:
+            w.add_document(**doc)
+        w.commit()                                    # merges small segments
+    w = FastWriter(ix)
+    w.delete_by_term("key", "000007")
+    w.commit()
+    assert len(ix._segments()) < 12
+    expected = [i for i in range(240) if i != 7]
+    assert _stock_ids(ix, wq.Term("body", "chung")) == expected
+    assert _stock_ids(ix, wq.Term("tag", "nhom 1")) == [i for i in expected if i % 3 == 1]
+
+
+def test_parallel_writer_writes_one_segment_per_worker(tmp_path):
+    ix = windex.create_in(str(tmp_path), _schema())
+    w = ParallelWriter(ix, procs=2, batchsize=50)
+    for doc in _docs(400):
+        w.add_document(**doc)
+    w.commit(merge=False)
+    assert len(ix._segments()) == 2
+    assert _stock_ids(ix, wq.Term("body", "chung")) == list(range(400))
