@@ -6,12 +6,13 @@ these models and the migrations agree.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -101,6 +102,15 @@ class Document(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     secrecy: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Register fields (Decree 30, Appendix VI). Read from page 1 when a person left them empty.
+    doc_type: Mapped[str | None] = mapped_column(String(64), index=True)
+    number: Mapped[int | None] = mapped_column(Integer)
+    symbol: Mapped[str | None] = mapped_column(String(64))
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    issued_on: Mapped[date | None] = mapped_column(Date, index=True)
+    arrived_on: Mapped[date | None] = mapped_column(Date)
+    direction: Mapped[str | None] = mapped_column(String(16))  # incoming | outgoing
+    abstract: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -108,6 +118,24 @@ class Document(Base):
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )
     jobs: Mapped[list["Job"]] = relationship(back_populates="document", order_by="Job.id")
+
+    @property
+    def number_symbol(self) -> str | None:
+        """'135/KH-UBND' (the number has two digits at least)."""
+        if self.number is None or not self.symbol:
+            return None
+        return f"{self.number:02d}/{self.symbol}"
+
+    @property
+    def display_title(self) -> str:
+        """The title a person gave, else one composed from the register fields (Decree 30:
+        type, number and symbol, abstract), else the file name."""
+        if self.title:
+            return self.title
+        head = " ".join(part for part in (self.doc_type, self.number_symbol) if part)
+        if head:
+            return f"{head} về việc {self.abstract}" if self.abstract else head
+        return self.abstract or self.original_name or f"#{self.id}"
 
 
 class Page(Base):

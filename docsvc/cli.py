@@ -44,9 +44,10 @@ def _iter_files(paths: tuple[str, ...]) -> list[Path]:
 
 def register_commands(app: Flask) -> None:
     from docsvc.cli_accounts import GROUPS
+    from docsvc.cli_search import COMMANDS
 
     for command in (init_command, ingest_command, show_command, worker_command, serve_command,
-                    run_command, demo_command, fixity_command, *GROUPS):
+                    run_command, demo_command, fixity_command, *GROUPS, *COMMANDS):
         app.cli.add_command(command)
 
 
@@ -62,6 +63,9 @@ def init_command() -> None:
     before = current_revision(svc.engine)
     upgrade(svc.engine)
     svc.settings.resolved_index_dir.mkdir(parents=True, exist_ok=True)
+    from docsvc.services.indexing import ensure_index
+
+    ensure_index(svc, background=False)  # a new install gets its (empty) indexes here
     after = current_revision(svc.engine)
     state = "đã cập nhật" if before != after else "đã mới nhất"
     click.echo(f"Cơ sở dữ liệu {state} (phiên bản {after}); dữ liệu tại {svc.settings.data_dir.resolve()}")
@@ -228,7 +232,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
 def _serve(host: str, port: int, threads: int = 8) -> None:
     from waitress import serve
 
+    from docsvc.services.indexing import ensure_index
+
     app = current_app._get_current_object()
+    if services().settings.index_check_on_start:
+        ensure_index(services())
     click.echo(f"Phục vụ tại http://{host}:{port}  (Ctrl+C để dừng)")
     body_limit = services().settings.max_upload_bytes + 1024 * 1024
     serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)

@@ -42,6 +42,10 @@ class Settings:
     ocr_timeout: int = 300          # seconds per page
     render_dpi: int = 300           # PDF pages without a text layer are rendered at this dpi
 
+    # Search
+    index_procs: int = field(default_factory=_default_workers)  # processes for a full rebuild
+    index_check_on_start: bool = True   # serve/worker: rebuild a missing or corrupt index at start
+
     # Jobs
     worker_threads: int = 2         # documents in flight per worker process
     job_lease_seconds: int = 60     # a running job whose lease lapses is taken up again

@@ -28,7 +28,10 @@ PERSONAL_DATA = frozenset({"civil_status", "one_stop", "archivist", "leader"})
 TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "document.view": ("Xem danh sách, nội dung, ảnh trang văn bản và tiến độ xử lý", READERS),
     "document.upload": ("Tải lên, đưa văn bản vào lưu trữ", frozenset({"admin", "clerk", "archivist"})),
+    "document.edit": ("Sửa thông tin đăng ký của văn bản (số, ký hiệu, ngày, trích yếu...)",
+                      frozenset({"admin", "clerk", "archivist"})),
     "document.download": ("Tải bản gốc của văn bản", READERS),
+    "search": ("Dùng trang tra cứu (thấy văn bản và/hoặc hộ tịch theo hai quyền dưới)", READERS | PERSONAL_DATA),
     "search.documents": ("Tra cứu văn bản", READERS),
     "person.view": ("Xem dữ liệu hộ tịch (dữ liệu cá nhân)", PERSONAL_DATA),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),

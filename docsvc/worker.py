@@ -37,11 +37,13 @@ def job_settings(services: Services) -> JobSettings:
                        retry_delay=s.job_retry_delay)
 
 
-def make_runner(services: Services, worker_id: str, *, schedule_retry=None,
-                on_document_done: Callable[[int], None] | None = None) -> JobRunner:
+def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:
+    from docsvc.services.indexing import index_documents
+
     return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
                      worker_id=worker_id, settings=job_settings(services),
-                     schedule_retry=schedule_retry, on_document_done=on_document_done,
+                     schedule_retry=schedule_retry,
+                     on_document_done=lambda doc_id: index_documents(services, [doc_id]),
                      audit_key=services.audit_key)
 
 
@@ -111,6 +113,10 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
 
     runner = make_runner(services, worker_id, schedule_retry=schedule_retry)
     queue = JobQueue(huey, run_job=runner.run)
+    if services.settings.index_check_on_start:
+        from docsvc.services.indexing import ensure_index
+
+        ensure_index(services)
     holder["queue"] = queue
     services.set_queue(queue)
     registration = _Registration(services, worker_id, queue.enqueue)

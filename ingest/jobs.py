@@ -41,6 +41,7 @@ from archive.models import (
     Page,
 )
 from ingest.errors import IngestError
+from ingest.metadata import extract_fields
 from ingest.results import PageResult
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,30 @@ class Outcome:
     error: str | None = None
 
 
+REGISTER_FIELDS = ("doc_type", "number", "symbol", "issuer", "issued_on", "abstract")
+
+
 def document_state(doc: Document) -> dict:
     """What the audit trail digests about a document after a change."""
     return {"id": doc.id, "sha256": doc.sha256, "media_type": doc.media_type, "status": doc.status,
             "page_count": doc.page_count, "unit_id": doc.unit_id, "secrecy": doc.secrecy,
-            "title": doc.title, "error": doc.error}
+            "title": doc.title, "error": doc.error, "direction": doc.direction,
+            "arrived_on": doc.arrived_on, **{f: getattr(doc, f) for f in REGISTER_FIELDS}}
+
+
+def fill_register_fields(session: Session, doc: Document) -> list[str]:
+    """Fill the register fields a person left empty from what page 1 says; returns those set."""
+    first = session.scalar(select(Page.text).where(Page.document_id == doc.id, Page.number == 1))
+    if not first:
+        return []
+    found = extract_fields(first)
+    filled = []
+    for name in REGISTER_FIELDS:
+        value = getattr(found, name)
+        if value is not None and getattr(doc, name) is None:
+            setattr(doc, name, value)
+            filled.append(name)
+    return filled
 
 
 def record_blob(session: Session, sha256: str, size: int, media_type: str, role: str) -> None:
@@ -219,7 +239,8 @@ class JobRunner:
             doc.status = DOC_DONE
             doc.error = None
             doc.page_count = session.query(Page).filter(Page.document_id == doc_id).count()
-            self._audit(session, "document.processed", doc, job_id=job_id)
+            filled = fill_register_fields(session, doc)
+            self._audit(session, "document.processed", doc, job_id=job_id, **({"filled": filled} if filled else {}))
             session.commit()
         if self.on_document_done:
             try:

@@ -23,14 +23,17 @@ def _clean_environment(monkeypatch):
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"DATA_DIR": tmp_path / "var", "OCR_PROCESSES": 2, "JOB_RETRY_DELAY": 0,
+    return {"DATA_DIR": tmp_path / "var", "OCR_PROCESSES": 2, "JOB_RETRY_DELAY": 0, "INDEX_PROCS": 1,
             "SECRET_KEY": "test-secret", "TESTING": True}
 
 
 @pytest.fixture
 def app(app_config):
+    from docsvc.services.indexing import ensure_index
+
     app = create_app(app_config)
     upgrade(app.extensions["docsvc"].engine)
+    ensure_index(app.extensions["docsvc"], background=False)  # as `docsvc init` does
     yield app
     app.extensions["docsvc"].close()
 

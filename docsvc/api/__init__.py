@@ -45,4 +45,4 @@ def _http_error(exc: HTTPException):
                           messages.get(exc.code, exc.description or ""))
 
 
-from docsvc.api import documents, openapi  # noqa: E402,F401  (routes register on bp)
+from docsvc.api import documents, openapi, search  # noqa: E402,F401  (routes register on bp)

@@ -20,7 +20,9 @@ from docsvc.services.documents import (
     list_documents,
     page_blob,
 )
+from docsvc.services.indexing import index_documents
 from docsvc.services.ingest import SubmissionRefused, submit_stream
+from docsvc.services.metadata import PARSERS, FieldError, parse_fields, update_document
 from docsvc.services.viewing import log_download, log_view
 from docsvc.web.documents import INGEST_STATUS
 from ingest.errors import IngestError
@@ -57,8 +59,11 @@ def create_document():
     if not secrecy.isdigit():
         raise ApiError(400, "invalid_secrecy", _("Độ mật phải là số từ 0 đến 3."))
     try:
+        fields = parse_fields({k: v for k, v in request.form.items() if k in PARSERS})
         sub = submit_stream(_services(), upload.stream, upload.filename, principal=current_principal(),
-                            unit_code=request.form.get("unit") or None, secrecy=int(secrecy))
+                            unit_code=request.form.get("unit") or None, secrecy=int(secrecy), fields=fields)
+    except FieldError as exc:
+        raise ApiError(400, "invalid_field", exc.message) from None
     except IngestError as exc:
         raise ApiError(INGEST_STATUS.get(exc.code, 422), exc.code, exc.message(current_lang())) from None
     except SubmissionRefused as exc:
@@ -87,6 +92,27 @@ def document_show(doc_id: int):
         doc = _document(session, doc_id)
         log_view(_services(), current_principal(), doc)
         return jsonify(document_dict(doc, words=request.args.get("words") == "1"))
+
+
+@bp.patch("/documents/<int:doc_id>")
+@requires("document.edit")
+def document_update(doc_id: int):
+    """Change register fields: a JSON object of field → value (null or "" clears)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", _("Cần một đối tượng JSON các trường cần sửa."))
+    services = _services()
+    with services.session_factory() as session:
+        doc = _document(session, doc_id)
+        try:
+            changed = update_document(services, session, current_principal(), doc, parse_fields(body))
+        except FieldError as exc:
+            raise ApiError(400, "invalid_field", exc.message) from None
+        session.commit()
+        data = document_dict(doc, pages=False)
+    if changed:
+        index_documents(services, [doc_id])
+    return jsonify({**data, "changed": changed})
 
 
 @bp.get("/documents/<int:doc_id>/original")

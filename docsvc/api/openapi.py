@@ -125,6 +125,49 @@ SPEC: dict = {
             "get": {"summary": "A document with its pages and jobs", "parameters": [DOC_ID],
                     "responses": {"200": _json({"$ref": "#/components/schemas/Document"}, "Document"),
                                   **_errors(404)}},
+            "patch": {
+                "summary": "Change register fields (null or empty clears a field)", "parameters": [DOC_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {name: {"type": ["string", "null"]} if name != "number" else
+                                   {"type": ["integer", "string", "null"]} for name in (
+                        "title", "doc_type", "number", "symbol", "issuer", "issued_on", "arrived_on",
+                        "direction", "abstract")}}}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/Document"}, "Updated document"),
+                              **_errors(400, 404)},
+            },
+        },
+        "/search": {
+            "get": {
+                "summary": "Search documents (per page) and civil-status entries within the caller's access",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"},
+                     "description": "Query language: words, \"phrases\", AND/OR/NOT, prefix*, fuzzy~, so:, loai:, "
+                                    "coquan:, donvi:, nam:, ngay:a..b, sinh:, me:, cha:, vo:, cccd:"},
+                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["document", "person"]}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "date"]}},
+                    {"name": "type", "in": "query", "schema": {"type": "string"}},
+                    {"name": "year", "in": "query", "schema": {"type": "string"}},
+                    {"name": "unit", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                    "hits": {"type": "array", "items": {"type": "object", "properties": {
+                        "kind": {"type": "string"}, "id": {"type": "integer"}, "title": {"type": "string"},
+                        "page": {"type": ["integer", "null"]}, "score": {"type": "number"},
+                        "highlights": {"type": "array", "items": {"type": "string"}}}}},
+                    "facets": {"type": "object"}, "suggestion": {"type": ["string", "null"]}}}, "Results"),
+                    **_errors(400, 503)},
+            },
+        },
+        "/search/suggest": {
+            "get": {"summary": "Completions as you type", "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20}}],
+                    "responses": {"200": _json({"type": "object", "properties": {"suggestions": {"type": "array"}}},
+                                               "Suggestions")}},
         },
         "/documents/{doc_id}/original": {
             "get": {"summary": "The original file, byte for byte", "parameters": [DOC_ID],

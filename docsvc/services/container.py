@@ -44,6 +44,12 @@ class Services:
         self._queue = queue
 
     @cached_property
+    def search_index(self):
+        from search import SearchIndex
+
+        return SearchIndex(str(self.settings.resolved_index_dir))
+
+    @cached_property
     def audit_key(self) -> bytes:
         return self.settings.resolved_audit_key()
 

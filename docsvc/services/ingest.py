@@ -68,7 +68,7 @@ def _placement(services: Services, principal: Principal, unit_code: str | None, 
 
 
 def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *, principal: Principal,
-                  unit_code: str | None = None, secrecy: int = 0) -> Submission:
+                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None) -> Submission:
     """Check and record one file. Raises IngestError for bad input and SubmissionRefused for a
     request the rules refuse; nothing is kept in either case."""
     if not principal.can("document.upload"):
@@ -95,9 +95,10 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
     with services.uow() as uow:
         record_blob(uow.session, staged.sha256, staged.size, info.media_type, "original")
         doc = Document(sha256=staged.sha256, media_type=info.media_type, size_bytes=staged.size,
-                       original_name=_clean_name(filename), title=_title_from(filename),
-                       status=DOC_QUEUED, page_count=info.page_count, unit_id=unit_id, secrecy=secrecy,
-                       created_by=principal.user_id)
+                       original_name=_clean_name(filename), status=DOC_QUEUED, page_count=info.page_count,
+                       unit_id=unit_id, secrecy=secrecy, created_by=principal.user_id)
+        for name, value in (fields or {}).items():  # register fields given at upload
+            setattr(doc, name, value)
         job = Job(kind="ingest", document=doc, status=JOB_QUEUED,
                   max_attempts=services.settings.job_max_attempts, progress_total=info.page_count)
         uow.session.add_all([doc, job])
@@ -146,9 +147,3 @@ def _clean_name(filename: str | None) -> str | None:
     name = Path(filename.replace("\\", "/")).name.strip()
     return name[:500] or None
 
-
-def _title_from(filename: str | None) -> str | None:
-    name = _clean_name(filename)
-    if not name:
-        return None
-    return Path(name).stem.replace("_", " ")[:1000]

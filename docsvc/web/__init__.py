@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from docsvc.web import admin, auth, documents, main
+    from docsvc.web import admin, auth, documents, main, search
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(search.bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 
 from archive.accounts import SECRECY_LABELS, Unit
 from docsvc.access import document_filter
@@ -19,7 +19,9 @@ from docsvc.services.documents import (
     list_documents,
     page_blob,
 )
+from docsvc.services.indexing import index_documents
 from docsvc.services.ingest import SubmissionRefused, submit_stream
+from docsvc.services.metadata import DIRECTIONS, LABELS, FieldError, parse_fields, update_document
 from docsvc.services.viewing import log_download, log_view
 from ingest.errors import IngestError
 
@@ -62,7 +64,31 @@ def index():
 def detail(doc_id: int):
     doc = _load(doc_id)
     log_view(_services(), current_principal(), doc)
-    return render_template("documents/detail.html", doc=doc)
+    return render_template("documents/detail.html", doc=doc, labels=LABELS, directions=DIRECTIONS)
+
+
+@bp.post("/documents/<int:doc_id>/fields")
+@requires("document.edit")
+def edit_fields(doc_id: int):
+    services = _services()
+    principal = current_principal()
+    with services.session_factory() as session:
+        try:
+            doc = get_document(session, doc_id, principal)
+        except NotFound:
+            abort(404)
+        except Hidden:
+            abort(403)
+        try:
+            changed = update_document(services, session, principal, doc, parse_fields(request.form))
+        except FieldError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("documents.detail", doc_id=doc_id) + "#fields")
+        session.commit()
+    if changed:
+        index_documents(services, [doc_id])
+        flash(_("Đã lưu thông tin văn bản."), "ok")
+    return redirect(url_for("documents.detail", doc_id=doc_id))
 
 
 @bp.get("/documents/<int:doc_id>/download")
@@ -113,9 +139,12 @@ def upload():
     if upload is None:
         return jsonify({"error": {"code": "missing_file", "message": _("Chưa chọn tệp.")}}), 400
     try:
+        fields = parse_fields({k: v for k, v in request.form.items() if k in ("direction", "arrived_on")})
         sub = submit_stream(_services(), upload.stream, upload.filename, principal=current_principal(),
                             unit_code=request.form.get("unit") or None,
-                            secrecy=request.form.get("secrecy", 0, type=int))
+                            secrecy=request.form.get("secrecy", 0, type=int), fields=fields)
+    except FieldError as exc:
+        return jsonify({"error": {"code": "invalid_field", "message": exc.message}}), 400
     except IngestError as exc:
         status = INGEST_STATUS.get(exc.code, 422)
         return jsonify({"error": {"code": exc.code, "message": exc.message(current_lang())}}), status

@@ -16,7 +16,6 @@ bp = Blueprint("main", __name__)
 # Areas of the service; those without pages yet show what is coming.
 AREAS = {
     "registers": (N_("Sổ đăng ký"), N_("Sổ đăng ký văn bản đến, văn bản đi và sổ hộ tịch.")),
-    "search": (N_("Tra cứu"), N_("Tìm văn bản và người trong sổ hộ tịch, có dấu hoặc không dấu.")),
     "reports": (N_("Báo cáo"), N_("Thống kê tiếp nhận, xử lý đúng hạn, quá hạn.")),
 }
 
@@ -35,7 +34,7 @@ def home():
     return render_template("home.html", counts=counts, recent=recent, workers=live_workers(svc))
 
 
-@bp.get("/<any(registers, search, reports):area>")
+@bp.get("/<any(registers, reports):area>")
 @requires("account.self")
 def area(area: str):
     title, blurb = AREAS[area]

@@ -48,7 +48,10 @@ def test_a_processed_document_has_pages_original_and_images(clerk_api, services)
 
     doc = clerk_api.get(f"/api/v1/documents/{body['document_id']}").get_json()
     assert doc["sha256"] == hashlib.sha256(pdf).hexdigest()
-    assert doc["status"] == "done" and doc["title"] == "ke-hoach"
+    assert doc["status"] == "done" and doc["original_name"] == "ke-hoach.pdf"
+    # register fields read from the page itself (Decree 30 layout)
+    assert (doc["number"], doc["symbol"], doc["doc_type"]) == (135, "KH-UBND", "Kế hoạch")
+    assert doc["title"] == "Kế hoạch 135/KH-UBND" and doc["issuer"] == "ỦY BAN NHÂN DÂN XÃ TÂN PHÚ"
     [page] = doc["pages"]
     assert page["source"] == "text_layer" and page["number"] == 1
     for line in LINES:

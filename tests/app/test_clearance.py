@@ -19,8 +19,10 @@ from tests.conftest import Api, csrf_token, login
 def docs(services, accounts):
     """Three processed documents: plain and secret (Mật) in commune A, plain in commune B."""
     made = {}
-    for key, unit, secrecy in (("plain_a", "XA-A", 0), ("secret_a", "XA-A", 1), ("plain_b", "XA-B", 0)):
-        sub = submit_stream(services, io.BytesIO(text_pdf([f"Văn bản {key}", "Số: 07/TB-UBND"])), f"{key}.pdf",
+    for number, (key, unit, secrecy) in enumerate(
+            (("plain_a", "XA-A", 0), ("secret_a", "XA-A", 1), ("plain_b", "XA-B", 0)), start=71):
+        sub = submit_stream(services, io.BytesIO(text_pdf(["ỦY BAN NHÂN DÂN", f"Số: {number}/TB-UBND",
+                                                           "THÔNG BÁO", f"Về việc {key}"])), f"{key}.pdf",
                             principal=accounts.system, unit_code=unit, secrecy=secrecy)
         made[key] = sub
     wait_for_jobs(services, [s.job_id for s in made.values()], timeout=120)
@@ -46,10 +48,10 @@ def test_an_uncleared_user_sees_no_trace_of_a_secret_document(app, client, servi
         assert response.get_json()["error"]["code"] == "forbidden"
 
     login(client, "lan", accounts.passwords["lan"])
-    page = client.get("/documents").get_data(as_text=True)  # titles come from the file names
-    assert "plain a" in page and "secret a" not in page and "plain b" not in page
+    page = client.get("/documents").get_data(as_text=True)  # titles read from the pages
+    assert "71/TB-UBND" in page and "72/TB-UBND" not in page and "73/TB-UBND" not in page
     home = client.get("/").get_data(as_text=True)
-    assert "secret a" not in home and 'class="stat-number">1<' in home.replace("\n", "")
+    assert "72/TB-UBND" not in home and 'class="stat-number">1<' in home.replace("\n", "")
     for url in (f"/documents/{secret.document_id}", f"/documents/{secret.document_id}/download",
                 f"/documents/{secret.document_id}/pages/1/thumbnail", f"/documents/{secret.document_id}/pages/1/image",
                 f"/jobs/{secret.job_id}/progress"):

@@ -1,0 +1,176 @@
+"""Keeping the search index in step with the database.
+
+The one place the application writes to the index: after a commit, with ids (a document
+processed, its fields edited). Whoosh allows one writer per index; the search package's
+write lock makes writers from the web server, the worker and the CLI wait their turn.
+A write that cannot happen (index being rebuilt, or broken) is not lost: a rebuild re-reads
+what was written meanwhile, and ``reindex --check`` finds anything missing or stale.
+
+``docsvc reindex`` rebuilds from the database in chunks with bounded memory, committing as
+it goes; an interrupted rebuild resumes. At start the web server and the worker check the
+index and rebuild a missing or corrupt one in the background; searches meanwhile answer
+503 with a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Iterable, Iterator, Sequence
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from archive.accounts import Unit
+from archive.models import DOC_DONE, Document, Page
+from docsvc.access import Principal
+from docsvc.services.container import Services
+from search import AccessScope, DocumentPage, IndexUnavailable, RebuildRunning, SearchIndex, WriterBusy
+
+log = logging.getLogger(__name__)
+CHUNK = 2000
+KINDS = ("document", "person")
+
+
+def scope_for(principal: Principal) -> AccessScope:
+    """What this principal may find: the same rules as every listing (docsvc.access)."""
+    kinds = set()
+    if principal.can("search.documents"):
+        kinds.add("document")
+    if principal.can("person.view"):
+        kinds.add("person")
+    return AccessScope(kinds=frozenset(kinds), max_secrecy=principal.clearance, unit_ids=principal.unit_ids)
+
+
+def document_version(doc: Document) -> str:
+    """Changes whenever the document row does (its fields, its state)."""
+    return doc.updated_at.isoformat()
+
+
+def _unit_codes(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Unit.id, Unit.code)).all())
+
+
+def _record(doc: Document, page: Page, units: dict[int, str]) -> DocumentPage:
+    return DocumentPage(
+        doc_id=doc.id, page=page.number, title=doc.display_title, text=page.text or "",
+        number=doc.number, symbol=doc.symbol, number_symbol=doc.number_symbol, doc_type=doc.doc_type,
+        issuer=doc.issuer, issued_on=doc.issued_on, arrived_on=doc.arrived_on, direction=doc.direction,
+        unit_id=doc.unit_id, unit=units.get(doc.unit_id), secrecy=doc.secrecy, version=document_version(doc))
+
+
+def page_records(session: Session, doc_ids: Sequence[int]) -> list[DocumentPage]:
+    """Every page of the given documents that are processed (others have nothing to find)."""
+    units = _unit_codes(session)
+    rows = session.execute(
+        select(Document, Page).join(Page, Page.document_id == Document.id)
+        .where(Document.id.in_(list(doc_ids)), Document.status == DOC_DONE)
+        .order_by(Document.id, Page.number)).all()
+    return [_record(doc, page, units) for doc, page in rows]
+
+
+def index_documents(services: Services, doc_ids: Iterable[int]) -> int:
+    """Index (or re-index) these documents after their change was committed."""
+    ids = sorted(set(doc_ids))
+    if not ids:
+        return 0
+    with services.session_factory() as session:
+        records = page_records(session, ids)
+    present = {r.doc_id for r in records}
+    try:
+        written = services.search_index.update(records)
+        gone = [i for i in ids if i not in present]
+        if gone:  # no longer findable (not processed, or failed)
+            services.search_index.delete("document", gone)
+        return written
+    except (IndexUnavailable, WriterBusy) as exc:
+        log.warning("search index not updated for documents %s (%s); `docsvc reindex --check` repairs it",
+                    ids, exc)
+        return 0
+
+
+def fetch_chunk(services: Services, after: tuple | None) -> list[DocumentPage]:
+    """The next pages after the cursor ``(doc_id, page)``, for a rebuild (keyset pagination)."""
+    with services.session_factory() as session:
+        units = _unit_codes(session)
+        query = (select(Document, Page).join(Page, Page.document_id == Document.id)
+                 .where(Document.status == DOC_DONE).order_by(Page.document_id, Page.number).limit(CHUNK))
+        if after is not None:
+            query = query.where(tuple_(Page.document_id, Page.number) > tuple_(*after))
+        return [_record(doc, page, units) for doc, page in session.execute(query).all()]
+
+
+def _expected(services: Services) -> Iterator[tuple[int, str]]:
+    """(document id, version) of every processed document that has pages."""
+    last = 0
+    while True:
+        with services.session_factory() as session:
+            rows = session.execute(
+                select(Document.id, Document.updated_at).where(
+                    Document.id > last, Document.status == DOC_DONE,
+                    select(Page.id).where(Page.document_id == Document.id).exists())
+                .order_by(Document.id).limit(5000)).all()
+        if not rows:
+            return
+        for doc_id, updated in rows:
+            yield doc_id, updated.isoformat()
+        last = rows[-1][0]
+
+
+def _fetch_ids(services: Services, ids: list[int]) -> list[DocumentPage]:
+    with services.session_factory() as session:
+        return page_records(session, ids)
+
+
+def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = False,
+            progress: Callable[[str, int], None] | None = None) -> dict:
+    """Rebuild kinds from the database (resuming an interrupted rebuild)."""
+    index = services.search_index
+    reports = {}
+    for kind in kinds:
+        if kind == "document":
+            fetch = lambda after: fetch_chunk(services, after)  # noqa: E731
+            refetch = lambda ids: _fetch_ids(services, ids)  # noqa: E731
+        else:  # civil-status entries arrive with the registers; until then the index is empty
+            fetch, refetch = (lambda after: []), (lambda ids: [])
+        report = index.rebuild(kind, fetch, refetch=refetch, procs=services.settings.index_procs, fresh=fresh,
+                               progress=(lambda n, k=kind: progress(k, n)) if progress else None)
+        reports[kind] = report
+    return reports
+
+
+def check(services: Services, *, repair: bool = True) -> dict:
+    """Compare the index with the database; with ``repair``, fix what differs."""
+    report = services.search_index.check("document", _expected(services))
+    fixed = services.search_index.repair(report, lambda ids: _fetch_ids(services, ids)) if repair else 0
+    return {"kind": "document", "checked": report.checked, "missing": report.missing, "stale": report.stale,
+            "extra": report.extra, "repaired": fixed}
+
+
+def needs_rebuild(index: SearchIndex) -> list[str]:
+    """Kinds whose index is missing, corrupt or of an older layout."""
+    return [kind for kind, status in index.status().items() if status.state not in ("ok", "rebuilding")]
+
+
+def ensure_index(services: Services, *, background: bool = True) -> threading.Thread | None:
+    """At start: rebuild missing or corrupt indexes (in a thread, so the server answers
+    meanwhile; searches get 503 until it is done)."""
+    broken = needs_rebuild(services.search_index)
+    if not broken:
+        return None
+    log.warning("search index needs a rebuild (%s); rebuilding from the database", ", ".join(broken))
+
+    def run() -> None:
+        try:
+            rebuild(services, kinds=broken)
+        except RebuildRunning:
+            log.info("another process is already rebuilding the search index")
+        except Exception:
+            log.exception("search index rebuild failed")
+
+    if not background:
+        run()
+        return None
+    thread = threading.Thread(target=run, name="index-rebuild", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,101 @@
+"""The register fields of a document: checked, changed by a person, audited, re-indexed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable, Mapping
+
+from sqlalchemy.orm import Session
+
+from archive.models import Document
+from docsvc.access import Principal
+from docsvc.services.audit import PermissionDenied, record
+from docsvc.services.container import Services
+from ingest.jobs import document_state
+
+DIRECTIONS = ("incoming", "outgoing")
+
+
+class FieldError(ValueError):
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) > limit:
+            raise ValueError(f"tối đa {limit} ký tự")
+        return value
+    return parse
+
+
+def _number(value: str) -> int:
+    number = int(value)
+    if not 0 < number < 1_000_000:
+        raise ValueError("phải là số dương")
+    return number
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError("ngày phải có dạng 2026-01-05 hoặc 05/01/2026")
+
+
+def _direction(value: str) -> str:
+    if value not in DIRECTIONS:
+        raise ValueError("phải là incoming (đến) hoặc outgoing (đi)")
+    return value
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "title": _text(1000), "doc_type": _text(64), "number": _number, "symbol": _text(64),
+    "issuer": _text(300), "issued_on": _date, "arrived_on": _date, "direction": _direction,
+    "abstract": _text(4000),
+}
+LABELS = {"title": "Tiêu đề", "doc_type": "Loại văn bản", "number": "Số", "symbol": "Ký hiệu",
+          "issuer": "Cơ quan ban hành", "issued_on": "Ngày văn bản", "arrived_on": "Ngày đến",
+          "direction": "Văn bản đến/đi", "abstract": "Trích yếu"}
+
+
+def parse_fields(raw: Mapping[str, Any], *, only_given: bool = True) -> dict[str, Any]:
+    """Form or JSON values → typed values; an empty value clears the field. Unknown names
+    are refused (a typo must not pass silently)."""
+    unknown = set(raw) - set(PARSERS) - {"csrf_token"}
+    if unknown:
+        name = sorted(unknown)[0]
+        raise FieldError(name, f"Không có trường '{name}'.")
+    out: dict[str, Any] = {}
+    for name, parse in PARSERS.items():
+        if name not in raw:
+            continue
+        value = raw[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out[name] = None
+            continue
+        try:
+            out[name] = parse(str(value).strip())
+        except ValueError as exc:
+            raise FieldError(name, f"{LABELS[name]}: {exc}") from None
+    return out
+
+
+def update_document(services: Services, session: Session, principal: Principal, doc: Document,
+                    fields: Mapping[str, Any]) -> list[str]:
+    """Apply changed fields; audit them; returns the names changed."""
+    if not principal.can("document.edit"):
+        raise PermissionDenied("document.edit")
+    changed = [name for name, value in fields.items() if getattr(doc, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(doc, name, fields[name])
+    session.flush()
+    record(services, session, principal, "document.update", object_type="document", object_id=doc.id,
+           state=document_state(doc), details={"fields": changed})
+    return changed
