@@ -224,4 +224,5 @@ CATALOG: dict[str, str] = {
     'Văn bản đến': 'Incoming document',
     'Văn bản đến/đi': 'Incoming/outgoing',
     'ngày đến': 'arrived',
+    'Số, ký hiệu, ngày, loại, cơ quan ban hành và trích yếu được đọc từ trang đầu; có thể sửa lại ở trang văn bản.': 'Number, symbol, date, type, issuer and abstract are read from the first page; correct them on the document page.',
 }

@@ -51,6 +51,9 @@
     var unit = document.getElementById("upload-unit"), secrecy = document.getElementById("upload-secrecy");
     if (unit) body.append("unit", unit.value);
     if (secrecy) body.append("secrecy", secrecy.value);
+    var direction = document.getElementById("upload-direction"), arrived = document.getElementById("upload-arrived");
+    if (direction && direction.value) body.append("direction", direction.value);
+    if (arrived && arrived.value) body.append("arrived_on", arrived.value);
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
     if (csrf) xhr.setRequestHeader("X-CSRFToken", csrf.content);
