@@ -3,8 +3,10 @@
 
     .venv/bin/python bench/search.py --records 1000000 --documents 100000 --json
 
-Builds N civil-status entries and M document pages (``bench/search_corpus.py``) into a
-temporary ``search.SearchIndex`` with ``rebuild`` (two indexing processes), times six
+Generates N civil-status entries and M document pages (``bench/search_corpus.py``)
+into spool files (the stand-in for the database; generation is timed apart as
+``build.generate_s``), builds them into a temporary ``search.SearchIndex`` with
+``rebuild`` (two indexing processes) reading chunks from the spools, times six
 query classes through ``SearchIndex.search`` (totals, facets, highlights and access
 filter included), measures a labelled relevance set, then builds the two baselines
 (``bench/search_baselines.py``) on the same corpus in this process and times the same
@@ -35,7 +37,7 @@ import psutil  # noqa: E402
 
 from search import AccessScope, SearchIndex  # noqa: E402
 from search_baselines import Fts5, NaiveWhoosh  # noqa: E402
-from search_corpus import Feed, document_pages, persons  # noqa: E402
+from search_corpus import Spool, document_pages, persons  # noqa: E402
 from search_queries import (CLASSES, CLASS_KIND, Sampler, labelled_queries,  # noqa: E402
                             rank_of, timed_queries)
 
@@ -136,11 +138,17 @@ def main(argv=None) -> dict:
         idx = SearchIndex(os.path.join(work, "ours"))
         psample = Sampler(max(1, args.records // 4000), 4000)
         dsample = Sampler(max(1, args.documents // 2000), 2000)
-        feed_p = Feed(psample.wrap(persons(args.records, args.seed)))
+        mem.active = False  # generating the corpus is not building the index
+        pspool = Spool(os.path.join(work, "persons.spool"),
+                       psample.wrap(persons(args.records, args.seed)))
+        dspool = Spool(os.path.join(work, "pages.spool"),
+                       dsample.wrap(document_pages(args.documents, args.seed)))
+        mem.active = True
+        feed_p = pspool.feed()
         t0 = time.perf_counter()
         rp = idx.rebuild("person", feed_p, procs=args.procs)
         t1 = time.perf_counter()
-        feed_d = Feed(dsample.wrap(document_pages(args.documents, args.seed)))
+        feed_d = dspool.feed()
         rd = idx.rebuild("document", feed_d, procs=args.procs)
         t2 = time.perf_counter()
         out["build_records_per_s"] = round((rp.records + rd.records) / (t2 - t0))
@@ -149,7 +157,8 @@ def main(argv=None) -> dict:
             "persons_per_s": round(rp.records / (t1 - t0)),
             "pages": rd.records, "pages_s": round(t2 - t1, 1),
             "pages_per_s": round(rd.records / (t2 - t1)),
-            "generate_s": round(feed_p.seconds + feed_d.seconds, 1),
+            "generate_s": round(pspool.generate_seconds + dspool.generate_seconds, 1),
+            "read_records_s": round(feed_p.seconds + feed_d.seconds, 1),
             "procs": args.procs,
             "segments": {k: len(idx.searcher(k).segments) for k in ("person", "document")},
             "index_mb": {k: round(sum(os.path.getsize(os.path.join(idx.path(k), f))
@@ -159,7 +168,7 @@ def main(argv=None) -> dict:
         scope = AccessScope(kinds=frozenset({"person", "document"}), max_secrecy=0)
         timed = timed_queries(psample.items, dsample.items, args.per_class, rng)
         labelled = labelled_queries(psample.items, dsample.items, 180, 60, rng,
-                                    corpus_pages=document_pages(args.documents, args.seed))
+                                    corpus_pages=dspool.records())
         by_class, totals = time_ours(idx, timed, scope)
         all_kinds, _ = time_ours(idx, timed, scope, kind_override=None)
         queries = {}
@@ -175,7 +184,7 @@ def main(argv=None) -> dict:
         out["peak_rss_sum_mb"] = round(mem.peak_rss / 2**20)
         mem.active = False
         if not args.skip_naive:
-            _baselines(args, work, timed, queries, out)
+            _baselines(work, pspool, dspool, timed, queries, out, args.naive_per_class)
     finally:
         mem.stop()
         if not args.dir:
@@ -186,22 +195,20 @@ def main(argv=None) -> dict:
     return out
 
 
-def _baselines(args, work, timed, queries, out):
+def _baselines(work, pspool, dspool, timed, queries, out, naive_per_class):
     naive = NaiveWhoosh(work)
     fts = Fts5(os.path.join(work, "fts5.db"))
     build = {}
-    build["naive_person_s"] = round(naive.build("person", persons(args.records, args.seed)), 1)
-    build["naive_document_s"] = round(naive.build("document",
-                                                  document_pages(args.documents, args.seed)), 1)
-    build["fts5_person_s"] = round(fts.build("person", persons(args.records, args.seed)), 1)
-    build["fts5_document_s"] = round(fts.build("document",
-                                               document_pages(args.documents, args.seed)), 1)
+    build["naive_person_s"] = round(naive.build("person", pspool.records()), 1)
+    build["naive_document_s"] = round(naive.build("document", dspool.records()), 1)
+    build["fts5_person_s"] = round(fts.build("person", pspool.records()), 1)
+    build["fts5_document_s"] = round(fts.build("document", dspool.records()), 1)
     out["baseline_build"] = build
     sp = {"person": naive.searcher("person"), "document": naive.searcher("document")}
     for c in CLASSES:
         qs = [q for q in timed if q.cls == c]
         naive_ms, fts_ms = [], []
-        for q in qs[:args.naive_per_class]:
+        for q in qs[:naive_per_class]:
             t = time.perf_counter()
             naive.run(sp[q.kind], q.naive)
             naive_ms.append((time.perf_counter() - t) * 1000)

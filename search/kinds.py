@@ -58,7 +58,7 @@ VALUE_NAMES = ("day", "unit", "tc", "year", "sec")
 def common_fields(compress_stored: bool = False, rid: bool = True) -> dict:
     """Fields every kind has (see the module docstring). ``d``, what a hit shows, is a
     pickled column, zlib-compressed per record when ``compress_stored`` (page text)."""
-    stored = CompressedBytesColumn() if compress_stored else VarBytesColumn()
+    stored = CompressedBytesColumn(level=1) if compress_stored else VarBytesColumn()
     out = dict(
         key=TokenField(unique=True),
         rid=TokenField(),

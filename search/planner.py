@@ -6,11 +6,13 @@ The plan follows the index design (:mod:`search.kinds`):
   typed without, the folded form only. The exact form of a word is indexed wherever
   its folded form is, so the folded term alone decides what matches
   (:class:`FormsOr` tells the executor so) and the exact term only ranks.
-* Person names: a run of words is matched against the whole-name key of the index
-  (longest span first: "Nguyễn Văn Hùng" is one posting list of a few thousand
-  entries, never the intersection of every Nguyễn with every Văn); words left over
-  in a run become name pairs ("Trần Thị" + "Thị Lan" for a parent), a single word a
-  name syllable or any other word of the entry.
+* Person names (:mod:`search.kindplans`): a run of words is matched against the
+  whole-name keys of the index, the person's own and the related people's (longest
+  span first: "Nguyễn Văn Hùng" is one posting list of a few thousand entries, never
+  the intersection of every Nguyễn with every Văn); a misread word in the run is
+  replaced by the readings that make a known name, each kept as an alternative;
+  words left over become name pairs ("Văn Hùng"), a single word a name syllable or
+  any other word of the entry.
 * A phrase is the intersection of its folded word pairs (indexed as terms), not a
   position check.
 * A word the index has never seen (a typo, an OCR error) is replaced by the indexed

@@ -13,7 +13,10 @@ confusion such as Lan/Lanh) that spelling correction cannot catch.
 
 from __future__ import annotations
 
+import pickle
 import re
+import struct
+import zlib
 from collections import Counter
 
 from whoosh import query as wq
@@ -30,6 +33,8 @@ from search.kinds import KINDS, type_code
 from search.planner import Lexicon, Marks
 from search.records import AccessScope, SearchResult, Suggestion
 
+_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error,
+                pickle.UnpicklingError, zlib.error)
 MAX_PER_PAGE = 100
 RELAX_MAX_PARTS = 6
 #: Matches scored for relevance at most (the newest ones; see ``_KindRun.best``).
@@ -257,18 +262,22 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
         else:
             node = ql.And((node, *extra))
     kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
-    runs: list[_KindRun] = []
+    searchers = [index.searcher(k) for k in kinds]  # IndexUnavailable: the app's 503
     try:
-        searchers = [index.searcher(k) for k in kinds]
-        planners = [PLANNERS[k](Lexicon(ks.lexicon_reader)) for k, ks in zip(kinds, searchers)]
-        known = {w for w in _typed_words(node) if any(p.knows(w) for p in planners)}
-        for ks, planner in zip(searchers, planners):
-            planner.known = known
-            runs.append(_KindRun(ks, planner, node, scope))
-    except IndexUnavailable:
-        raise
-    except (OSError, EOFError, ValueError, KeyError, IndexError) as exc:
-        raise IndexCorrupt(kinds[len(runs)], f"{type(exc).__name__}: {exc}") from exc
+        return _search(searchers, node, query, scope, page, per_page, sort, facets)
+    except _READ_ERRORS as exc:  # damaged files found while reading
+        for k in kinds:
+            index._forget(k)
+        raise IndexCorrupt("/".join(kinds), f"{type(exc).__name__}: {exc}") from exc
+
+
+def _search(searchers, node, query, scope, page, per_page, sort, facets) -> SearchResult:
+    planners = [PLANNERS[ks.kind.name](Lexicon(ks.lexicon_reader)) for ks in searchers]
+    known = {w for w in _typed_words(node) if any(p.knows(w) for p in planners)}
+    runs: list[_KindRun] = []
+    for ks, planner in zip(searchers, planners):
+        planner.known = known
+        runs.append(_KindRun(ks, planner, node, scope))
     if not any(r.total for r in runs):
         for r in runs:
             r.relax()

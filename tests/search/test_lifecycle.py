@@ -52,7 +52,7 @@ def test_corrupt_index_is_detected_and_rebuilt(fresh_index, damage):
     if damage == "toc":
         victim = next(f for f in files if f.endswith(".toc"))
     elif damage == "segment":
-        victim = next(f for f in files if f.endswith(".trm"))
+        victim = next(f for f in files if f.endswith((".seg", ".trm")))
     else:
         victim = "kind.json"
     with open(os.path.join(path, victim), "r+b") as f:
