@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 
 import click
@@ -67,7 +68,22 @@ def _read_password(stdin: bool) -> str:
 
 def _fail(exc: Exception) -> None:
     message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, PermissionDenied):
+        message = f"không được làm việc này ({exc.action})."
     raise click.ClickException(message)
+
+
+@contextmanager
+def transaction():
+    """(services, session) for one change; commits on success, turns a refusal into a clear
+    command-line error (and rolls back)."""
+    svc = services()
+    with svc.session_factory() as db:
+        try:
+            yield svc, db
+        except (AccountError, PermissionDenied, ValueError) as exc:
+            _fail(exc)
+        db.commit()
 
 
 # -- users ----------------------------------------------------------------------------
@@ -88,15 +104,11 @@ def user_group() -> None:
 def user_add(username, roles, unit_code, full_name, clearance, password_stdin) -> None:
     principal = require("user.manage")
     password = _read_password(password_stdin)
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            user = create_user(svc, db, principal, username, password, roles=roles, unit_code=unit_code,
-                               full_name=full_name, clearance=clearance)
-        except (AccountError, PermissionDenied) as exc:
-            _fail(exc)
-        db.commit()
-        click.echo(f"Đã tạo người dùng {user.username} ({', '.join(sorted(user.roles))}, đơn vị {unit_code}).")
+    with transaction() as (svc, db):
+        user = create_user(svc, db, principal, username, password, roles=roles, unit_code=unit_code,
+                           full_name=full_name, clearance=clearance)
+        summary = f"{user.username} ({', '.join(sorted(user.roles))}, đơn vị {unit_code})"
+    click.echo(f"Đã tạo người dùng {summary}.")
 
 
 @user_group.command("passwd", help="Đặt mật khẩu mới.")
@@ -106,13 +118,8 @@ def user_add(username, roles, unit_code, full_name, clearance, password_stdin) -
 def user_passwd(username, password_stdin) -> None:
     principal = cli_principal()
     password = _read_password(password_stdin)
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            set_password(svc, db, principal, get_user(db, username), password)
-        except (AccountError, PermissionDenied) as exc:
-            _fail(exc)
-        db.commit()
+    with transaction() as (svc, db):
+        set_password(svc, db, principal, get_user(db, username), password)
     click.echo(f"Đã đặt mật khẩu mới cho {username}; mọi phiên đăng nhập cũ đã kết thúc.")
 
 
@@ -121,13 +128,8 @@ def user_passwd(username, password_stdin) -> None:
 @with_appcontext
 def user_disable(username) -> None:
     principal = require("user.manage")
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            update_user(svc, db, principal, get_user(db, username), is_active=False)
-        except AccountError as exc:
-            _fail(exc)
-        db.commit()
+    with transaction() as (svc, db):
+        update_user(svc, db, principal, get_user(db, username), is_active=False)
     click.echo(f"Đã vô hiệu hóa {username}.")
 
 
@@ -158,14 +160,9 @@ def unit_group() -> None:
 @with_appcontext
 def unit_add(code, name, parent_code, kind, valid_from) -> None:
     principal = require("unit.manage")
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            start = datetime.strptime(valid_from, "%Y-%m-%d").date() if valid_from else None
-            create_unit(svc, db, principal, code, name, parent_code=parent_code, kind=kind, valid_from=start)
-        except (AccountError, ValueError) as exc:
-            _fail(exc)
-        db.commit()
+    with transaction() as (svc, db):
+        start = datetime.strptime(valid_from, "%Y-%m-%d").date() if valid_from else None
+        create_unit(svc, db, principal, code, name, parent_code=parent_code, kind=kind, valid_from=start)
     click.echo(f"Đã thêm đơn vị {code}.")
 
 
@@ -176,14 +173,9 @@ def unit_add(code, name, parent_code, kind, valid_from) -> None:
 @with_appcontext
 def unit_end(code, valid_to, successor) -> None:
     principal = require("unit.manage")
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            end_unit(svc, db, principal, code, valid_to=datetime.strptime(valid_to, "%Y-%m-%d").date(),
-                     successor_code=successor)
-        except (AccountError, ValueError) as exc:
-            _fail(exc)
-        db.commit()
+    with transaction() as (svc, db):
+        end_unit(svc, db, principal, code, valid_to=datetime.strptime(valid_to, "%Y-%m-%d").date(),
+                 successor_code=successor)
     click.echo(f"Đã kết thúc đơn vị {code}.")
 
 
@@ -210,13 +202,8 @@ def token_group() -> None:
 @with_appcontext
 def token_create(username, name) -> None:
     principal = cli_principal()
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            token = create_token(svc, db, principal, get_user(db, username), name)
-        except (AccountError, PermissionDenied) as exc:
-            _fail(exc)
-        db.commit()
+    with transaction() as (svc, db):
+        token = create_token(svc, db, principal, get_user(db, username), name)
     click.echo(token)
 
 
@@ -225,13 +212,8 @@ def token_create(username, name) -> None:
 @with_appcontext
 def token_revoke(token_id) -> None:
     principal = cli_principal()
-    svc = services()
-    with svc.session_factory() as db:
-        try:
-            revoke_token(svc, db, principal, token_id)
-        except (AccountError, PermissionDenied) as exc:
-            _fail(exc)
-        db.commit()
+    with transaction() as (svc, db):
+        revoke_token(svc, db, principal, token_id)
     click.echo(f"Đã thu hồi mã API #{token_id}.")
 
 
@@ -240,11 +222,8 @@ def token_revoke(token_id) -> None:
 @with_appcontext
 def token_list(username) -> None:
     require("user.manage")
-    with services().session_factory() as db:
-        try:
-            user = get_user(db, username)
-        except AccountError as exc:
-            _fail(exc)
+    with transaction() as (_svc, db):
+        user = get_user(db, username)
         for row in db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
             state = f"thu hồi {row.revoked_at:%d/%m/%Y}" if row.revoked_at else "hiệu lực"
             click.echo(f"#{row.id:<5} {row.prefix}…  {row.name:20} {state}")
