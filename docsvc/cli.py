@@ -141,7 +141,10 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) ->
     from docsvc.worker import wait_for_jobs
 
     queued = [r for r in results if r["status"] == "queued"]
-    job_ids = [r["job_id"] for r in queued]
+    # A duplicate of a file still being read: wait for that reading too (its status stays
+    # "duplicate"; its pages are then known).
+    earlier = [r["job_id"] for r in results if r["status"] == "duplicate" and r.get("job_id")]
+    job_ids = [r["job_id"] for r in queued] + earlier
     if job_ids:
         total_pages = sum(r["pages"] or 0 for r in queued) or len(job_ids)
         bar = click.progressbar(length=total_pages, label="Đang xử lý", file=sys.stderr) \

@@ -29,11 +29,13 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def app(app_config):
+    from docsvc.services.bootstrap import ensure_root_unit
     from docsvc.services.indexing import ensure_index
 
     app = create_app(app_config)
-    upgrade(app.extensions["docsvc"].engine)
-    ensure_index(app.extensions["docsvc"], background=False)  # as `docsvc init` does
+    upgrade(app.extensions["docsvc"].engine)  # as `docsvc init` does: schema, root unit, indexes
+    ensure_root_unit(app.extensions["docsvc"])
+    ensure_index(app.extensions["docsvc"], background=False)
     yield app
     app.extensions["docsvc"].close()
 

@@ -101,3 +101,28 @@ def test_a_killed_worker_s_job_completes_once_after_restart(app_config, services
         processed = db.scalars(select(AuditRecord).where(AuditRecord.action == "document.processed",
                                                          AuditRecord.object_id == str(sub.document_id))).all()
         assert len(processed) == 1
+
+
+def test_the_worker_survives_a_file_that_breaks_while_being_read(app_config, services, accounts):
+    from tests.app.inputs import text_png
+
+    image = Image.new("L", (1400, 600), 255)
+    ImageDraw.Draw(image).text((80, 80), "Biên bản", font=ImageFont.truetype(FONT, 48), fill=0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    broken = submit_stream(services, io.BytesIO(out.getvalue()[: len(out.getvalue()) // 2]), "hong.jpg",
+                           principal=accounts.system)
+    good = submit_stream(services, io.BytesIO(text_png(["Giấy mời họp"])), "giay-moi.png", principal=accounts.system)
+    worker = _start_worker(app_config["DATA_DIR"])
+    try:
+        _wait(lambda: all(_job(services, j).status in ("done", "failed") for j in (broken.job_id, good.job_id)),
+              120, "both jobs")
+        assert worker.poll() is None  # still running
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.communicate(timeout=30)
+    assert worker.returncode == 0  # a graceful stop
+    failed, done = _job(services, broken.job_id), _job(services, good.job_id)
+    assert failed.status == "failed" and failed.error_code == "corrupt_image" and failed.attempts == 1
+    assert "hỏng" in failed.error
+    assert done.status == "done"
