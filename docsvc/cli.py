@@ -252,6 +252,8 @@ def _serve(host: str, port: int, threads: int = 8) -> None:
 def run_command(host: str, port: int) -> None:
     worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], start_new_session=True)
     click.echo(f"Worker đã chạy (pid {worker.pid}).")
+    # SIGTERM (systemd, `timeout`, a container stop) must also stop the worker: make it unwind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _serve(host, port)
     finally:
