@@ -123,7 +123,7 @@ def _fetch_ids(services: Services, ids: list[int]) -> list[DocumentPage]:
 
 
 def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = False,
-            progress: Callable[[str, int], None] | None = None) -> dict:
+            progress: Callable[[str, int], None] | None = None, commit_every: int | None = None) -> dict:
     """Rebuild kinds from the database (resuming an interrupted rebuild)."""
     index = services.search_index
     reports = {}
@@ -134,7 +134,8 @@ def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = F
         else:  # civil-status entries arrive with the registers; until then the index is empty
             fetch, refetch = (lambda after: []), (lambda ids: [])
         report = index.rebuild(kind, fetch, refetch=refetch, procs=services.settings.index_procs, fresh=fresh,
-                               progress=(lambda n, k=kind: progress(k, n)) if progress else None)
+                               progress=(lambda n, k=kind: progress(k, n)) if progress else None,
+                               commit_every=commit_every)
         reports[kind] = report
     return reports
 

@@ -167,3 +167,22 @@ def test_a_corrupted_index_is_detected_and_rebuilt(app, services, accounts, corp
     indexing.ensure_index(services, background=False)
     assert indexing.needs_rebuild(services.search_index) == []
     assert _search(api, "135/KH-UBND")["total"] == 1
+
+
+def test_an_interrupted_reindex_resumes(app, services, corpus, monkeypatch):
+    real_fetch, calls = indexing.fetch_chunk, []
+    monkeypatch.setattr(indexing, "CHUNK", 1)  # one page per chunk, a checkpoint after each
+
+    def failing_fetch(svc, after):
+        calls.append(after)
+        if len(calls) == 3:
+            raise ConnectionError("database went away")
+        return real_fetch(svc, after)
+
+    monkeypatch.setattr(indexing, "fetch_chunk", failing_fetch)
+    with pytest.raises(ConnectionError):
+        indexing.rebuild(services, kinds=["document"], commit_every=1)
+    monkeypatch.setattr(indexing, "fetch_chunk", real_fetch)
+    report = indexing.rebuild(services, kinds=["document"], commit_every=1)["document"]
+    assert report.resumed and report.records == 1 and report.total == 3  # two kept from the first run
+    assert json.loads(app.test_cli_runner().invoke(args=["reindex", "--check", "--json"]).output)["missing"] == []
