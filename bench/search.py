@@ -168,7 +168,8 @@ def main(argv=None) -> dict:
         scope = AccessScope(kinds=frozenset({"person", "document"}), max_secrecy=0)
         timed = timed_queries(psample.items, dsample.items, args.per_class, rng)
         labelled = labelled_queries(psample.items, dsample.items, 180, 60, rng,
-                                    corpus_pages=dspool.records())
+                                    corpus_pages=dspool.records(),
+                                    corpus_persons=pspool.records())
         by_class, totals = time_ours(idx, timed, scope)
         all_kinds, _ = time_ours(idx, timed, scope, kind_override=None)
         queries = {}

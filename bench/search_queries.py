@@ -154,24 +154,29 @@ def timed_queries(persons, pages, per_class: int, rng: random.Random) -> list[Ti
 
 
 def labelled_queries(persons, pages, n_person: int, n_doc: int, rng: random.Random,
-                     corpus_pages=None) -> list[Labelled]:
-    """``n_person`` + ``n_doc`` labelled queries. ``corpus_pages`` (an iterable over
-    the whole corpus of pages) is scanned to keep only word queries whose words occur,
-    in that order, on their target page alone: a query that several pages answer
-    equally cannot single one out, whatever the ranking."""
+                     corpus_pages=None, corpus_persons=None) -> list[Labelled]:
+    """``n_person`` + ``n_doc`` labelled queries. The whole corpus (``corpus_pages``,
+    ``corpus_persons``: iterables over every record) is scanned to keep only queries
+    that fit their target alone: a query that several records answer equally (two
+    Nguyễn Thị Hương whose fathers are both Nguyễn Văn Thắng) cannot single one out,
+    whatever the ranking."""
     out: list[Labelled] = []
     forms = ("diacritics", "plain", "typo")
-    people = rng.sample(persons, min(n_person, len(persons)))
-    for i, p in enumerate(people):
-        form = forms[i % 3]
-        if p.date_of_birth and (i // 3) % 2 == 0 or not p.related:
+    candidates = []
+    for i, p in enumerate(rng.sample(persons, min(3 * n_person, len(persons)))):
+        if p.date_of_birth and i % 2 == 0 or not p.related:
             what, extra = "name+dob", p.date_of_birth.strftime("%d/%m/%Y")
-            text = f"{p.full_name} {extra}"
+            key = ("date", fold(p.full_name.lower()), p.date_of_birth)
         else:
             role = rng.choice(sorted(p.related))
             what, extra = f"name+{role}", p.related[role]
-            text = f"{p.full_name} {extra}"
-        out.append(Labelled(_form(text, form, rng), ("person", p.entry_id),
+            key = ("name", fold(p.full_name.lower()), fold(extra.lower()))
+        candidates.append((f"{p.full_name} {extra}", p.entry_id, what, key))
+    if corpus_persons is not None:
+        candidates = unique_person_queries(candidates, corpus_persons)
+    for i, (text, entry_id, what, _) in enumerate(candidates[:n_person]):
+        form = forms[i % 3]
+        out.append(Labelled(_form(text, form, rng), ("person", entry_id),
                             f"person/{what}/{form}"))
     n_numbers = n_doc // 2
     for i, d in enumerate(rng.sample(pages, min(n_numbers, len(pages)))):
@@ -201,6 +206,25 @@ def _form(text: str, form: str, rng: random.Random) -> str:
 
 def _folded_words(text: str) -> str:
     return " " + " ".join(_WORD.findall(fold(text.lower()))) + " "
+
+
+def unique_person_queries(candidates, corpus_persons):
+    """The candidates that fit one entry only: the name (as the person's own or a
+    related person's) with the other name, or with the date (of birth or
+    registration), as the search reads such a query."""
+    wanted: dict = {}
+    for c in candidates:
+        wanted.setdefault(c[3][1], []).append(c)
+    counts = {c[3]: 0 for c in candidates}
+    for r in corpus_persons:
+        names = {fold(r.full_name.lower())} | {fold(n.lower()) for n in r.related.values()}
+        for name in names:
+            for c in wanted.get(name, ()):
+                kind, _, other = c[3]
+                if kind == "date" and other in (r.date_of_birth, r.registered_on) or \
+                        kind == "name" and other in names:
+                    counts[c[3]] += 1
+    return [c for c in candidates if counts[c[3]] == 1]
 
 
 def unique_phrases(candidates, corpus_pages) -> list[tuple[str, tuple]]:

@@ -23,7 +23,7 @@ from whoosh import query as wq
 
 from search.planner import FormsOr
 from search.records import AccessScope
-from search.segment import Segment, probe_postings, read_postings
+from search.segment import HOT_MIN, Segment, probe_postings
 
 PROBE_RATIO = 6        # probe a part instead of reading it when it is this many
 PROBE_MIN = 2_000      # times longer than the candidates (and at least this long)
@@ -55,25 +55,29 @@ class SegRun:
         key = (fieldname, text)
         got = self._leaves.get(key)
         if got is None:
-            got = self._leaves[key] = read_postings(self.seg.reader, fieldname, text)
+            got = self._leaves[key] = self.seg.postings(fieldname, text)
         return got
 
     def leaf_among(self, fieldname: str, text, cands: set[int]) -> dict[int, float]:
         """``{doc: weight}`` of a posting list at the candidate documents."""
         key = (fieldname, text)
         full = self._leaves.get(key)
+        if full is None:
+            df = self.seg.reader.doc_frequency(fieldname, text)
+            if df >= HOT_MIN:  # decoded once, kept for the searches to come
+                full = self._leaves[key] = self.seg.postings(fieldname, text, df)
         if full is not None:
             ids, weights = full
-            if weights is None:
-                return dict.fromkeys(cands.intersection(ids), 1.0)
-            if len(cands) * 8 < len(ids):  # few candidates: find each by bisection
+            if len(cands) * 16 < len(ids):  # few candidates: find each by bisection
                 out = {}
                 n = len(ids)
                 for d in cands:
                     i = bisect_left(ids, d)
                     if i < n and ids[i] == d:
-                        out[d] = weights[i]
+                        out[d] = 1.0 if weights is None else weights[i]
                 return out
+            if weights is None:
+                return dict.fromkeys(cands.intersection(ids), 1.0)
             return {d: w for d, w in zip(ids, weights) if d in cands}
         seen = self._probed.get(key)
         if seen is not None and cands <= seen[0]:
@@ -81,6 +85,13 @@ class SegRun:
         found = probe_postings(self.seg.reader, fieldname, text, sorted(cands))
         self._probed[key] = (cands, found)
         return found
+
+    def _day_range(self, q: wq.TermRange):
+        """A range of the main date, from the segment's day index (YYYYMMDD terms and
+        numbers order alike)."""
+        lo = int(q.start) + q.startexcl if q.start else None
+        hi = int(q.end) - q.endexcl if q.end else None
+        return self.seg.day_range(lo, hi)
 
     def range_terms(self, q: wq.TermRange) -> list[bytes]:
         got = self._ranges.get(id(q))
@@ -116,6 +127,8 @@ class SegRun:
         if isinstance(q, (wq.AndNot, wq.AndMaybe)):
             return self.est(q.a)
         if isinstance(q, wq.TermRange):
+            if q.fieldname == "day":
+                return len(self._day_range(q))
             reader = seg.reader
             return min(seg.doc_count_all, sum(reader.doc_frequency(q.fieldname, t)
                                               for t in self.range_terms(q)))
@@ -158,6 +171,8 @@ class SegRun:
         if isinstance(q, wq.Not):
             return self.seg.live() - self.full(q.query)
         if isinstance(q, wq.TermRange):
+            if q.fieldname == "day":
+                return set(self._day_range(q))
             out = set()
             for t in self.range_terms(q):
                 out.update(self.leaf(q.fieldname, t)[0])
@@ -224,6 +239,8 @@ class SegRun:
         if isinstance(q, wq.AndMaybe):
             return self.among(q.a, cands)
         if isinstance(q, wq.TermRange):
+            if q.fieldname == "day":
+                return cands & self.full(q)
             out = set()
             for t in self.range_terms(q):
                 out.update(self.leaf_among(q.fieldname, t, cands))

@@ -1,83 +1,95 @@
 """Snippets of a hit's text with the matched words marked, safe to put in HTML.
 
-The index holds analysed terms, not positions, so snippets are cut from the stored text:
-every word is compared, in exact and folded form, with what the query asked for
-(:class:`search.planner.Marks`), and the densest windows of matches are kept.
+The index holds analysed terms, not positions, so snippets are cut from the stored text.
+The text is folded once (every character kept in place: folding maps one character to
+one), the words the query asked for (:class:`search.planner.Marks`, folded) are found
+in it with one regular expression, and the densest stretches around them are shown with
+the original characters. Folded matching marks exact and folded matches alike, as both
+match the query.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_left
 from html import escape
 
-from search.analyzer import word_forms_spans
+from search.analyzer import fold, normalize
 from search.planner import Marks
 
-WINDOW = 28        # words per snippet
+WIDTH = 200        # characters per snippet, about 30 words
 MAX_SNIPPETS = 2
+_WORD_EDGE = r"[^\W_]"
 
 
-def _matches(spans, marks: Marks) -> list[int]:
-    exact, folded, prefixes = marks.exact, marks.folded, tuple(marks.prefixes)
-    out = []
-    for i, (_, _, e, f) in enumerate(spans):
-        if f in folded or e in exact or (prefixes and f.startswith(prefixes)):
-            out.append(i)
-    return out
+def _pattern(marks: Marks) -> re.Pattern | None:
+    words = {fold(w) for w in marks.exact} | set(marks.folded)
+    parts = [re.escape(w) for w in sorted(words, key=len, reverse=True) if w]
+    parts += [re.escape(p) + r"[^\W_]*" for p in sorted(marks.prefixes) if p]
+    if not parts:
+        return None
+    return re.compile(f"(?<!{_WORD_EDGE})(?:{'|'.join(parts)})(?!{_WORD_EDGE})")
 
 
-def snippets(texts: list[str], marks: Marks, window: int = WINDOW,
+def snippets(texts: list[str], marks: Marks, width: int = WIDTH,
              limit: int = MAX_SNIPPETS) -> list[str]:
-    """Up to ``limit`` snippets from ``texts`` (tried in order), matches in ``<mark>``.
-    A text without any match gives its opening words if nothing else matched."""
+    """Up to ``limit`` snippets from the first of ``texts`` that matches, matches in
+    ``<mark>``; the opening words of the first text if none matches."""
+    pattern = _pattern(marks)
     out: list[str] = []
     fallback = None
     for text in texts:
         if not text:
             continue
-        spans = word_forms_spans(text)
-        hits = _matches(spans, marks)
+        text = unicodedata.normalize("NFC", text)
+        folded = fold(normalize(text))
+        if len(folded) != len(text):  # a rare character changed length: no marks
+            folded = None
+        hits = [m.span() for m in pattern.finditer(folded)] if pattern and folded else []
         if not hits:
             if fallback is None:
-                fallback = _render(text, spans, 0, min(window, len(spans)), set())
+                fallback = _render(text, 0, width, [])
             continue
-        hitset = set(hits)
+        starts = [a for a, _ in hits]
         used: list[tuple[int, int]] = []
-        # Greedy: the window with the most matches, then the next one not overlapping.
         while len(out) < limit:
             best, best_start = 0, None
-            for h in hits:
-                start = max(0, h - window // 4)
-                if any(a < start + window and start < b for a, b in used):
+            for a in starts:
+                start = max(0, a - width // 4)
+                if any(u < start + width and start < v for u, v in used):
                     continue
-                n = bisect_left(hits, start + window) - bisect_left(hits, start)
+                n = bisect_left(starts, start + width) - bisect_left(starts, start)
                 if n > best:
                     best, best_start = n, start
             if best_start is None:
                 break
-            end = min(len(spans), best_start + window)
-            used.append((best_start, end))
-            out.append(_render(text, spans, best_start, end, hitset))
-        if len(out) >= limit:
+            used.append((best_start, best_start + width))
+            inside = [h for h in hits if best_start <= h[0] and h[1] <= best_start + width]
+            out.append(_render(text, best_start, best_start + width, inside))
+        if out:  # the best text matched: later ones (a title) add little
             break
     if not out and fallback:
         out.append(fallback)
     return out
 
 
-def _render(text: str, spans, start: int, end: int, hits: set[int]) -> str:
-    """HTML for words ``start..end`` of ``text`` (with the text between them)."""
-    if not spans:
-        return escape(text[:200])
-    lo = spans[start][0]
-    hi = spans[end - 1][1]
+def _render(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
+    """HTML of ``text[start:end]`` widened to whole words, ``hits`` marked."""
+    if start > 0:
+        cut = text.rfind(" ", 0, start)
+        start = cut + 1 if cut >= 0 else 0
+    if end < len(text):
+        cut = text.find(" ", end)
+        end = cut if cut >= 0 else len(text)
+    end = max(end, max((b for _, b in hits), default=end))
     parts = ["…" if start > 0 else ""]
-    pos = lo
-    for i in range(start, end):
-        s, e = spans[i][:2]
-        parts.append(escape(text[pos:s]))
-        word = escape(text[s:e])
-        parts.append(f"<mark>{word}</mark>" if i in hits else word)
-        pos = e
-    parts.append("…" if end < len(spans) else escape(text[hi:hi + 1]).strip())
+    pos = start
+    for a, b in hits:
+        parts.append(escape(text[pos:a]))
+        parts.append(f"<mark>{escape(text[a:b])}</mark>")
+        pos = b
+    parts.append(escape(text[pos:end]))
+    if end < len(text):
+        parts.append("…")
     return " ".join("".join(parts).split())

@@ -13,7 +13,7 @@ from whoosh import query as wq
 from search import querylang as ql
 from search.analyzer import fold, has_marks, normalize
 from search.fields import key_forms
-from search.planner import KindPlanner, value_text
+from search.planner import Alternatives, KindPlanner, value_text
 
 _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)$")
 PAIR_BONUS = 1.5  # per pair of typed words found next to each other on the page
@@ -36,8 +36,11 @@ def _unit_query(planner: KindPlanner, code: str):
 
 
 class DocumentPlanner(KindPlanner):
-    word_fields = (("tx", 1.0), ("title", 1.5), ("iss", 0.5))
-    pair_fields = (("tx", 1.0), ("title", 1.5))
+    # A first page's text field holds its title too (see kinds): words and phrases
+    # match in the text, and the title and issuer only rank.
+    word_fields = (("tx", 1.0),)
+    extra_fields = (("title", 1.5),)
+    pair_fields = (("tx", 1.0),)
     date_fields = (("day", 1.0), ("arr", 1.0))
     run_digits = True
 
@@ -188,20 +191,29 @@ class PersonPlanner(KindPlanner):
                     # Known elsewhere (a document word) but in no name here: keep it,
                     # and let whole-name recognition try the names it may be.
                     alts = alts + self._name_candidates(e, f, has_marks(e))
+                elif has_marks(e) and not self.lex.df("nw", e):
+                    # Its letters make a name word but its marks do not (Hầng: Hằng or
+                    # Hồng misread): the marked words one edit away are readings too.
+                    alts = alts + [(t, fold(t)) for t in self.lex.candidates("nw", e)
+                                   if has_marks(t)][:4]
                 e, f = alts[0]
                 toks.append((e, f, has_marks(e), alts, typed))
         return toks
 
     def _name_candidates(self, exact, folded, marks):
-        candidates = self.lex.candidates("nw", folded)
-        if not candidates:
+        """Name words ``exact`` may be a misreading of, as ``(exact, folded)``: those one
+        edit (or one OCR confusion) from the folded word, most frequent first; typed
+        with diacritics, the diacritic forms closest to what was typed come first."""
+        folded_c = [c for c in self.lex.candidates("nw", folded) if c == fold(c)]
+        if not folded_c:
             return []
-        out = []
+        out: list[tuple[str, str]] = []
         if marks:
-            # Prefer indexed forms close to what was typed, diacritics included.
-            out = [(t, fold(t)) for t in self.lex.candidates("nw", exact)
-                   if fold(t) in candidates]
-        out += [(c, c) for c in candidates if all(c != f for _, f in out)]
+            for t in self.lex.candidates("nw", exact):
+                f = fold(t)
+                if t != f and f in folded_c and all(f != o for _, o in out):
+                    out.append((t, f))
+        out += [(c, c) for c in folded_c if all(c != o for _, o in out)]
         return out[:5]
 
     def _span_keys(self, span) -> list[list]:
@@ -236,7 +248,7 @@ class PersonPlanner(KindPlanner):
             alts.append(self.forms("rk", exact, folded, marks, 2.0 * boost))
         if not alts:
             return None
-        return alts[0] if len(alts) == 1 else wq.Or(alts)
+        return alts[0] if len(alts) == 1 else Alternatives(alts)
 
     def pairs_run(self, toks):
         """Words that are no known whole name: each adjacent pair in a name."""
@@ -254,7 +266,7 @@ class PersonPlanner(KindPlanner):
 
     def word_run(self, words):
         toks = self._tokens(words)
-        out, leftover, i = [], [], 0
+        out, leftover = [], []
 
         def flush():
             if len(leftover) >= 2:
@@ -266,27 +278,45 @@ class PersonPlanner(KindPlanner):
             out.extend(self.word(ql.Word(t[0])) for t in leftover)
             leftover.clear()
 
-        while i < len(toks):
-            for size in range(min(self.max_span, len(toks) - i), 1, -1):
-                readings = self._span_keys(toks[i:i + size])
-                if readings:
-                    flush()
-                    for t, chosen in zip(toks[i:i + size], readings[0]):
-                        if chosen[0] != t[4]:
-                            self.corrections[t[4]] = chosen[0]
-                    # Every reading that is a real name stays possible: the rest of
-                    # the query (a date, a parent) tells which one was meant.
-                    alts = [self.name_span(r, boost=1.0 if n == 0 else 0.9)
-                            for n, r in enumerate(readings)]
-                    alts = [a for a in alts if a is not None]
-                    out.append(alts[0] if len(alts) == 1 else wq.Or(alts))
-                    i += size
-                    break
-            else:
+        for i, span in self._segment(toks):
+            if span is None:
                 leftover.append(toks[i][:3])
-                i += 1
+                continue
+            size, readings = span
+            flush()
+            for t, chosen in zip(toks[i:i + size], readings[0]):
+                if chosen[0] != t[4]:
+                    self.corrections[t[4]] = chosen[0]
+            # Every reading that is a real name stays possible: the rest of the query
+            # (a date, a parent) tells which one was meant.
+            alts = [self.name_span(r, boost=1.0 if n == 0 else 0.9)
+                    for n, r in enumerate(readings)]
+            alts = [a for a in alts if a is not None]
+            out.append(alts[0] if len(alts) == 1 else Alternatives(alts))
         flush()
         return [q for q in out if q is not None]
+
+    def _segment(self, toks):
+        """Cut a run of words into known whole names so that the names cover as many
+        words as possible, in as few names as possible ("Nguyễn Văn Tuấn Trương Thị
+        Đào" is two names even if "Nguyễn Văn Tuấn Trương" is one too). Yields
+        ``(position, (size, readings))`` for a name, ``(position, None)`` for a word
+        left over."""
+        n = len(toks)
+        best = [(0, 0)] * (n + 1)      # (words covered, -names) from position i on
+        choice: list = [None] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best[i], choice[i] = best[i + 1], None
+            for size in range(2, min(self.max_span, n - i) + 1):
+                readings = self._span_keys(toks[i:i + size])
+                if readings:
+                    cand = (best[i + size][0] + size, best[i + size][1] - 1)
+                    if cand > best[i]:
+                        best[i], choice[i] = cand, (size, readings)
+        i = 0
+        while i < n:
+            yield i, choice[i]
+            i += choice[i][0] if choice[i] else 1
 
     def phrase(self, words):
         qs = self.word_run(words)

@@ -111,6 +111,10 @@ class Kind:
     fields: Callable[[object], dict]      # the Whoosh document
     hit: Callable[[dict, float, list[str]], Hit]
     snippet_texts: Callable[[dict], list[str]]   # texts highlights are cut from
+    #: Between kinds, equally good matches of this kind come first when higher: a
+    #: register entry matched on whole names is more specific than a page that
+    #: merely holds the same words.
+    priority: int = 0
 
 
 # ------------------------------------------------------------------------ documents
@@ -121,8 +125,8 @@ def _document_schema() -> wf.Schema:
         ns=KeyField(weighted=True),      # number and symbol, "135/kh-ubnd"
         sym=KeyField(weighted=True),     # symbol alone, "kh-ubnd"
         num=TokenField(),                # number alone, "135"
-        title=WordsField(bigrams=True),  # first page only
-        tx=WordsField(bigrams=True),     # page text
+        title=WordsField(bigrams=True),  # first page only (ranks: also in tx)
+        tx=WordsField(bigrams=True),     # page text (first page: with issuer, title)
         iss=WordsField(bm25=False),      # issuer's name
         arr=TokenField(),                # arrival date
         dir=TokenField(),                # incoming/outgoing
@@ -144,7 +148,9 @@ def _document_fields(p: DocumentPage) -> dict:
         sym=p.symbol or None,
         num=str(p.number) if p.number is not None else None,
         title=p.title if first and p.title else None,
-        tx=p.text or None,
+        # The issuer and title are searched as text of the first page (they may not be
+        # in the scanned text, or not legibly); their own fields only rank.
+        tx=[x for x in (p.issuer, p.title, p.text) if x] if first else (p.text or None),
         iss=p.issuer or None,
         arr=day_term(p.arrived_on),
         dir=p.direction or None,
@@ -256,6 +262,7 @@ PERSON = Kind(
     id_term=lambda i: ("key", _entry_key(i)),
     cursor=lambda r: (r.entry_id,), cursor_key=lambda c: _entry_key(*c),
     fields=_person_fields, hit=_person_hit, snippet_texts=lambda d: [_person_line(d)],
+    priority=1,
 )
 
 

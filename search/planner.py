@@ -48,6 +48,20 @@ class FormsOr(wq.Or):
     folded term's: the executor counts the last subquery only."""
 
 
+class Extra(wq.Or):
+    """A score-only preference (the word is also in the title, or the issuer's name):
+    it ranks, but a match without it is no less complete (see ``scoring.ideal``)."""
+
+
+class Bonus(wq.Or):
+    """The optional parts of a query, each adding to the score where it matches."""
+
+
+class Alternatives(wq.Or):
+    """Readings of one part of a query (a name as the person's own or a parent's; a
+    misread word's candidates): a document scores its best reading, not their sum."""
+
+
 @dataclass
 class Marks:
     """What the highlighter marks: exact forms, folded forms, folded prefixes."""
@@ -74,7 +88,7 @@ class Plan:
     bonus: list[wq.Query] = field(default_factory=list)
 
     def with_bonus(self, q: wq.Query) -> wq.Query:
-        return wq.AndMaybe(q, wq.Or(self.bonus)) if self.bonus else q
+        return wq.AndMaybe(q, Bonus(self.bonus)) if self.bonus else q
 
 
 class Lexicon:
@@ -143,6 +157,8 @@ class KindPlanner:
     word_fields: tuple[tuple[str, float], ...] = ()
     #: Fields whose terms are folded words only (no exact forms indexed).
     folded_only: frozenset[str] = frozenset()
+    #: Fields where a plain word only adds to the score (it must be in a word field).
+    extra_fields: tuple[tuple[str, float], ...] = ()
     #: Fields searched for a phrase's word pairs, with boosts.
     pair_fields: tuple[tuple[str, float], ...] = ()
     #: Fields searched for a free-text date (term fields of YYYYMMDD), with boosts.
@@ -277,6 +293,10 @@ class KindPlanner:
         self.marks.add_word(exact, folded, marks)
         parts = [self.forms(f, exact, folded, marks, b) for f, b in self.word_fields
                  if self.lex.df(f, folded)]
+        extras = [self.forms(f, exact, folded, marks, b) for f, b in self.extra_fields
+                  if self.lex.df(f, folded)]
+        if extras:
+            self.bonus.append(Extra(extras))
         parts += self.number_word(folded)
         if not parts:
             return _term(self.word_fields[0][0], folded)

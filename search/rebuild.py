@@ -40,7 +40,7 @@ from search.segments import FastWriter, ParallelWriter
 CHECKPOINT = "checkpoint.json"
 TOUCHED = "touched.log"
 #: Records per commit (a resume point, and the size of the segments written).
-COMMIT_EVERY = {"person": 250_000, "document": 50_000}
+COMMIT_EVERY = {"person": 250_000, "document": 100_000}
 
 
 @dataclass(frozen=True)

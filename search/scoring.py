@@ -11,8 +11,9 @@ helps when several alternatives are active. Here the set of matches is already k
 * a term in a BM25 field scores Whoosh's BM25F (``B=0.75``, ``K1=1.2``, the same idf
   and average length); the length part of the formula is precomputed per segment;
 * ``Or`` sums the alternatives that match, ``And`` sums its parts, ``AndNot`` scores its
-  positive side, ``AndMaybe`` adds the optional side where it matches, a constant-score
-  query gives its constant.
+  positive side, a constant-score query gives its constant; ``AndMaybe`` adds its
+  optional side to the :data:`RERANK` best matches of its required side (a second,
+  re-ranking stage: the optional parts are word pairs and title words).
 
 A posting list much longer than the matches is not read: the matches are looked up in
 it by skipping (as when counting).
@@ -30,9 +31,12 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 from search.engine import PROBE_MIN, PROBE_RATIO, SegRun, is_null
-from search.planner import FormsOr
+from search.planner import Alternatives, Bonus, Extra, FormsOr
 
 _SCORE = itemgetter(1)
+#: Optional parts of a query (words found next to each other, in the title) re-rank
+#: the matches that score best without them, this many per segment.
+RERANK = 200
 B = 0.75
 K1 = 1.2
 
@@ -98,6 +102,12 @@ def _table(scores) -> dict[int, float]:
     return out
 
 
+def _scale(scores, factor: float):
+    if isinstance(scores, Groups):
+        return Groups((docs, v * factor) for docs, v in scores)
+    return {d: v * factor for d, v in scores.items()}
+
+
 def _cap(scores, cap: float):
     if isinstance(scores, Groups):
         return Groups((docs, min(v, cap)) for docs, v in scores)
@@ -122,6 +132,30 @@ def _plus(a: "Groups", b: "Groups") -> "Groups":
         only = db - a_all
         if only:
             out.append((only, vb))
+    return out
+
+
+def _best(parts: list) -> "Groups | dict":
+    """Per document, the best of the parts that match it."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return Groups()
+    if len(parts) == 1:
+        return parts[0]
+    if all(isinstance(p, Groups) for p in parts):
+        # Highest values first: a document keeps the first (best) group it is in.
+        out, seen = Groups(), set()
+        for docs, v in sorted((g for p in parts for g in p), key=lambda g: -g[1]):
+            new = docs - seen
+            if new:
+                out.append((new, v))
+                seen |= new
+        return out
+    out: dict[int, float] = {}
+    for p in parts:
+        for d, v in _table(p).items():
+            if v > out.get(d, -1.0):
+                out[d] = v
     return out
 
 
@@ -156,11 +190,23 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     if isinstance(q, wq.Term):
         scores = _term_scores(q, run, within, stats)
         return _cap(scores, ideal(q, stats)) if clamp else scores
-    if isinstance(q, (FormsOr, wq.Or)):
-        scores = _add([score_docs(s, run, within, stats, clamp) for s in q.subqueries])
-        if clamp and not isinstance(q, FormsOr):
-            scores = _cap(scores, ideal(q, stats))
-        return scores
+    if isinstance(q, Extra) and clamp:
+        return Groups()  # a preference, not a part of the query to be matched
+    if isinstance(q, Alternatives) and not clamp:
+        return _best([score_docs(s, run, within, stats, clamp) for s in q.subqueries])
+    if isinstance(q, (FormsOr, Bonus)) or isinstance(q, wq.Or) and not clamp:
+        return _add([score_docs(s, run, within, stats, clamp) for s in q.subqueries])
+    if isinstance(q, wq.Or):
+        # Coverage of alternatives (own name or a parent's, this field or that): an
+        # alternative matched in full covers the whole part, whatever its boost.
+        cap = ideal(q, stats)
+        parts = []
+        for s in q.subqueries:
+            own = ideal(s, stats)
+            part = score_docs(s, run, within, stats, clamp)
+            parts.append(_scale(part, cap / own) if own else part)
+        combined = _best(parts) if isinstance(q, Alternatives) else _add(parts)
+        return _cap(combined, cap)
     if isinstance(q, wq.And):
         pos = [s for s in q.subqueries if not isinstance(s, wq.Not)]
         within = run.among(q, within)
@@ -173,7 +219,7 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
         return score_docs(q.a, run, run.among(q, within), stats, clamp)
     if isinstance(q, wq.AndMaybe):
         base = score_docs(q.a, run, within, stats, clamp)
-        docs = set().union(*(d for d, _ in base)) if isinstance(base, Groups) else set(base)
+        docs = _best_docs(base, RERANK)
         extra = score_docs(q.b, run, docs, stats, clamp)
         return _add([base, extra])
     if isinstance(q, wq.ConstantScoreQuery):
@@ -187,6 +233,23 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     if is_null(q) or isinstance(q, wq.Not):
         return Groups()
     return _groups(run.among(q, within), q.boost)
+
+
+def _best_docs(scores, n: int) -> set[int]:
+    """The documents of ``scores`` (all, or the ``n`` best when there are more)."""
+    if isinstance(scores, Groups):
+        docs = set().union(*(d for d, _ in scores))
+        if len(docs) <= n:
+            return docs
+        out: set[int] = set()
+        for d, _ in sorted(scores, key=lambda g: -g[1]):
+            out |= d if len(out) + len(d) <= n else set(heapq.nsmallest(n - len(out), d))
+            if len(out) >= n:
+                break
+        return out
+    if len(scores) <= n:
+        return set(scores)
+    return {d for d, _ in heapq.nlargest(n, scores.items(), key=_SCORE)}
 
 
 def _sum(parts: list[dict]) -> dict:
@@ -239,15 +302,16 @@ def ideal(q, stats: Stats) -> float:
         if field is not None and field.scorable:
             return q.boost * stats.idf(q.fieldname, q.text)
         return q.boost
-    if isinstance(q, FormsOr):
+    if isinstance(q, Extra):
+        return 0.0
+    if isinstance(q, (FormsOr, Bonus)):
         return sum(ideal(s, stats) for s in q.subqueries)
     if isinstance(q, wq.And):
         return sum(ideal(s, stats) for s in q.subqueries if not isinstance(s, wq.Not))
     if isinstance(q, wq.Or):
         return max((ideal(s, stats) for s in q.subqueries), default=0.0)
     if isinstance(q, wq.AndMaybe):
-        extra = q.b.subqueries if isinstance(q.b, wq.Or) else [q.b]
-        return ideal(q.a, stats) + sum(ideal(s, stats) for s in extra)
+        return ideal(q.a, stats) + ideal(q.b, stats)
     if isinstance(q, wq.AndNot):
         return ideal(q.a, stats)
     if isinstance(q, wq.ConstantScoreQuery):

@@ -13,6 +13,7 @@ confusion such as Lan/Lanh) that spelling correction cannot catch.
 
 from __future__ import annotations
 
+import heapq
 import pickle
 import re
 import struct
@@ -65,7 +66,7 @@ class KindSearcher:
         planner = PLANNERS[self.kind.name]
         stats = Stats(self.searcher)
         for seg in self.segments:
-            seg.column("day")
+            seg.day_range(None, None)
             seg.facet_combos()
             run = SegRun(seg)
             for name, fieldobj in self.searcher.schema.items():
@@ -238,7 +239,8 @@ class _KindRun:
                     if run.seg.offset <= doc < run.seg.offset + run.seg.doc_count_all}
             for d, c in _table(score_docs(self.query, run, mine, stats, clamp=True)).items():
                 cover[d + run.seg.offset] = c / full
-        return [((round(cover.get(doc, 0.0), 3), score / full), score / full, doc)
+        priority = self.ks.kind.priority
+        return [((round(cover.get(doc, 0.0), 3), priority, score / full), score / full, doc)
                 for score, doc in best]
 
 
@@ -283,10 +285,13 @@ def _search(searchers, node, query, scope, page, per_page, sort, facets) -> Sear
             r.relax()
     total = sum(r.total for r in runs)
     need = page * per_page
-    candidates = []
-    for i, r in enumerate(runs):
-        candidates += [(key, score, doc, i) for key, score, doc in r.best(need, sort)]
-    candidates.sort(key=lambda c: (c[0], -c[3]), reverse=True)
+    # Each kind's hits come in its own order; the kinds are merged head by head (by
+    # coverage of the query, then score), so that a page is the same whatever the
+    # page size asked: the first n of the merge depend on the first n of each list.
+    lists = [[(key, -i, score, doc) for key, score, doc in r.best(need, sort)]
+             for i, r in enumerate(runs)]
+    candidates = [(key, score, doc, -neg) for key, neg, score, doc in
+                  heapq.merge(*lists, key=lambda c: (c[0], c[1]), reverse=True)]
     hits = []
     for _, score, doc, i in candidates[(page - 1) * per_page:need]:
         r = runs[i]

@@ -94,6 +94,7 @@ def test_number_and_symbol(shared_index):
 def test_type_issuer_unit_year_fields(shared_index):
     assert set(ids(search(shared_index, 'loai:"kế hoạch"', DOCS))) == {10}
     assert set(ids(search(shared_index, 'loại:"ke hoach"', DOCS))) == {10}
+    assert 13 in ids(search(shared_index, 'coquan:"văn hóa"', DOCS))
     assert 13 in ids(search(shared_index, "coquan:văn hóa", DOCS))
     assert set(ids(search(shared_index, "donvi:VHXH tiếp", DOCS))) == {13}
     assert set(ids(search(shared_index, "nam:2023", DOCS))) == {11} | {
