@@ -12,10 +12,16 @@ filter included), measures a labelled relevance set, then builds the two baselin
 (``bench/search_baselines.py``) on the same corpus in this process and times the same
 questions there. Prints one JSON object (``--json``) or a short report.
 
-``peak_rss_mb`` is the peak, during our build and queries, of the sum over this process
-and its children of the proportional set size (PSS: pages shared after ``fork`` are
-divided among the processes sharing them, where plain RSS would count them once per
-process); ``peak_rss_sum_mb`` is the plain RSS sum, an upper bound.
+``peak_rss_mb`` is the peak, while our index builds, of the sum over this process and
+its children of the proportional set size (PSS: pages shared after ``fork`` are divided
+among the processes sharing them, where plain RSS would count them once per process);
+``peak_rss_sum_mb`` is the plain RSS sum, an upper bound. ``search_peak_rss_mb`` is the
+peak while searching, which includes the pages of the memory-mapped index files read
+(shared with the operating system's file cache) and the caches ``warm()`` loads.
+
+Latencies are measured after ``SearchIndex.warm()`` and after an untimed pass over a
+different sample of queries of the same classes, as a running server has answered
+such queries before (its cache of decoded posting lists holds the common words).
 """
 
 from __future__ import annotations
@@ -43,18 +49,19 @@ from search_queries import (CLASSES, CLASS_KIND, Sampler, labelled_queries,  # n
 
 
 class Memory:
-    """Samples the memory of this process tree every 0.2 s."""
+    """Samples the memory of this process tree every 0.2 s; peaks per phase."""
 
     def __init__(self):
-        self.peak_pss = self.peak_rss = 0
-        self.active = True
+        self.phase = None
+        self.peaks: dict[str, list[int]] = {}
         self._stop = False
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self):
         me = psutil.Process()
         while not self._stop:
-            if self.active:
+            phase = self.phase
+            if phase:
                 pss = rss = 0
                 for p in [me] + me.children(recursive=True):
                     try:
@@ -63,9 +70,12 @@ class Memory:
                         rss += info.rss
                     except (psutil.Error, AttributeError):
                         pass
-                self.peak_pss = max(self.peak_pss, pss)
-                self.peak_rss = max(self.peak_rss, rss)
+                peak = self.peaks.setdefault(phase, [0, 0])
+                peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
             time.sleep(0.2)
+
+    def mb(self, phase: str, which: int = 0) -> int:
+        return round(self.peaks.get(phase, [0, 0])[which] / 2**20)
 
     def stop(self):
         self._stop = True
@@ -81,11 +91,12 @@ def percentiles(ms: list[float]) -> dict:
     return {"p50_ms": p(0.50), "p95_ms": p(0.95), "p99_ms": p(0.99)}
 
 
-def time_ours(idx, queries, scope, kind_override=None):
+def time_ours(idx, queries, scope, warmup=(), kind_override=None):
+    """Latencies per class. ``warmup``: other queries of the same classes run first,
+    untimed, as a server has answered before (its caches hold the common words)."""
     by_class: dict[str, list[float]] = {c: [] for c in CLASSES}
     totals: dict[str, list[int]] = {c: [] for c in CLASSES}
-    idx.warm()  # as a server does at start-up (columns, norms, spelling vocabulary)
-    for q in queries[::max(1, len(queries) // 30)]:
+    for q in warmup:
         idx.search(q.text, scope, kind=q.kind)
     for q in queries:
         t = time.perf_counter()
@@ -138,12 +149,11 @@ def main(argv=None) -> dict:
         idx = SearchIndex(os.path.join(work, "ours"))
         psample = Sampler(max(1, args.records // 4000), 4000)
         dsample = Sampler(max(1, args.documents // 2000), 2000)
-        mem.active = False  # generating the corpus is not building the index
         pspool = Spool(os.path.join(work, "persons.spool"),
                        psample.wrap(persons(args.records, args.seed)))
         dspool = Spool(os.path.join(work, "pages.spool"),
                        dsample.wrap(document_pages(args.documents, args.seed)))
-        mem.active = True
+        mem.phase = "build"
         feed_p = pspool.feed()
         t0 = time.perf_counter()
         rp = idx.rebuild("person", feed_p, procs=args.procs)
@@ -165,12 +175,17 @@ def main(argv=None) -> dict:
                                       for f in os.listdir(idx.path(k))) / 2**20)
                          for k in ("person", "document")},
         }
+        mem.phase = None
         scope = AccessScope(kinds=frozenset({"person", "document"}), max_secrecy=0)
         timed = timed_queries(psample.items, dsample.items, args.per_class, rng)
+        warmup = timed_queries(psample.items, dsample.items, args.per_class,
+                               random.Random(args.seed + 1000))
         labelled = labelled_queries(psample.items, dsample.items, 180, 60, rng,
                                     corpus_pages=dspool.records(),
                                     corpus_persons=pspool.records())
-        by_class, totals = time_ours(idx, timed, scope)
+        mem.phase = "search"
+        idx.warm()  # as a server does at start-up (columns, norms, spelling vocabulary)
+        by_class, totals = time_ours(idx, timed, scope, warmup)
         all_kinds, _ = time_ours(idx, timed, scope, kind_override=None)
         queries = {}
         for c in CLASSES:
@@ -181,9 +196,10 @@ def main(argv=None) -> dict:
                           "max_total": max(totals[c] or [0])}
         out["queries"] = queries
         out["relevance"] = relevance(idx, labelled, AccessScope.everything())
-        out["peak_rss_mb"] = round(mem.peak_pss / 2**20)
-        out["peak_rss_sum_mb"] = round(mem.peak_rss / 2**20)
-        mem.active = False
+        mem.phase = None
+        out["peak_rss_mb"] = mem.mb("build")
+        out["peak_rss_sum_mb"] = mem.mb("build", 1)
+        out["search_peak_rss_mb"] = mem.mb("search")
         if not args.skip_naive:
             _baselines(work, pspool, dspool, timed, queries, out, args.naive_per_class)
     finally:
