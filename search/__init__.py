@@ -16,8 +16,9 @@ Public API (everything the application needs is importable from ``search``):
 Modules: ``analyzer`` (Vietnamese normalisation and folding), ``fields`` (field types
 that analyse), ``segments`` (fast segment writing), ``kinds`` (one index and schema per
 kind of record), ``querylang`` (parser), ``planner``/``kindplans`` (query → Whoosh
-query), ``engine``/``scoring`` (counting, facets, scores), ``highlight``, ``searching``
-(search and suggest), ``index``/``rebuild``/``locks`` (life cycle and writes).
+query), ``spelling`` (words one edit away), ``segment``/``engine``/``scoring``
+(posting lists, counting, facets, scores), ``highlight``, ``searching`` (search and
+suggest), ``index``/``rebuild``/``locks`` (life cycle and writes).
 """
 
 from search.errors import (IndexCorrupt, IndexMissing, IndexOutdated, IndexRebuilding,

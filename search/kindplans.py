@@ -36,8 +36,8 @@ def _unit_query(planner: KindPlanner, code: str):
 
 
 class DocumentPlanner(KindPlanner):
-    # A first page's text field holds its title too (see kinds): words and phrases
-    # match in the text, and the title and issuer only rank.
+    # A first page's text field holds its issuer and title too (see kinds): words
+    # and phrases match in the text; a word also in the title ranks higher.
     word_fields = (("tx", 1.0),)
     extra_fields = (("title", 1.5),)
     pair_fields = (("tx", 1.0),)

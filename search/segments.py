@@ -55,6 +55,17 @@ def _consume(iterator) -> None:
     deque(iterator, maxlen=0)
 
 
+def _add_tf(tf: dict, term: str, docnum: int, n: int) -> None:
+    """Note a frequency above 1: ``tf[term]`` is ``(docnums, frequencies)`` in two
+    compact arrays (a dict per term took most of a writer's memory)."""
+    got = tf.get(term)
+    if got is None:
+        tf[term] = (array("I", (docnum,)), array("B", (min(n, 255),)))
+    else:
+        got[0].append(docnum)
+        got[1].append(min(n, 255))
+
+
 class _PostingsWriter(W3PostingsWriter):
     """Stock writer with the single-posting inline path fixed, and block encoding done
     with C-level operations instead of per-posting generators."""
@@ -152,7 +163,7 @@ class FastWriter(SegmentWriter):
         self.docnum += 1
 
     def _add_weighted(self, name, docnum, counts: Counter, scorable: bool) -> int:
-        # Most frequencies are 1: only the others are kept, sparsely.
+        # Most frequencies are 1: only the others are kept (see _add_tf).
         inv = self._inv.get(name)
         if inv is None:
             inv = self._inv[name] = defaultdict(_new_ids)
@@ -163,11 +174,7 @@ class FastWriter(SegmentWriter):
         if length != len(counts):
             for t, n in counts.items():
                 if n != 1:
-                    sparse = tf.get(t)
-                    if sparse is None:
-                        tf[t] = {docnum: n}
-                    else:
-                        sparse[docnum] = n
+                    _add_tf(tf, t, docnum, n)
         if length and scorable:
             self._set_length(name, docnum, length)
         return length
@@ -200,7 +207,7 @@ class FastWriter(SegmentWriter):
                     if weighted:
                         w = m.weight()
                         if w != 1:
-                            tf.setdefault(t, {})[new] = w
+                            _add_tf(tf, t, new, int(w))
                     if scorable:
                         self._set_length(name, new, reader.doc_field_length(old, name, 1))
                     m.next()
@@ -229,7 +236,7 @@ class FastWriter(SegmentWriter):
                     # Most terms (ids, names, personal numbers) have one document: write
                     # the inlined term info directly (what finish_postings would make).
                     d = ids[0]
-                    w = float(sparse_tf[t][d]) if t in sparse_tf else 1.0
+                    w = float(sparse_tf[t][1][0]) if t in sparse_tf else 1.0
                     lb = length_to_byte(lens[d]) if lens is not None else 0
                     tindex_add(field_key + t.encode("utf-8"),
                                _INLINE.pack(1, w, 1, lb, lb, w, d, d)
@@ -241,7 +248,7 @@ class FastWriter(SegmentWriter):
                     sparse = tf.get(t)
                     weights = array("f", [1.0]) * len(ids)
                     if sparse:  # ids are sorted: find each by bisection
-                        for d, w in sparse.items():
+                        for d, w in zip(*sparse):
                             weights[bisect_left(ids, d)] = w
                 n = len(ids)
                 for start in range(0, n, _BLOCK):
