@@ -184,7 +184,8 @@ def main(argv=None) -> dict:
                                     corpus_pages=dspool.records(),
                                     corpus_persons=pspool.records())
         mem.phase = "search"
-        idx.warm()  # as a server does at start-up (columns, norms, spelling vocabulary)
+        idx.warm()  # as `docsvc serve` does at start-up (columns, norms, spelling vocabulary,
+        #             the postings of the most frequent words)
         by_class, totals = time_ours(idx, timed, scope, warmup)
         all_kinds, _ = time_ours(idx, timed, scope, kind_override=None)
         queries = {}

@@ -235,11 +235,13 @@ def serve_command(host: str, port: int, threads: int) -> None:
 def _serve(host: str, port: int, threads: int = 8) -> None:
     from waitress import serve
 
-    from docsvc.services.indexing import ensure_index
+    from docsvc.services.indexing import ensure_index, warm_index
 
     app = current_app._get_current_object()
     if services().settings.index_check_on_start:
         ensure_index(services())
+    if services().settings.index_warm_on_start:
+        warm_index(services())
     click.echo(f"Phục vụ tại http://{host}:{port}  (Ctrl+C để dừng)")
     body_limit = services().settings.max_upload_bytes + 1024 * 1024
     serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)

@@ -45,6 +45,8 @@ class Settings:
     # Search
     index_procs: int = field(default_factory=_default_workers)  # processes for a full rebuild
     index_check_on_start: bool = True   # serve/worker: rebuild a missing or corrupt index at start
+    index_warm_on_start: bool = True    # serve: load caches and frequent words in the background
+    index_prefetch_mb: int = 192        # of frequent words' postings decoded at warm-up
 
     # Jobs
     worker_threads: int = 2         # documents in flight per worker process

@@ -25,7 +25,7 @@ from whoosh import query as wq
 from search import querylang as ql
 from search.analyzer import fold, normalize
 from search.engine import SegRun, facet_counts, newest, newest_sets, restrict
-from search.segment import Segment
+from search.segment import HOT_MIN, Segment
 from search.scoring import Stats, _table, ideal, score_docs, top
 from search.errors import IndexCorrupt, IndexUnavailable
 from search.highlight import snippets
@@ -60,7 +60,8 @@ class KindSearcher:
 
     def warm(self) -> None:
         """Load what the first searches would otherwise load: per-segment numbers,
-        BM25 length norms, the spelling vocabulary and the facet labels."""
+        BM25 length norms, the spelling vocabulary, the facet labels and the column
+        of what hits show."""
         from search.kindplans import PLANNERS
         from search.scoring import _norms
         planner = PLANNERS[self.kind.name]
@@ -75,6 +76,26 @@ class KindSearcher:
         Lexicon(self.lexicon_reader).within_one(planner.word_fields[0][0], "warm")
         self.labels("type")
         self.labels("unit")
+        if self.searcher.doc_count_all():
+            self.stored(0)  # opens the column of what hits show (its offsets are read)
+
+    def frequent_postings(self) -> list[tuple[int, Segment, str, str]]:
+        """``(doc frequency, segment, field, word)`` of every single word long enough
+        for the :data:`~search.segment.HOT` cache in the fields plain words are
+        searched in, most frequent first."""
+        planner = PLANNERS[self.kind.name]
+        fields = dict.fromkeys(f for f, _ in planner.word_fields + planner.extra_fields)
+        out = []
+        for seg in self.segments:
+            for fieldname in fields:
+                if fieldname not in seg.reader.schema:
+                    continue
+                for tb, ti in seg.reader.iter_field(fieldname):
+                    df = ti.doc_frequency()
+                    if df >= HOT_MIN and b" " not in tb:
+                        out.append((df, seg, fieldname, tb.decode("utf-8")))
+        out.sort(key=lambda c: -c[0])
+        return out
 
     def close(self) -> None:
         try:

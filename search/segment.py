@@ -33,7 +33,7 @@ class HotPostings:
     lists block by block is most of the cost of a query that combines one with a date
     range, while looking candidates up in a decoded array is not."""
 
-    def __init__(self, budget_mb: int = 128):
+    def __init__(self, budget_mb: int = 256):
         self.budget = budget_mb << 20
         self.used = 0
         self._items: OrderedDict = OrderedDict()

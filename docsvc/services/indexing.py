@@ -153,6 +153,24 @@ def needs_rebuild(index: SearchIndex) -> list[str]:
     return [kind for kind, status in index.status().items() if status.state not in ("ok", "rebuilding")]
 
 
+def warm_index(services: Services) -> threading.Thread:
+    """In the background: load what the first searches would otherwise wait for
+    (columns, spelling vocabulary, the posting lists of the most frequent words; see
+    :meth:`search.SearchIndex.warm`). An index still being rebuilt is skipped."""
+    settings = services.settings
+
+    def run() -> None:
+        try:
+            used = services.search_index.warm(freeze_gc=True, prefetch_mb=settings.index_prefetch_mb)
+            log.info("search index warmed (%d MB of frequent words)", used >> 20)
+        except Exception:
+            log.exception("warming the search index failed (searches still work, slower at first)")
+
+    thread = threading.Thread(target=run, name="index-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def ensure_index(services: Services, *, background: bool = True) -> threading.Thread | None:
     """At start: rebuild missing or corrupt indexes (in a thread, so the server answers
     meanwhile; searches get 503 until it is done)."""

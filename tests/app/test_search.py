@@ -186,3 +186,17 @@ def test_an_interrupted_reindex_resumes(app, services, corpus, monkeypatch):
     report = indexing.rebuild(services, kinds=["document"], commit_every=1)["document"]
     assert report.resumed and report.records == 1 and report.total == 3  # two kept from the first run
     assert json.loads(app.test_cli_runner().invoke(args=["reindex", "--check", "--json"]).output)["missing"] == []
+
+
+def test_warming_at_start_runs_in_the_background_and_changes_no_answer(app, services, accounts, corpus, caplog):
+    accounts.user("lan", "clerk", unit="UBND", clearance=3)
+    api = Api(app.test_client(), accounts.token("lan"))
+    before = _search(api, "chuyen doi so")
+    with caplog.at_level("INFO", logger="docsvc.services.indexing"):
+        thread = indexing.warm_index(services)
+        thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert "search index warmed" in caplog.text and "failed" not in caplog.text
+    after = _search(api, "chuyen doi so")
+    assert after["total"] == before["total"] == 3
+    assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
