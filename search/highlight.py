@@ -15,7 +15,7 @@ import unicodedata
 from bisect import bisect_left
 from html import escape
 
-from search.analyzer import fold, normalize
+from search.analyzer import fold
 from search.planner import Marks
 
 WIDTH = 200        # characters per snippet, about 30 words
@@ -43,7 +43,9 @@ def snippets(texts: list[str], marks: Marks, width: int = WIDTH,
         if not text:
             continue
         text = unicodedata.normalize("NFC", text)
-        folded = fold(normalize(text))
+        # Tone-mark placement (what ``normalize`` adds to lower case) only moves marks
+        # that folding then strips, so it is not needed to find the words here.
+        folded = fold(text.lower())
         if len(folded) != len(text):  # a rare character changed length: no marks
             folded = None
         hits = [m.span() for m in pattern.finditer(folded)] if pattern and folded else []

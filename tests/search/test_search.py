@@ -203,3 +203,13 @@ def test_suggest_names_and_numbers(shared_index):
     titles = [s.text for s in shared_index.suggest("kế hoạch triển", EVERYTHING)]
     assert any("chuyển đổi số" in t for t in titles)
     assert shared_index.suggest("n", EVERYTHING) == []
+
+
+def test_highlights_mark_every_tone_placement_and_case():
+    from search.highlight import snippets
+    from search.planner import Marks
+    marks = Marks()
+    marks.add_word("hòa", "hoa", True)
+    [snippet] = snippets(["Xã Hoà Bình và xã Hòa An, HÒA Lạc, hoa, hoạ, Hòang"], marks)
+    assert snippet == ("Xã <mark>Hoà</mark> Bình và xã <mark>Hòa</mark> An, <mark>HÒA</mark> Lạc, "
+                       "<mark>hoa</mark>, <mark>hoạ</mark>, Hòang")
