@@ -337,11 +337,12 @@ class SearchIndex:
 
         ``prefetch_mb``: then decode the posting lists of the most frequent words of
         all kinds into the process's :data:`~search.segment.HOT` cache, most frequent
-        first, up to so many MB (default: three quarters of the cache, the rest is left
-        for the words searches bring in). A query that joins such a word with a date
-        range or a name otherwise pays for decoding tens of thousands of postings the
-        first time the word is asked for (~35 ms for 44,000), which a server that has
-        been running a while has long since done. Returns the bytes prefetched.
+        first, up to so many MB and at most three quarters of the cache (the default;
+        the rest is left for the words searches bring in). A query that joins such a
+        word with a date range or a name otherwise pays for decoding tens of thousands
+        of postings the first time the word is asked for (~35 ms for 44,000), which a
+        server that has been running a while has long since done. Returns the bytes
+        prefetched.
 
         ``freeze_gc``: then move every object alive to the garbage collector's
         permanent generation (``gc.freeze``), so that the millions of cached values
@@ -355,7 +356,9 @@ class SearchIndex:
                 searchers.append(searcher)
             except IndexUnavailable:
                 pass
-        budget = (HOT.budget * 3 // 4) if prefetch_mb is None else prefetch_mb << 20
+        budget = HOT.budget * 3 // 4
+        if prefetch_mb is not None:  # more than that would only evict what it just read
+            budget = min(budget, prefetch_mb << 20)
         used = 0
         if budget > 0:
             # Field by field in turn, most frequent first in each: the short lists of
