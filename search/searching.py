@@ -64,6 +64,8 @@ class KindSearcher:
         of what hits show."""
         from search.kindplans import PLANNERS
         from search.scoring import _norms
+        if not self.searcher.doc_count_all():
+            return  # nothing indexed yet (Whoosh's empty reader has no columns to load)
         planner = PLANNERS[self.kind.name]
         stats = Stats(self.searcher)
         for seg in self.segments:
@@ -76,13 +78,14 @@ class KindSearcher:
         Lexicon(self.lexicon_reader).within_one(planner.word_fields[0][0], "warm")
         self.labels("type")
         self.labels("unit")
-        if self.searcher.doc_count_all():
-            self.stored(0)  # opens the column of what hits show (its offsets are read)
+        self.stored(0)  # opens the column of what hits show (its offsets are read)
 
     def frequent_postings(self) -> list[tuple[int, Segment, str, str]]:
         """``(doc frequency, segment, field, word)`` of every single word long enough
         for the :data:`~search.segment.HOT` cache in the fields plain words are
         searched in, most frequent first."""
+        if not self.searcher.doc_count_all():
+            return []
         planner = PLANNERS[self.kind.name]
         fields = dict.fromkeys(f for f, _ in planner.word_fields + planner.extra_fields)
         out = []

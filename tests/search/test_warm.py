@@ -52,3 +52,20 @@ def test_the_budget_limits_the_prefetch_and_results_do_not_change(tmp_path):
     warm = idx.search("ngay:2024-01-01..2024-03-31 tiêm", EVERYTHING, kind="document")
     assert cold.total == warm.total > 0
     assert [h.id for h in cold.hits] == [h.id for h in warm.hits]
+
+
+def test_warming_empty_kinds_is_harmless(tmp_path):
+    idx = SearchIndex(str(tmp_path / "new"), lock_timeout=5)
+    for kind in ("document", "person"):  # a new install: nothing indexed yet
+        idx.rebuild(kind, lambda after: [], procs=1)
+        assert idx.searcher(kind).searcher.doc_count_all() == 0
+    assert idx.warm(freeze_gc=False) == 0
+    assert idx.search("Nguyễn", EVERYTHING).total == 0
+
+
+def test_warming_with_one_kind_empty_still_prefetches_the_other(tmp_path):
+    idx = _corpus(tmp_path)
+    idx.rebuild("person", lambda after: [], procs=1)
+    HOT._items.clear(), setattr(HOT, "used", 0)
+    assert idx.warm(freeze_gc=False) > 0
+    assert ("tx", "tiem") in _hot_words(idx, "document")
