@@ -26,7 +26,7 @@ from search import querylang as ql
 from search.analyzer import fold, normalize
 from search.engine import SegRun, facet_counts, newest, newest_sets, restrict
 from search.segment import HOT_MIN, Segment
-from search.scoring import Stats, _table, ideal, score_docs, top
+from search.scoring import Stats, _norms, _table, ideal, score_docs, top
 from search.errors import IndexCorrupt, IndexUnavailable
 from search.highlight import snippets
 from search.kindplans import PLANNERS
@@ -62,8 +62,6 @@ class KindSearcher:
         """Load what the first searches would otherwise load: per-segment numbers,
         BM25 length norms, the spelling vocabulary, the facet labels and the column
         of what hits show."""
-        from search.kindplans import PLANNERS
-        from search.scoring import _norms
         if not self.searcher.doc_count_all():
             return  # nothing indexed yet (Whoosh's empty reader has no columns to load)
         planner = PLANNERS[self.kind.name]
