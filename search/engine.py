@@ -64,11 +64,30 @@ class SegRun:
         key = (fieldname, text)
         full = self._leaves.get(key)
         if full is None:
-            df = self.seg.reader.doc_frequency(fieldname, text)
+            df = self.seg.df(fieldname, text)
             if df >= HOT_MIN:  # decoded once, kept for the searches to come
                 full = self._leaves[key] = self.seg.postings(fieldname, text, df)
         if full is not None:
             return lookup(full, cands)
+        return self._probe_leaf(key, cands)
+
+    def weights_among(self, fieldname: str, text, cands: set[int]):
+        """``(docs, weights)`` arrays of a posting list at the candidate documents
+        (``weights`` ``None`` when all are 1), for vectorised scoring."""
+        key = (fieldname, text)
+        full = self._leaves.get(key)
+        if full is None:
+            df = self.seg.df(fieldname, text)
+            if df >= HOT_MIN or df <= max(PROBE_MIN, PROBE_RATIO * len(cands)):
+                full = self.leaf(fieldname, text)
+        if full is not None:
+            return lookup_arrays(full, cands)
+        found = self._probe_leaf(key, cands)
+        return (np.fromiter(found, dtype=np.uint32, count=len(found)),
+                np.fromiter(found.values(), dtype=np.float64, count=len(found)))
+
+    def _probe_leaf(self, key, cands: set[int]) -> dict[int, float]:
+        fieldname, text = key
         seen = self._probed.get(key)
         if seen is not None and cands <= seen[0]:
             return {d: w for d, w in seen[1].items() if d in cands}
@@ -104,7 +123,7 @@ class SegRun:
         seg = self.seg
         if isinstance(q, wq.Term):
             try:
-                return seg.reader.doc_frequency(q.fieldname, q.text)
+                return seg.df(q.fieldname, q.text)
             except Exception:
                 return 0
         if isinstance(q, FormsOr):
@@ -119,8 +138,7 @@ class SegRun:
         if isinstance(q, wq.TermRange):
             if q.fieldname == "day":
                 return len(self._day_range(q))
-            reader = seg.reader
-            return min(seg.doc_count_all, sum(reader.doc_frequency(q.fieldname, t)
+            return min(seg.doc_count_all, sum(seg.df(q.fieldname, t)
                                               for t in self.range_terms(q)))
         if isinstance(q, wq.WrappingQuery):
             return self.est(q.child)
@@ -241,24 +259,39 @@ class SegRun:
 
 
 def lookup(postings, cands: set[int]) -> dict[int, float]:
-    """``{doc: weight}`` of the candidates found in a decoded posting list: one
-    vectorised binary search of all of them (a Python step per candidate, as
-    ``bisect`` needs, costs ten times more for the hundreds a date range leaves)."""
+    """``{doc: weight}`` of the candidates found in a decoded posting list."""
+    docs, weights = lookup_arrays(postings, cands)
+    if weights is None:
+        return dict.fromkeys(docs.tolist(), 1.0)
+    return dict(zip(docs.tolist(), weights.tolist()))
+
+
+def lookup_arrays(postings, cands: set[int]):
+    """``(docs, weights)`` (numpy arrays; ``weights`` ``None`` when all are 1) of the
+    candidates found in a decoded posting list: one vectorised binary search of all of
+    them (a Python step per candidate, as ``bisect`` needs, costs ten times more for
+    the hundreds a date range leaves)."""
     ids, weights = postings
     n = len(ids)
     if not n or not cands:
-        return {}
+        return _NO_DOCS, None
     c = np.fromiter(cands, dtype=np.uint32, count=len(cands))
+    c.sort()  # found documents in document order (ties keep it when ranked)
     sorted_ids = np.frombuffer(ids, dtype=np.uint32)
     pos = np.searchsorted(sorted_ids, c)
     np.minimum(pos, n - 1, out=pos)
     found = sorted_ids[pos] == c
-    docs = c[found].tolist()
+    docs = c[found]
     if weights is None:
-        return dict.fromkeys(docs, 1.0)
-    w = np.frombuffer(weights, dtype=np.dtype(weights.typecode)) if isinstance(weights, array) \
-        else np.asarray(weights)  # a short list read for this query: Python floats
-    return dict(zip(docs, w[pos[found]].tolist()))
+        return docs, None
+    if isinstance(weights, array):
+        w = np.frombuffer(weights, dtype=np.dtype(weights.typecode))
+    else:  # a short list read for this query: Python floats
+        w = np.asarray(weights)
+    return docs, w[pos[found]]
+
+
+_NO_DOCS = np.zeros(0, dtype=np.uint32)
 
 
 def range_terms(q: wq.TermRange, reader) -> list[bytes]:

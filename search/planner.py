@@ -94,8 +94,9 @@ class Plan:
 class Lexicon:
     """Term look-ups on one kind's reader, cached for the life of one query."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, df=None):
         self.reader = reader
+        self._doc_frequency = df or reader.doc_frequency
         self._df: dict[tuple[str, str], int] = {}
 
     def df(self, fieldname: str, text: str) -> int:
@@ -103,7 +104,7 @@ class Lexicon:
         n = self._df.get(k)
         if n is None:
             try:
-                n = self.reader.doc_frequency(fieldname, text)
+                n = self._doc_frequency(fieldname, text)
             except Exception:  # field absent from this index
                 n = 0
             self._df[k] = n

@@ -98,6 +98,10 @@ class KindSearcher:
         out.sort(key=lambda c: -c[0])
         return out
 
+    def df(self, fieldname: str, text) -> int:
+        """Document frequency of a term in the whole index (cached per segment)."""
+        return sum(seg.df(fieldname, text) for seg in self.segments)
+
     def close(self) -> None:
         try:
             self.searcher.close()
@@ -240,7 +244,7 @@ class _KindRun:
             return []
         if sort == "date":
             return [(day, 0.0, doc) for doc, day in newest(self.ks.segments, self.sets, k)]
-        stats = Stats(self.ks.searcher)
+        stats = Stats(self.ks.searcher, self.ks.df)
         sets = self.sets
         if self.total > SCORE_LIMIT and _has_bm25(self.query, self.ks.searcher.schema):
             # A text query matching this much (a common phrase) is ranked among its
@@ -296,7 +300,7 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
 
 
 def _search(searchers, node, query, scope, page, per_page, sort, facets) -> SearchResult:
-    planners = [PLANNERS[ks.kind.name](Lexicon(ks.lexicon_reader)) for ks in searchers]
+    planners = [PLANNERS[ks.kind.name](Lexicon(ks.lexicon_reader, ks.df)) for ks in searchers]
     known = {w for w in _typed_words(node) if any(p.knows(w) for p in planners)}
     runs: list[_KindRun] = []
     for ks, planner in zip(searchers, planners):

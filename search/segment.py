@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
 
 from search.kinds import VALUE_NAMES, VALUES
 
@@ -24,6 +25,8 @@ from search.kinds import VALUE_NAMES, VALUES
 #: Posting lists at least this long are kept decoded between searches (see
 #: :class:`HotPostings`); shorter ones are cheap to read again.
 HOT_MIN = 512
+#: Document frequencies remembered per segment (then forgotten all at once).
+DF_CACHE = 100_000
 
 
 class HotPostings:
@@ -80,16 +83,33 @@ class Segment:
         self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         self.doc_count_all = reader.doc_count_all()
         self._columns: dict[str, array] = {}
+        self._df: dict = {}
         try:
             self.segment_id = reader.segment().segment_id()
         except Exception:
             self.segment_id = str(id(reader))
 
+    def df(self, fieldname: str, text) -> int:
+        """Document frequency of a term (0 for a field this segment lacks), cached:
+        Whoosh finds it through a hash table hashed in Python, a few microseconds a
+        look-up, and a query asks for the same terms again and again."""
+        key = (fieldname, text)
+        n = self._df.get(key)
+        if n is None:
+            try:
+                n = self.reader.doc_frequency(fieldname, text)
+            except TermNotFound:
+                n = 0
+            if len(self._df) >= DF_CACHE:
+                self._df.clear()
+            self._df[key] = n
+        return n
+
     def postings(self, fieldname: str, text, df: int | None = None):
         """``(ids, weights)`` of a whole posting list; long lists come from (and go to)
         the process's :data:`HOT` cache."""
         if df is None:
-            df = self.reader.doc_frequency(fieldname, text)
+            df = self.df(fieldname, text)
         if df < HOT_MIN:
             return read_postings(self.reader, fieldname, text)
         key = (self.segment_id, fieldname, text)
