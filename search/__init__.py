@@ -18,14 +18,19 @@ that analyse), ``segments`` (fast segment writing), ``kinds`` (one index and sch
 kind of record), ``querylang`` (parser), ``planner``/``kindplans`` (query → Whoosh
 query), ``spelling`` (words one edit away), ``segment``/``engine``/``scoring``
 (posting lists, counting, facets, scores), ``highlight``, ``searching`` (search and
-suggest), ``index``/``rebuild``/``locks`` (life cycle and writes).
+suggest), ``index``/``rebuild``/``locks`` (life cycle and writes), ``storage`` (Whoosh's
+segment files read in place, not copied: installed here, before any index is opened).
 """
 
-from search.errors import (IndexCorrupt, IndexMissing, IndexOutdated, IndexRebuilding,
+from search import storage as _storage
+
+_storage.install()
+
+from search.errors import (IndexCorrupt, IndexMissing, IndexOutdated, IndexRebuilding,  # noqa: E402
                            IndexUnavailable, RebuildRunning, SearchError, WriterBusy)
-from search.index import CheckReport, KindStatus, SearchIndex
-from search.querylang import __doc__ as QUERY_HELP
-from search.records import (AccessScope, DocumentPage, Hit, PersonRecord, SearchResult,
+from search.index import CheckReport, KindStatus, SearchIndex  # noqa: E402
+from search.querylang import __doc__ as QUERY_HELP  # noqa: E402
+from search.records import (AccessScope, DocumentPage, Hit, PersonRecord, SearchResult,  # noqa: E402
                             Suggestion)
 
 __all__ = [

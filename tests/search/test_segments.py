@@ -83,3 +83,28 @@ def test_parallel_writer_writes_one_segment_per_worker(tmp_path):
     w.commit(merge=False)
     assert len(ix._segments()) == 2
     assert _stock_ids(ix, wq.Term("body", "chung")) == list(range(400))
+
+
+def test_vectorised_lookup_finds_exactly_the_candidates_in_a_list():
+    """``lookup`` (one numpy binary search of all candidates) against a plain set
+    intersection. Inputs: candidates below, inside, between and beyond the list's
+    documents, an empty list, no candidates, weights as a float array and as a list."""
+    import random
+    from array import array
+
+    from search.engine import lookup, lookup_arrays
+
+    rng = random.Random(3)
+    ids = array("I", sorted(rng.sample(range(5, 100_000), 3_000)))
+    weights = array("f", [float(rng.randint(1, 9)) for _ in ids])
+    by_doc = dict(zip(ids, weights))
+    for n in (1, 10, 400, 5_000):
+        cands = set(rng.sample(range(0, 100_010), n)) | {0, 4, ids[0], ids[-1], 100_009}
+        want = {d: by_doc[d] for d in sorted(cands) if d in by_doc}
+        assert lookup((ids, weights), cands) == want
+        assert list(lookup((ids, list(weights)), cands).items()) == list(want.items())
+        assert lookup((ids, None), cands) == dict.fromkeys(want, 1.0)
+        docs, _ = lookup_arrays((ids, weights), cands)
+        assert docs.tolist() == sorted(want)           # document order
+    assert lookup((array("I"), None), {1, 2}) == {}
+    assert lookup((ids, weights), set()) == {}
