@@ -15,8 +15,9 @@ helps when several alternatives are active. Here the set of matches is already k
   optional side to the :data:`RERANK` best matches of its required side (a second,
   re-ranking stage: the optional parts are word pairs and title words).
 
-A posting list much longer than the matches is not read: the matches are looked up in
-it by skipping (as when counting).
+A term's matches are found in its decoded posting list with one vectorised binary search
+and its BM25 is one numpy expression over them (:meth:`SegRun.weights_among`); a long
+list not yet decoded is probed block by block at the matches only (as when counting).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
-from search.engine import PROBE_MIN, PROBE_RATIO, SegRun, is_null
+from search.engine import SegRun, is_null
 from search.planner import Alternatives, Bonus, Extra, FormsOr
 
 _SCORE = itemgetter(1)
