@@ -47,7 +47,12 @@ def _letters(word: str) -> str:
     table = _variants()
     out = []
     for ch in word:
-        chars = table.get(ch) or "".join(dict.fromkeys(ch + ch.upper()))
+        chars = table.get(ch, "")
+        if ch not in chars:  # a character beyond the table (it only holds what folds)
+            chars = ch + chars
+        upper = ch.upper()
+        if len(upper) == 1 and upper not in chars:
+            chars += upper
         out.append(re.escape(chars) if len(chars) == 1 else
                    "[" + "".join(re.escape(c) for c in chars) + "]")
     return "".join(out)

@@ -77,3 +77,10 @@ def test_a_mark_with_punctuation_still_needs_a_word_start():
     marks.folded.add("tb-vp")
     [s] = snippets(["Số 01/TB-VP và 01/XTB-VP"], marks)
     assert s == "Số 01/<mark>TB-VP</mark> và 01/XTB-VP"
+
+
+def test_letters_beyond_the_fold_table_match_themselves_in_both_cases():
+    marks = Marks()
+    marks.folded.add("ⱥb")  # U+2C65 (its capital is U+023A): outside the table's range
+    text = "Ⱥb, ⱥb và ab"
+    assert _matches(*_pattern(marks), text) == _reference(marks, text) == [(0, 2), (4, 6)]
