@@ -6,7 +6,8 @@ a time, and counting 30,000 matches (or faceting them, or scoring them) that way
 far longer than the 20 ms a name search may. Here the matches are computed per segment
 with set algebra on whole posting blocks (:mod:`search.segment`): the rarest part of
 an AND is read, and each longer part is either read too or, when it is much longer than
-the candidates left, probed at those candidates only. Every intermediate result is
+the candidates left, looked up at those candidates only (one binary search of them in its
+decoded list, which long lists keep between searches). Every intermediate result is
 remembered for the life of the query, so scoring (:mod:`search.scoring`) reuses it.
 
 Scope is part of the query (:func:`restrict`): records above the user's clearance or
@@ -24,7 +25,7 @@ from whoosh import query as wq
 
 from search.planner import FormsOr
 from search.records import AccessScope
-from search.segment import HOT_MIN, Segment, probe_postings
+from search.segment import Segment
 
 PROBE_RATIO = 6        # probe a part instead of reading it when it is this many
 PROBE_MIN = 2_000      # times longer than the candidates (and at least this long)
@@ -42,7 +43,6 @@ class SegRun:
     def __init__(self, seg: Segment):
         self.seg = seg
         self._leaves: dict = {}     # (field, text) -> (ids, weights)
-        self._probed: dict = {}     # (field, text) -> (candidates, {doc: weight})
         self._est: dict = {}        # id(node) -> estimate
         self._full: dict = {}       # id(node) -> set of documents (deleted included)
         self._partial: dict = {}    # id(node) -> (candidates, matching candidates)
@@ -61,39 +61,14 @@ class SegRun:
 
     def leaf_among(self, fieldname: str, text, cands: set[int]) -> dict[int, float]:
         """``{doc: weight}`` of a posting list at the candidate documents."""
-        key = (fieldname, text)
-        full = self._leaves.get(key)
-        if full is None:
-            df = self.seg.df(fieldname, text)
-            if df >= HOT_MIN:  # decoded once, kept for the searches to come
-                full = self._leaves[key] = self.seg.postings(fieldname, text, df)
-        if full is not None:
-            return lookup(full, cands)
-        return self._probe_leaf(key, cands)
+        return _as_dict(*self.weights_among(fieldname, text, cands))
 
     def weights_among(self, fieldname: str, text, cands: set[int]):
-        """``(docs, weights)`` arrays of a posting list at the candidate documents
-        (``weights`` ``None`` when all are 1), for vectorised scoring."""
-        key = (fieldname, text)
-        full = self._leaves.get(key)
-        if full is None:
-            df = self.seg.df(fieldname, text)
-            if df >= HOT_MIN or df <= max(PROBE_MIN, PROBE_RATIO * len(cands)):
-                full = self.leaf(fieldname, text)
-        if full is not None:
-            return lookup_arrays(full, cands)
-        found = self._probe_leaf(key, cands)
-        return (np.fromiter(found, dtype=np.uint32, count=len(found)),
-                np.fromiter(found.values(), dtype=np.float64, count=len(found)))
-
-    def _probe_leaf(self, key, cands: set[int]) -> dict[int, float]:
-        fieldname, text = key
-        seen = self._probed.get(key)
-        if seen is not None and cands <= seen[0]:
-            return {d: w for d, w in seen[1].items() if d in cands}
-        found = probe_postings(self.seg.reader, fieldname, text, sorted(cands))
-        self._probed[key] = (cands, found)
-        return found
+        """``(docs, weights)`` arrays of a posting list at the candidate documents, in
+        document order (``weights`` ``None`` when all are 1). The list is read whole:
+        a long one is decoded once into the :data:`~search.segment.HOT` cache, so the
+        candidates are a binary search away; a short one is a few blocks."""
+        return lookup_arrays(self.leaf(fieldname, text), cands)
 
     def _day_range(self, q: wq.TermRange):
         """A range of the main date, from the segment's day index (YYYYMMDD terms and
@@ -260,7 +235,10 @@ class SegRun:
 
 def lookup(postings, cands: set[int]) -> dict[int, float]:
     """``{doc: weight}`` of the candidates found in a decoded posting list."""
-    docs, weights = lookup_arrays(postings, cands)
+    return _as_dict(*lookup_arrays(postings, cands))
+
+
+def _as_dict(docs, weights) -> dict[int, float]:
     if weights is None:
         return dict.fromkeys(docs.tolist(), 1.0)
     return dict(zip(docs.tolist(), weights.tolist()))
