@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -88,9 +90,13 @@ class Document(Base):
     """One original file. The same bytes never make a second document."""
 
     __tablename__ = "documents"
+    # The same bytes make one document per holder and secrecy: an upload of bytes that exist
+    # where the uploader cannot see them makes a document of their own sharing the blob, so
+    # the upload reveals nothing (issue 9). Within what the uploader sees, it is a duplicate.
+    __table_args__ = (UniqueConstraint("sha256", "unit_id", "secrecy", name="uq_documents_sha256_unit_secrecy"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("blobs.sha256"), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), ForeignKey("blobs.sha256"), index=True)
     media_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     original_name: Mapped[str | None] = mapped_column(String(500))
@@ -101,6 +107,9 @@ class Document(Base):
     # Who holds it and how secret it is (DOMAIN.md §1): access is decided from these two.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     secrecy: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Personal data (civil-status pages and the like): seen only with person.view, every read
+    # logged with its purpose. Once set it stays set.
+    personal_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Register fields (Decree 30, Appendix VI). Read from page 1 when a person left them empty.
     doc_type: Mapped[str | None] = mapped_column(String(64), index=True)
