@@ -110,7 +110,7 @@ class ApiToken(Base):
 class WebSession(Base):
     """A signed-in browser session, kept on the server: the cookie carries a random token and
     only its SHA-256 is stored here. Signing out (or expiry) ends the row, so a copied cookie
-    is refused afterwards. The purpose of personal-data reads is chosen once per session."""
+    is refused afterwards."""
 
     __tablename__ = "web_sessions"
 
@@ -123,8 +123,6 @@ class WebSession(Base):
     ended_reason: Mapped[str | None] = mapped_column(String(32))    # logout | idle | expired | password | disabled
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
-    purpose: Mapped[str | None] = mapped_column(String(32))         # extract_request | verification | ...
-    purpose_text: Mapped[str | None] = mapped_column(String(300))
 
     user: Mapped[User] = relationship()
 

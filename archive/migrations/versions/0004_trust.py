@@ -35,8 +35,6 @@ def upgrade() -> None:
     sa.Column('ended_reason', sa.String(length=32), nullable=True),
     sa.Column('ip', sa.String(length=64), nullable=True),
     sa.Column('user_agent', sa.String(length=300), nullable=True),
-    sa.Column('purpose', sa.String(length=32), nullable=True),
-    sa.Column('purpose_text', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_web_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions'))
     )
