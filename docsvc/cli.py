@@ -89,14 +89,37 @@ def init_command() -> None:
 @with_appcontext
 def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int) -> None:
     from docsvc.cli_accounts import require
-    from docsvc.services.ingest import SubmissionRefused, submit_path
-    from ingest.errors import IngestError
+    from docsvc.worker import live_workers, local_slots
 
     principal = require("document.upload")
     svc = services()
     lang = _lang()
     results: list[dict] = []
     files = _iter_files(paths)
+    # With --wait and no worker alive, this process reads the files itself: it starts each
+    # job as soon as it is recorded, so OCR runs while the next files are checked and stored.
+    slots = local_slots(svc) if wait and files and not live_workers(svc) else None
+    try:
+        _submit_all(svc, files, principal, unit_code, secrecy, lang, results, slots, as_json)
+        if wait:
+            _wait_and_update(svc, results, show_progress=not as_json, slots=slots)
+    except BaseException:  # Ctrl+C included: jobs left running are taken up again later
+        if slots is not None:
+            slots.close(wait_for_jobs=False)
+        raise
+    if slots is not None:
+        slots.close()
+    if as_json:
+        _echo_json(results)
+    ok = all(r["status"] in ("done", "queued", "duplicate") for r in results)
+    sys.exit(0 if ok and results else 1)
+
+
+def _submit_all(svc: Services, files: list[Path], principal, unit_code: str | None, secrecy: int,
+                lang: str, results: list[dict], slots, as_json: bool) -> None:
+    from docsvc.services.ingest import SubmissionRefused, submit_path
+    from ingest.errors import IngestError
+
     for path in files:
         item = {"path": str(path), "document_id": None, "status": "failed", "pages": None, "error": None}
         try:
@@ -116,16 +139,11 @@ def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code:
         else:
             item.update(document_id=sub.document_id, status=sub.status, pages=sub.page_count,
                         job_id=sub.job_id)
+            if slots is not None and sub.status == "queued":
+                slots.submit(sub.job_id)
         results.append(item)
         if not as_json:
             _print_item(item)
-
-    if wait:
-        _wait_and_update(svc, results, show_progress=not as_json)
-    if as_json:
-        _echo_json(results)
-    ok = all(r["status"] in ("done", "queued", "duplicate") for r in results)
-    sys.exit(0 if ok and results else 1)
 
 
 def _print_item(item: dict) -> None:
@@ -136,7 +154,7 @@ def _print_item(item: dict) -> None:
                    f"{item['pages']} trang)")
 
 
-def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) -> None:
+def _wait_and_update(svc: Services, results: list[dict], show_progress: bool, slots=None) -> None:
     from archive.models import Document
     from docsvc.worker import wait_for_jobs
 
@@ -160,7 +178,7 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) ->
                 seen[0] = done
 
         try:
-            jobs = wait_for_jobs(svc, job_ids, on_progress=progress)
+            jobs = wait_for_jobs(svc, job_ids, on_progress=progress, slots=slots)
         finally:
             if bar is not None:
                 bar.render_finish()

@@ -49,7 +49,7 @@ class Settings:
     index_prefetch_mb: int = 192        # of frequent words' postings decoded at warm-up
 
     # Jobs
-    worker_threads: int = 2         # documents in flight per worker process
+    worker_threads: int = 0         # jobs at once per process; 0: twice ocr_processes (docsvc.worker.job_slots)
     job_lease_seconds: int = 60     # a running job whose lease lapses is taken up again
     job_max_attempts: int = 3
     job_retry_delay: int = 10       # seconds before the first retry; doubles each time

@@ -3,6 +3,10 @@
 A worker registers itself in the ``workers`` table and beats a heart there, so the CLI
 knows whether anyone will pick up its jobs. It recovers jobs left by dead workers at start
 and then every few seconds, and runs Huey's consumer to receive job ids.
+
+Both run several jobs at once (``job_slots``: twice the OCR processes unless
+``DOCSVC_WORKER_THREADS`` says otherwise) over one shared OCR pool, so that a folder of
+one-page scans keeps one Tesseract per core busy as a long document does (ingest.slots).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from archive.models import JOB_DONE, JOB_FAILED, Job, Worker
 from docsvc.services.container import Services
 from ingest.jobs import JobRunner, JobSettings, recover_jobs
 from ingest.queue import JobQueue, make_huey
+from ingest.slots import JobSlots
 
 log = logging.getLogger(__name__)
 TERMINAL = (JOB_DONE, JOB_FAILED)
+MAX_POLL_DELAY = 0.25   # seconds; one cheap query on the queue per idle slot
 
 
 def new_worker_id(prefix: str = "worker") -> str:
@@ -35,6 +41,21 @@ def job_settings(services: Services) -> JobSettings:
     s = services.settings
     return JobSettings(lease_seconds=s.job_lease_seconds, max_attempts=s.job_max_attempts,
                        retry_delay=s.job_retry_delay)
+
+
+def job_slots(services: Services, threads: int | None = None) -> int:
+    """Jobs a process runs at once: ``threads`` if given, else ``DOCSVC_WORKER_THREADS``,
+    else twice the OCR processes. Each job has work outside OCR (reading its file,
+    committing pages, finishing, indexing) during which it has no page waiting; with
+    one-page documents, one slot per core would leave that core idle meanwhile (the 0.82
+    of issue 10), and a second slot per core keeps a page waiting for it instead."""
+    return max(1, threads or services.settings.worker_threads or 2 * services.settings.ocr_processes)
+
+
+def local_slots(services: Services, threads: int | None = None) -> JobSlots:
+    """Job slots for a process that runs jobs itself (``docsvc ingest --wait`` with no
+    worker alive)."""
+    return JobSlots(make_runner(services, new_worker_id("cli")), job_slots(services, threads))
 
 
 def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:
@@ -121,37 +142,52 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     services.set_queue(queue)
     registration = _Registration(services, worker_id, queue.enqueue)
     registration.start()
-    log.info("worker %s started (%d threads, %d OCR processes)", worker_id,
-             threads or services.settings.worker_threads, services.settings.ocr_processes)
-    consumer = huey.create_consumer(workers=threads or services.settings.worker_threads,
-                                    worker_type="thread", periodic=False,
-                                    initial_delay=0.05, backoff=1.15, max_delay=1.0)
+    slots = job_slots(services, threads)
+    log.info("worker %s started (%d job slots, %d OCR processes)", worker_id, slots,
+             services.settings.ocr_processes)
+    # Each consumer thread is a job slot. An idle thread polls the queue at most
+    # MAX_POLL_DELAY apart: a folder dropped on an idle worker starts within that.
+    consumer = huey.create_consumer(workers=slots, worker_type="thread", periodic=False,
+                                    initial_delay=0.05, backoff=1.15, max_delay=MAX_POLL_DELAY)
     try:
         consumer.run()
     finally:
         registration.stop()
 
 
-def wait_for_jobs(services: Services, job_ids: Iterable[int], *, poll_seconds: float = 0.5,
+def wait_for_jobs(services: Services, job_ids: Iterable[int], *, poll_seconds: float = 0.2,
                   timeout: float | None = None,
-                  on_progress: Callable[[dict[int, Job]], None] | None = None) -> dict[int, Job]:
-    """Return when every job is done or failed. While no worker is alive, run them here."""
+                  on_progress: Callable[[dict[int, Job]], None] | None = None,
+                  slots: JobSlots | None = None) -> dict[int, Job]:
+    """Return when every job is done or failed. While no worker is alive, run them here,
+    several at once (``slots``, made on first need unless given; the caller may have
+    started some jobs on it already)."""
     job_ids = list(job_ids)
     deadline = None if timeout is None else time.monotonic() + timeout
-    runner: JobRunner | None = None
-    while True:
-        with services.session_factory() as session:
-            jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(job_ids)))}
-        if on_progress:
-            on_progress(jobs)
-        pending = [j for j in job_ids if jobs[j].status not in TERMINAL]
-        if not pending:
-            return jobs
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError(f"jobs still pending: {pending}")
-        if not live_workers(services):
-            runner = runner or make_runner(services, new_worker_id("cli"))
-            outcomes = [runner.run(job_id) for job_id in pending]  # a job not yet due is skipped
-            if any(o.status != "skipped" for o in outcomes):
+    own: JobSlots | None = None
+    ok = False
+    try:
+        while True:
+            with services.session_factory() as session:
+                jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(job_ids)))}
+            if on_progress:
+                on_progress(jobs)
+            pending = [j for j in job_ids if jobs[j].status not in TERMINAL]
+            if not pending:
+                ok = True
+                return jobs
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"jobs still pending: {pending}")
+            if slots is None and not live_workers(services):
+                slots = own = local_slots(services)
+            if slots is None:
+                time.sleep(poll_seconds)
                 continue
-        time.sleep(poll_seconds)
+            for job_id in pending:  # those in flight here already are not queued twice
+                slots.submit(job_id)
+            ended = slots.wait(poll_seconds)
+            if not slots.in_flight() and all(o.status == "skipped" for o in ended):
+                time.sleep(poll_seconds)  # nothing due yet (a retry waits), or another holds them
+    finally:
+        if own is not None:
+            own.close(wait_for_jobs=ok)
