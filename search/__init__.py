@@ -22,7 +22,11 @@ suggest), ``index``/``rebuild``/``locks`` (life cycle and writes), ``storage`` (
 segment files read in place, not copied: installed here, before any index is opened).
 """
 
-from search import storage as _storage
+from search.compat import check_whoosh as _check_whoosh
+
+_check_whoosh()
+
+from search import storage as _storage  # noqa: E402
 
 _storage.install()
 
