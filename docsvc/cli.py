@@ -72,12 +72,38 @@ def init_command() -> None:
     created = ensure_admin(svc)
     if created:
         username, password, generated = created
-        click.echo(f"Đã tạo tài khoản quản trị đầu tiên: {username}")
-        if generated:
-            click.echo(f"  Mật khẩu (chỉ in lần này, hãy đổi sau khi đăng nhập): {password}")
-        else:
-            click.echo("  Mật khẩu: giá trị của DOCSVC_ADMIN_PASSWORD")
-        click.echo("  Đăng nhập tại http://127.0.0.1:5000/login")
+        _announce_admin(svc.settings.data_dir, username, password if generated else None)
+
+
+def _announce_admin(data_dir: Path, username: str, password: str | None) -> None:
+    """The first administrator's password is shown once, in a box nobody can miss, and kept
+    in a file of the data directory that only its owner may read (until it is changed)."""
+    lines = [f"Tài khoản quản trị đầu tiên / first administrator: {username}"]
+    if password is None:
+        lines.append("Mật khẩu / password: giá trị của DOCSVC_ADMIN_PASSWORD")
+    else:
+        from docsvc.services.accounts import INITIAL_PASSWORD_FILE
+
+        path = Path(data_dir).resolve() / INITIAL_PASSWORD_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"username: {username}\npassword: {password}\n"
+                     "# Đổi mật khẩu: docsvc user passwd admin (rồi xóa tệp này)\n"
+                     "# Change it with: docsvc user passwd admin (then delete this file)\n")
+        os.chmod(path, 0o600)
+        lines += [f"Mật khẩu / password: {password}",
+                  f"Đã lưu tại / saved in: {path} (chỉ chủ sở hữu đọc được / owner only)",
+                  "Đổi mật khẩu / change it: docsvc user passwd admin"]
+    lines.append("Đăng nhập / sign in: http://127.0.0.1:5000/login")
+    width = max(len(line) for line in lines) + 2
+    bar = "═" * width
+    click.echo("")
+    click.echo(f"╔{bar}╗")
+    for line in lines:
+        click.echo(f"║ {line.ljust(width - 1)}║")
+    click.echo(f"╚{bar}╝")
+    click.echo("")
 
 
 @click.command("ingest", help="Đưa tệp vào lưu trữ (thư mục: đệ quy). (Ingest files; folders recursively.)")

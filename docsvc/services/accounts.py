@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from archive.accounts import ROLES, SECRECY_LABELS, ApiToken, LoginAttempt, Unit, User
@@ -183,6 +183,27 @@ def set_password(services: Services, session: Session, principal: Principal, use
     session.flush()
     record(services, session, principal, "user.password", object_type="user", object_id=user.id,
            state=user_state(user))
+    _forget_initial_password(services, session, user.username)
+
+
+INITIAL_PASSWORD_FILE = "admin-password.txt"
+
+
+def _forget_initial_password(services: Services, session: Session, username: str) -> None:
+    """Once the first administrator's password is changed, the file that kept the generated
+    one (written by ``docsvc init``) goes, after the change has committed."""
+    path = services.settings.data_dir / INITIAL_PASSWORD_FILE
+    if not path.exists():
+        return
+
+    def remove(_session) -> None:
+        try:
+            if path.read_text(encoding="utf-8").startswith(f"username: {username}\n"):
+                path.unlink()
+        except OSError:
+            pass
+
+    event.listen(session, "after_commit", remove, once=True)
 
 
 # -- API tokens -----------------------------------------------------------------------

@@ -171,13 +171,24 @@ def warm_index(services: Services) -> threading.Thread:
     return thread
 
 
+def _database_is_empty(services: Services) -> bool:
+    with services.session_factory() as session:
+        return session.scalar(select(Document.id).limit(1)) is None
+
+
 def ensure_index(services: Services, *, background: bool = True) -> threading.Thread | None:
     """At start: rebuild missing or corrupt indexes (in a thread, so the server answers
     meanwhile; searches get 503 until it is done)."""
-    broken = needs_rebuild(services.search_index)
+    index = services.search_index
+    broken = needs_rebuild(index)
     if not broken:
         return None
-    log.warning("search index needs a rebuild (%s); rebuilding from the database", ", ".join(broken))
+    states = index.status()
+    if all(states[kind].state == "missing" for kind in broken) and _database_is_empty(services):
+        # A new install: making the first (empty) index is not news.
+        log.info("creating the search index (%s)", ", ".join(broken))
+    else:
+        log.warning("search index needs a rebuild (%s); rebuilding from the database", ", ".join(broken))
 
     def run() -> None:
         try:
