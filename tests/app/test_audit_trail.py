@@ -30,7 +30,7 @@ def test_changes_downloads_and_sign_ins_leave_records(app, client, services, acc
                            headers={"X-CSRFToken": csrf_token(client)}, content_type="multipart/form-data")
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
-    wait_for_jobs(services, [body["job_id"]], timeout=120)
+    wait_for_jobs(services, [body["job_id"]], timeout=600)
     assert client.get(f"/documents/{body['document_id']}/download").status_code == 200
     client.post("/account/tokens", data={"csrf_token": csrf_token(client)})
     actions = _actions(services)

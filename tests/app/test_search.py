@@ -35,7 +35,7 @@ def corpus(services, accounts):
         body = ["ỦY BAN NHÂN DÂN XÃ", f"Số: {number}/{ABBR[lines[0]]}-UBND", "ngày 05 tháng 01 năm 2026", *lines]
         subs.append(submit_stream(services, io.BytesIO(text_pdf(body)), f"{number}.pdf", principal=accounts.system,
                                   unit_code=unit, secrecy=secrecy))
-    wait_for_jobs(services, [s.job_id for s in subs], timeout=120)  # indexed as each one is done
+    wait_for_jobs(services, [s.job_id for s in subs], timeout=600)  # indexed as each one is done
     return {number: sub.document_id for (number, *_), sub in zip(DOCS, subs)}
 
 
