@@ -23,7 +23,7 @@ def services() -> Services:
 
 
 def _lang() -> str:
-    return services().settings.lang
+    return services().settings.language
 
 
 def _echo_json(data) -> None:

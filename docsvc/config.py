@@ -29,7 +29,7 @@ class Settings:
     blob_dir: Path | None = None    # default: data_dir/blobs
     index_dir: Path | None = None   # default: data_dir/index
     secret_key: str = ""            # default: generated once, kept in data_dir/secret_key
-    lang: str = "vi"                # interface language by default: vi or en
+    language: str = "vi"            # interface language of the installation: vi or en (DOCSVC_LANG too)
 
     # Limits on what comes in; bad input is refused before anything is stored.
     max_upload_mb: int = 200
@@ -148,6 +148,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
             name = name[len(ENV_PREFIX):]
         if name in {f.name for f in fields(Settings)}:
             values[name] = _coerce(value, getattr(base, name), name)
+    if "language" not in values and environ.get(ENV_PREFIX + "LANG"):  # the earlier name
+        values["language"] = environ[ENV_PREFIX + "LANG"]
     settings = Settings(**values)
     if settings.data_dir is None:
         settings = Settings(**{**values, "data_dir": Path("var")})

@@ -1,8 +1,9 @@
 """Interface language: Vietnamese first, English second.
 
 Source strings are Vietnamese; ``translations_en.CATALOG`` maps them to English. The
-language comes from ``?lang=``, then the ``lang`` cookie, then Accept-Language, then the
-configured default. A test checks that every string marked in code and templates has an
+language is the installation's (``DOCSVC_LANGUAGE``, default ``vi``) unless the user chose
+another (``?lang=``, remembered in the ``lang`` cookie). The browser's Accept-Language is not
+consulted: a commune's staff work in Vietnamese whatever their browser was set up with. A test checks that every string marked in code and templates has an
 English entry.
 """
 
@@ -23,9 +24,7 @@ def current_lang() -> str:
         return g.lang
     lang = request.args.get("lang") or request.cookies.get(COOKIE)
     if lang not in LANGS:
-        lang = request.accept_languages.best_match(LANGS) if request.accept_languages else None
-    if lang not in LANGS:
-        lang = current_app.extensions["docsvc"].settings.lang
+        lang = current_app.extensions["docsvc"].settings.language
     g.lang = lang if lang in LANGS else "vi"
     return g.lang
 
