@@ -6,7 +6,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from docsvc import labels
     from docsvc.web import admin, auth, documents, main, search
+
+    labels.register(app.jinja_env)
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from archive.accounts import ROLE_LABELS, ROLES, SECRECY_LABELS, Unit, User
-from archive.audit import query as audit_query
 from archive.audit import verify_chain
+from docsvc import labels
 from docsvc.auth import current_principal
+from docsvc.dates import PLACEHOLDER as DATE_PLACEHOLDER, parse_day
 from docsvc.i18n import gettext as _
 from docsvc.permissions import TABLE, requires
+from docsvc.services.audit_log import read_audit
 from docsvc.services.accounts import (
     AccountError,
     create_unit,
@@ -157,25 +159,26 @@ def _date(value: str | None):
 @requires("audit.view")
 def audit():
     args = request.args
-    services = _services()
-    with services.session_factory() as db:
-        actor_id = None
-        if args.get("user"):
-            try:
-                actor_id = get_user(db, args["user"]).id
-            except AccountError as exc:
-                flash(exc.message, "error")
-                actor_id = -1
-        since = _day_bound(args.get("since"), time.min)
-        until = _day_bound(args.get("until"), time.max)
-        rows = audit_query(db, actor_id=actor_id, object_type=args.get("object_type") or None,
-                           object_id=args.get("object_id") or None, action=args.get("action") or None,
-                           since=since, until=until, limit=100, before_seq=args.get("before", type=int))
-        older_url = None
-        if len(rows) == 100:
-            query_args = {k: v for k, v in args.items() if k != "before" and v}
-            older_url = url_for("admin.audit", before=rows[-1].seq, **query_args)
-        return render_template("admin/audit.html", rows=rows, args=args, older_url=older_url)
+    since, until, errors = None, None, []
+    for name in ("since", "until"):
+        try:
+            value = parse_day(args.get(name))
+        except ValueError:
+            errors.append(_("Ngày không hợp lệ: {value} (viết theo dạng dd/mm/yyyy).").format(value=args.get(name)))
+            value = None
+        since, until = (value, until) if name == "since" else (since, value)
+    for message in errors:
+        flash(message, "error")
+    with _services().session_factory() as db:
+        rows = read_audit(db, current_principal(), person=args.get("person"), action=args.get("action") or None,
+                          since=since, until=until, object_type=args.get("object_type") or None,
+                          object_id=args.get("object_id") or None, before_seq=args.get("before", type=int), limit=100)
+    older_url = None
+    if len(rows) == 100:
+        query_args = {k: v for k, v in args.items() if k != "before" and v}
+        older_url = url_for("admin.audit", before=rows[-1].seq, **query_args)
+    return render_template("admin/audit.html", rows=rows, args=args, older_url=older_url,
+                           actions=labels.choices(labels.ACTIONS), placeholder=DATE_PLACEHOLDER)
 
 
 @bp.get("/audit/verify")
@@ -185,13 +188,3 @@ def audit_verify():
     with services.session_factory() as db:
         report = verify_chain(db, services.audit_key)
     return render_template("admin/audit_verify.html", report=report)
-
-
-def _day_bound(value: str | None, at: time) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    return datetime.combine(day, at).astimezone(timezone.utc)
