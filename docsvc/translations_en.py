@@ -296,4 +296,13 @@ CATALOG: dict[str, str] = {
     'tên hoặc tên đăng nhập': 'name or username',
     'Mọi việc': 'Every action',
     'Sự việc': 'What happened',
+    # -- the document list's filters and columns --
+    'Lọc danh sách văn bản': 'Filter the document list',
+    'Mọi loại': 'Every type',
+    'Năm ban hành': 'Year of issue',
+    'Mọi năm': 'Every year',
+    'Mọi đơn vị': 'Every unit',
+    'Ngày': 'Date',
+    'Tên, trích yếu': 'Title, abstract',
+    'Không có văn bản nào phù hợp.': 'No document matches.',
 }

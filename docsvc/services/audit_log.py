@@ -103,9 +103,7 @@ def _actor(r: AuditRecord, names: dict[int, str]) -> str:
 
 
 def document_label(doc: Document) -> str:
-    if doc.number and doc.symbol:
-        return f"{doc.number:02d}/{doc.symbol}"  # Decree 30: numbers below 10 are written 01…09
-    return doc.title or doc.original_name or f"#{doc.id}"
+    return doc.number_symbol or doc.title or doc.original_name or f"#{doc.id}"
 
 
 def _object(r: AuditRecord, names, docs, units, tokens) -> str:

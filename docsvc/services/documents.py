@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from archive.accounts import Unit
 from archive.models import Document, Job, Page
 from docsvc.access import Principal, can_see
 
@@ -140,19 +141,51 @@ class DocumentPage:
 
 
 def list_documents(session: Session, *, page: int = 1, per_page: int = 25,
-                   status: str | None = None, where=None) -> DocumentPage:
-    """Newest first. ``where`` is an extra SQL condition (the access filter)."""
+                   status: str | None = None, doc_type: str | None = None, year: int | None = None,
+                   unit_id: int | None = None, where=None) -> DocumentPage:
+    """Newest first. ``where`` is an extra SQL condition (the access filter). ``year`` is the
+    year of issue (the register date), ``unit_id`` the holding unit."""
     page, per_page = max(1, page), min(max(1, per_page), 200)
-    query = select(Document)
-    count = select(func.count()).select_from(Document)
+    conditions = []
     if status:
-        query, count = query.where(Document.status == status), count.where(Document.status == status)
+        conditions.append(Document.status == status)
+    if doc_type:
+        conditions.append(Document.doc_type == doc_type)
+    if year:
+        conditions.append(extract("year", Document.issued_on) == year)
+    if unit_id:
+        conditions.append(Document.unit_id == unit_id)
     if where is not None:
-        query, count = query.where(where), count.where(where)
+        conditions.append(where)
+    query = select(Document).where(*conditions)
+    count = select(func.count()).select_from(Document).where(*conditions)
     total = session.scalar(count) or 0
     items = list(session.scalars(query.order_by(Document.id.desc())
                                  .offset((page - 1) * per_page).limit(per_page)))
     return DocumentPage(items, total, page, per_page)
+
+
+@dataclass
+class ListFilters:
+    """What the document list can be narrowed by, among the documents the user sees."""
+    doc_types: list[str]
+    years: list[int]
+    units: list[tuple[int, str]]
+
+
+def list_filters(session: Session, where=None) -> ListFilters:
+    def visible(query):
+        return query if where is None else query.where(where)
+
+    types = session.scalars(visible(select(Document.doc_type).where(Document.doc_type.is_not(None)))
+                            .distinct().order_by(Document.doc_type))
+    year = extract("year", Document.issued_on)
+    years = session.scalars(visible(select(year).where(Document.issued_on.is_not(None))).distinct()
+                            .order_by(year.desc()))
+    unit_ids = set(session.scalars(visible(select(Document.unit_id).where(Document.unit_id.is_not(None)))
+                                   .distinct()))
+    units = [(u.id, u.name) for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name))]
+    return ListFilters(list(types), [int(y) for y in years], units)
 
 
 def status_counts(session: Session, where=None) -> dict[str, int]:

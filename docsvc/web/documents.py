@@ -11,6 +11,7 @@ from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
 from docsvc.services.container import Services
 from docsvc.services.documents import (
+    list_filters,
     Hidden,
     NotFound,
     get_document,
@@ -49,14 +50,21 @@ def _load(doc_id: int):
 @bp.get("/documents")
 @requires("document.view")
 def index():
-    page = request.args.get("page", 1, type=int)
-    status = request.args.get("status")
+    args = request.args
+    page = args.get("page", 1, type=int)
+    status = args.get("status")
     if status not in STATUSES:
         status = None
+    chosen = {"status": status, "doc_type": args.get("doc_type") or None,
+              "year": args.get("year", type=int), "unit_id": args.get("unit", type=int)}
+    visible = document_filter(current_principal())
     with _services().session_factory() as session:
-        result = list_documents(session, page=page, per_page=25, status=status,
-                                where=document_filter(current_principal()))
-    return render_template("documents/list.html", result=result, status=status, statuses=STATUSES)
+        result = list_documents(session, page=page, per_page=25, where=visible, **chosen)
+        filters = list_filters(session, where=visible)
+    # Links keep the other filters: {"status": ..., "doc_type": ..., "year": ..., "unit": ...}
+    current = {"status": status, "doc_type": chosen["doc_type"], "year": chosen["year"], "unit": chosen["unit_id"]}
+    return render_template("documents/list.html", result=result, status=status, statuses=STATUSES,
+                           filters=filters, current={k: v for k, v in current.items() if v})
 
 
 @bp.get("/documents/<int:doc_id>")
