@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from archive.accounts import ROLE_LABELS, ROLES, SECRECY_LABELS, Unit, User
 from archive.audit import query as audit_query
-from archive.audit import verify_chain
 from docsvc.auth import current_principal
 from docsvc.i18n import gettext as _
 from docsvc.permissions import TABLE, requires
@@ -181,10 +180,11 @@ def audit():
 @bp.get("/audit/verify")
 @requires("audit.verify")
 def audit_verify():
-    services = _services()
-    with services.session_factory() as db:
-        report = verify_chain(db, services.audit_key)
-    return render_template("admin/audit_verify.html", report=report)
+    from docsvc.services.anchoring import describe, verify_audit
+
+    check = verify_audit(_services(), current_principal())
+    return render_template("admin/audit_verify.html", report=check.result.chain, check=check,
+                           anchor_lines=describe(check))
 
 
 def _day_bound(value: str | None, at: time) -> datetime | None:
