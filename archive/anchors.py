@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.audit import AuditHead, AuditRecord, ChainReport, verify_chain
+from archive.blobstore import private_dir
 
 FILE_PREFIX, FILE_SUFFIX = "anchors-", ".log"
 _KEY_PURPOSE = b"docsvc audit anchor v1"   # a record hash can never pass for an anchor MAC
@@ -94,7 +95,7 @@ class AnchorLog:
         """Append one anchor and make it durable before returning."""
         anchor = Anchor(at or datetime.now(timezone.utc), seq, head)
         line = self.line_for(anchor)
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self.directory)
         path = self.directory / f"{FILE_PREFIX}{anchor.at.year:04d}{FILE_SUFFIX}"
         new = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
