@@ -205,3 +205,27 @@ def test_eight_at_once_from_two_units_make_one_document_each(backend):
     assert len(a_ids) == len(b_ids) == 1 and a_ids != b_ids
     docs = _docs(services, hashlib.sha256(PDF).hexdigest())
     assert sorted((d.unit_id, d.id) for d in docs) == sorted([(a.unit_id, *a_ids), (b.unit_id, *b_ids)])
+
+
+def test_bytes_hidden_by_a_rule_beyond_unit_and_clearance_are_refused_not_revealed(services, accounts,
+                                                                                   monkeypatch):
+    """When a document at the very same holder and secrecy is hidden from the uploader by a rule
+    other than unit and clearance (the personal-data mark, as another part adds it to
+    ``document_filter``), no second document can be made beside it (the schema allows one per
+    bytes, holder and secrecy): the upload is refused without naming the document."""
+    import docsvc.services.ingest as ingest_service
+    from docsvc.access import document_filter
+    from docsvc.services.ingest import SubmissionRefused
+
+    monkeypatch.setattr(ingest_service, "document_filter",
+                        lambda principal: document_filter(principal) & ~Document.personal_data)
+    accounts.user("officer", "clerk", unit="XA-A")
+    accounts.user("clerk", "clerk", unit="XA-A")
+    held = submit_stream(services, io.BytesIO(PDF), "khai-sinh.pdf", principal=accounts.principal("officer"))
+    with services.session_factory() as db:
+        db.get(Document, held.document_id).personal_data = True
+        db.commit()
+    with pytest.raises(SubmissionRefused) as refused:
+        submit_stream(services, io.BytesIO(PDF), "x.pdf", principal=accounts.principal("clerk"))
+    assert refused.value.code == "cannot_place" and str(held.document_id) not in refused.value.message
+    assert [d.id for d in _docs(services, hashlib.sha256(PDF).hexdigest())] == [held.document_id]
