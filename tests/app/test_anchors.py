@@ -204,3 +204,35 @@ def test_anchors_go_to_syslog_and_to_the_configured_directory(tmp_path, udp, mon
         assert json.loads(line)["seq"] == 2
     finally:
         services.close()
+
+
+def test_a_running_worker_anchors_the_chain(chain120, tmp_path):
+    """The real ``docsvc worker`` process starts the timer: the chain's end appears in the
+    anchor file without anyone verifying."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    services = chain120
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSVC_")}
+    env.update(PYTHONPATH=str(root), OMP_THREAD_LIMIT="1", DOCSVC_DATA_DIR=str(services.settings.data_dir),
+               DOCSVC_SECRET_KEY="test-secret", DOCSVC_INDEX_CHECK_ON_START="0", DOCSVC_OCR_PROCESSES="1",
+               DOCSVC_WORKER_THREADS="1")
+    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while services.anchors.scan().latest is None:     # wait on the state
+            assert worker.poll() is None, worker.stderr.read().decode()
+            assert time.monotonic() < deadline, "the worker wrote no anchor"
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    assert services.anchors.scan().latest.seq == _head_seq(services) == 120
