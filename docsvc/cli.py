@@ -62,7 +62,8 @@ def init_command() -> None:
     svc = services()
     before = current_revision(svc.engine)
     upgrade(svc.engine)
-    svc.settings.resolved_index_dir.mkdir(parents=True, exist_ok=True)
+    for folder in make_private(svc):
+        click.echo(f"Đã giới hạn quyền thư mục {folder} (chỉ tài khoản chạy dịch vụ được đọc).")
     from docsvc.services.indexing import ensure_index
 
     ensure_index(svc, background=False)  # a new install gets its (empty) indexes here
@@ -104,6 +105,21 @@ def _announce_admin(data_dir: Path, username: str, password: str | None) -> None
         click.echo(f"║ {line.ljust(width - 1)}║")
     click.echo(f"╚{bar}╝")
     click.echo("")
+
+
+def make_private(svc: Services) -> list[Path]:
+    """Create the data folders with mode 0700, and tighten those an older install left open;
+    returns the folders tightened."""
+    from archive.blobstore import private_dir
+
+    s = svc.settings
+    tightened = []
+    for folder in (s.data_dir.resolve(), s.resolved_blob_dir, s.resolved_index_dir, s.resolved_audit_anchor_dir):
+        private_dir(folder)
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+            tightened.append(folder)
+    return tightened
 
 
 @click.command("ingest", help="Đưa tệp vào lưu trữ (thư mục: đệ quy). (Ingest files; folders recursively.)")
@@ -378,6 +394,12 @@ class _Group(FlaskGroup):
                          add_version_option=False, load_dotenv=False, **kwargs)
         self.add_command(shell_command)
         self.add_command(routes_command)
+
+    def main(self, *args, **kwargs):
+        # Every file the service makes (database, queue, index, blobs, anchors, keys) is its
+        # own: group and others get nothing, whatever umask the shell or unit file had.
+        os.umask(0o077)
+        return super().main(*args, **kwargs)
 
 
 main = _Group(help="docsvc: quản lý văn bản và lưu trữ (document management and archive).")

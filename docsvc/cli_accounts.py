@@ -12,6 +12,7 @@ import os
 import sys
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -19,7 +20,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from archive.accounts import ROLES, ApiToken, Unit, User
-from archive.audit import verify_chain
 from docsvc.access import Principal, principal_for, system_principal
 from docsvc.services.accounts import (
     AccountError,
@@ -236,22 +236,53 @@ def audit_group() -> None:
     pass
 
 
-@audit_group.command("verify", help="Kiểm tra chuỗi nhật ký; mã thoát 1 nếu bị can thiệp.")
+@audit_group.command("verify", help="Kiểm tra chuỗi nhật ký và mốc neo; mã thoát 1 nếu bị can thiệp. "
+                                     "Khi nguyên vẹn, ghi một mốc neo mới.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option("--anchors", "anchor_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Kiểm tra theo mốc neo lưu nơi khác (tệp hoặc thư mục; có thể lặp lại).")
+@with_appcontext
+def audit_verify(as_json, anchor_paths) -> None:
+    from docsvc.services.anchoring import describe, verify_audit
+
+    principal = require("audit.verify")
+    paths = None
+    if anchor_paths:
+        paths = [f for p in anchor_paths for f in (sorted(x for x in p.iterdir() if x.is_file())
+                                                    if p.is_dir() else [p])]
+    check = verify_audit(services(), principal, paths=paths)
+    report = check.result
+    if as_json:
+        click.echo(json.dumps(check.as_dict(), ensure_ascii=False))
+        sys.exit(0 if check.intact else 1)
+    if report.intact:
+        click.echo(f"Nhật ký nguyên vẹn: {report.chain.checked} bản ghi.")
+    elif report.chain.intact:  # the chain holds together, but its end is not where it was anchored
+        click.echo(f"Chuỗi {report.chain.checked} bản ghi liền mạch, nhưng không khớp mốc neo:", err=True)
+    else:
+        click.echo(f"Nhật ký đã bị can thiệp: bản ghi #{report.chain.first_bad_seq}: {report.chain.reason} "
+                   f"({report.chain.checked} bản ghi trước đó hợp lệ).", err=True)
+    for level, message in describe(check):
+        click.echo(message, err=level != "ok")
+    sys.exit(0 if check.intact else 1)
+
+
+@audit_group.command("anchor", help="Ghi điểm cuối hiện tại của nhật ký làm mốc neo (ngoài cơ sở dữ liệu).")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @with_appcontext
-def audit_verify(as_json) -> None:
-    require("audit.verify")
+def audit_anchor(as_json) -> None:
+    from docsvc.services.anchoring import HeadMismatch, anchor_now
+
+    principal = require("audit.verify")
     svc = services()
-    with svc.session_factory() as db:
-        report = verify_chain(db, svc.audit_key)
+    try:
+        anchor = anchor_now(svc, principal)
+    except HeadMismatch:
+        raise click.ClickException("Điểm cuối nhật ký không khớp bản ghi cuối; hãy chạy 'docsvc audit verify'.")
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-    elif report.intact:
-        click.echo(f"Nhật ký nguyên vẹn: {report.checked} bản ghi.")
+        click.echo(json.dumps({**anchor.as_dict(), "anchor_dir": str(svc.anchors.directory)}, ensure_ascii=False))
     else:
-        click.echo(f"Nhật ký đã bị can thiệp: bản ghi #{report.first_bad_seq}: {report.reason} "
-                   f"({report.checked} bản ghi trước đó hợp lệ).", err=True)
-    sys.exit(0 if report.intact else 1)
+        click.echo(f"Đã ghi mốc neo: bản ghi #{anchor.seq} vào {svc.anchors.directory}.")
 
 
 GROUPS = (user_group, unit_group, token_group, audit_group)

@@ -64,6 +64,12 @@ class Settings:
     login_window_minutes: int = 15          # ... that throttle it (HTTP 429)
     audit_key: str = ""                     # HMAC key of the audit chain; default: kept in data_dir
 
+    # Anchors: the audit chain's head written outside the database (archive/anchors.py)
+    audit_anchor_dir: Path | None = None    # default: data_dir/anchors; better on other storage
+    audit_anchor_syslog: bool = False       # also send every anchor to syslog
+    audit_anchor_syslog_address: str = ""   # default /dev/log (the local daemon); or host:port (UDP)
+    audit_anchor_minutes: int = 10          # the worker anchors the head this often if it moved; 0: never
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'docsvc.db').resolve()}"
@@ -79,6 +85,10 @@ class Settings:
     @property
     def resolved_index_dir(self) -> Path:
         return (self.index_dir or self.data_dir / "index").resolve()
+
+    @property
+    def resolved_audit_anchor_dir(self) -> Path:
+        return (self.audit_anchor_dir or self.data_dir / "anchors").resolve()
 
     @property
     def max_upload_bytes(self) -> int:
@@ -123,7 +133,7 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number, got {value!r}")
-    if isinstance(default, Path) or name in {"blob_dir", "index_dir", "data_dir"}:
+    if isinstance(default, Path) or name in {"blob_dir", "index_dir", "data_dir", "audit_anchor_dir"}:
         return Path(value) if value not in (None, "") else None
     return value
 

@@ -305,4 +305,16 @@ CATALOG: dict[str, str] = {
     'Ngày': 'Date',
     'Tên, trích yếu': 'Title, abstract',
     'Không có văn bản nào phù hợp.': 'No document matches.',
+
+    # -- audit anchors, private files, honest downloads, duplicates (i9-anchors) --
+    'Mốc neo': 'Anchors',
+    'Điểm cuối của nhật ký được ghi định kỳ ra ngoài cơ sở dữ liệu, để việc xóa các bản ghi cuối cũng bị phát hiện.': 'The end of the audit trail is written down regularly outside the database, so that deleting the last records is detected too.',
+    'chuỗi bản ghi liền mạch nhưng không khớp mốc neo (xem dưới).': 'the records form an unbroken chain but do not match the anchor (see below).',
+    'Khớp mốc neo lúc {at} (bản ghi #{seq}).': 'Matches the anchor of {at} (record #{seq}).',
+    'Chưa có mốc neo nào trong {dir}: chưa kiểm tra được phần cuối nhật ký.': 'No anchor yet in {dir}: the end of the trail cannot be checked.',
+    'Nhật ký đã bị can thiệp: mất các bản ghi {span} sau mốc neo lúc {at}.': 'The audit trail was tampered with: records {span} are missing after the anchor of {at}.',
+    'Nhật ký đã bị can thiệp: bản ghi #{seq} không phải bản ghi đã neo lúc {at} (chuỗi đã bị viết lại).': 'The audit trail was tampered with: record #{seq} is not the one anchored at {at} (the chain was rewritten).',
+    '{count} dòng mốc neo không có mã HMAC hợp lệ (bị sửa hoặc giả mạo): {where}.': '{count} anchor line(s) without a valid HMAC (edited or forged): {where}.',
+    'Đã ghi mốc neo mới: bản ghi #{seq} vào {dir}.': 'New anchor written: record #{seq} to {dir}.',
+    'Không ghi được mốc neo vào {dir}: {error}': 'Could not write an anchor to {dir}: {error}',
 }

@@ -121,6 +121,9 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     services.set_queue(queue)
     registration = _Registration(services, worker_id, queue.enqueue)
     registration.start()
+    from docsvc.services.anchoring import start_anchoring
+
+    anchorer = start_anchoring(services)  # the audit chain's head, written down regularly
     log.info("worker %s started (%d threads, %d OCR processes)", worker_id,
              threads or services.settings.worker_threads, services.settings.ocr_processes)
     consumer = huey.create_consumer(workers=threads or services.settings.worker_threads,
@@ -129,6 +132,8 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     try:
         consumer.run()
     finally:
+        if anchorer is not None:
+            anchorer.stop()
         registration.stop()
 
 

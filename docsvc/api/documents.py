@@ -10,6 +10,7 @@ from docsvc.auth import current_principal
 from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
 from docsvc.services.container import Services
+from docsvc.services.downloads import attachment_headers
 from docsvc.services.documents import (
     Hidden,
     NotFound,
@@ -122,8 +123,9 @@ def document_original(doc_id: int):
     with svc.session_factory() as session:
         doc = _document(session, doc_id)
     log_download(svc, current_principal(), doc)
-    return send_file(svc.blobs.path(doc.sha256), mimetype=doc.media_type, as_attachment=True,
-                     download_name=doc.original_name or f"document-{doc_id}", etag=doc.sha256, conditional=True)
+    response = send_file(svc.blobs.path(doc.sha256), mimetype=doc.media_type, etag=doc.sha256, conditional=True)
+    response.headers.update(attachment_headers(doc.id, doc.original_name, doc.media_type))
+    return response
 
 
 def _page_blob(doc_id: int, number: int, kind: str):

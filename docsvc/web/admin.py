@@ -8,7 +8,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 
 from archive.accounts import ROLE_LABELS, ROLES, SECRECY_LABELS, Unit, User
-from archive.audit import verify_chain
 from docsvc import labels
 from docsvc.auth import current_principal
 from docsvc.dates import PLACEHOLDER as DATE_PLACEHOLDER, parse_day
@@ -184,7 +183,8 @@ def audit():
 @bp.get("/audit/verify")
 @requires("audit.verify")
 def audit_verify():
-    services = _services()
-    with services.session_factory() as db:
-        report = verify_chain(db, services.audit_key)
-    return render_template("admin/audit_verify.html", report=report)
+    from docsvc.services.anchoring import describe, verify_audit
+
+    check = verify_audit(_services(), current_principal())
+    return render_template("admin/audit_verify.html", report=check.result.chain, check=check,
+                           anchor_lines=describe(check))

@@ -10,6 +10,7 @@ from docsvc.auth import current_principal
 from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
 from docsvc.services.container import Services
+from docsvc.services.downloads import attachment_headers
 from docsvc.services.documents import (
     list_filters,
     Hidden,
@@ -104,8 +105,9 @@ def edit_fields(doc_id: int):
 def download(doc_id: int):
     doc = _load(doc_id)
     log_download(_services(), current_principal(), doc)
-    return send_file(_services().blobs.path(doc.sha256), mimetype=doc.media_type, as_attachment=True,
-                     download_name=doc.original_name or f"document-{doc_id}", etag=doc.sha256)
+    response = send_file(_services().blobs.path(doc.sha256), mimetype=doc.media_type, etag=doc.sha256)
+    response.headers.update(attachment_headers(doc.id, doc.original_name, doc.media_type))
+    return response
 
 
 @bp.get("/documents/<int:doc_id>/pages/<int:number>/<any(image, thumbnail):kind>")
