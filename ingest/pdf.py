@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import unicodedata
 from pathlib import Path
@@ -270,13 +271,21 @@ def text_layer(reader: PdfReader, index: int) -> str | None:
 
 
 _NOT_TEXT = {"Co", "Cc", "Cn", "Cs"}  # private use, control, unassigned, surrogate
+# A control character touching a letter: the font's Unicode map sends a real letter to a
+# control code. Ghostscript's PDF/A output of a vntex (T5) LaTeX file maps every "đ" to
+# U+0012 ("\x12ịnh kỳ" for "định kỳ"); the rest reads well, so the share rule below
+# lets it through, and every word with that letter would be lost to search.
+_BROKEN_MAP = re.compile(r"[^\W\d_][\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f][^\W\d_]")
 
 
 def usable_text(text: str) -> bool:
-    """At least MIN_TEXT_CHARS visible characters, and at most a tenth of them private-use,
-    control or replacement characters (what fonts without a Unicode map extract as)."""
+    """At least MIN_TEXT_CHARS visible characters, at most a tenth of them private-use,
+    control or replacement characters (what fonts without a Unicode map extract as), and
+    no control character inside a word (a Unicode map that is wrong for some letters)."""
     visible = [ch for ch in text if not ch.isspace()]
     if len(visible) < MIN_TEXT_CHARS:
+        return False
+    if _BROKEN_MAP.search(text):
         return False
     bad = sum(ch == "\ufffd" or unicodedata.category(ch) in _NOT_TEXT for ch in visible)
     return bad * 10 <= len(visible)
