@@ -13,7 +13,8 @@ from ingest import sandbox
 from ingest.detect import HEAD_BYTES, describe_unsupported, detect_media_type
 from ingest.errors import IngestError
 from ingest.images import frame_count, open_image
-from ingest.pdf import PDFIUM_LOCK, check_image_sizes, check_pages, open_document, open_reader
+from ingest.pagetree import check_pages
+from ingest.pdf import PDFIUM_LOCK, check_image_sizes, open_document, open_reader
 from ingest.results import PDF, FileInfo, Limits
 
 _MB = 1024 * 1024

@@ -21,7 +21,8 @@ from PIL import Image
 from ingest.errors import IngestError
 from ingest.images import display_images, iter_frames, prepare_for_ocr
 from ingest.ocr import OcrEngine
-from ingest.pdf import PdfPages, check_pages, open_reader, text_layer
+from ingest.pagetree import check_pages
+from ingest.pdf import PdfPages, open_reader, text_layer
 from ingest.results import JPEG, PDF, PNG, TIFF, Limits, PageResult
 
 
