@@ -35,6 +35,10 @@ class Settings:
     max_upload_mb: int = 200
     max_image_pixels: int = 150_000_000
     max_pages: int = 2000
+    # Uploads are inspected in a child process within these bounds (ingest.sandbox).
+    inspect_memory_mb: int = 1024
+    inspect_cpu_seconds: int = 20
+    inspect_timeout_seconds: int = 60
 
     # OCR
     ocr_lang: str = "vie"            # measured: vie+eng reads worse here (see README) and is slower

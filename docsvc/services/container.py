@@ -29,7 +29,9 @@ class Services:
     @property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(max_bytes=s.max_upload_bytes, max_pixels=s.max_image_pixels, max_pages=s.max_pages)
+        return Limits(max_bytes=s.max_upload_bytes, max_pixels=s.max_image_pixels, max_pages=s.max_pages,
+                      inspect_memory_mb=s.inspect_memory_mb, inspect_cpu_seconds=s.inspect_cpu_seconds,
+                      inspect_timeout_seconds=s.inspect_timeout_seconds)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
