@@ -68,11 +68,15 @@ def _placement(services: Services, principal: Principal, unit_code: str | None, 
 
 
 def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *, principal: Principal,
-                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None) -> Submission:
+                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None,
+                  personal_data: bool = False) -> Submission:
     """Check and record one file. Raises IngestError for bad input and SubmissionRefused for a
-    request the rules refuse; nothing is kept in either case."""
+    request the rules refuse; nothing is kept in either case. ``personal_data`` marks the
+    document as holding personal data (docsvc.access: only ``person.view`` holders see it)."""
     if not principal.can("document.upload"):
         raise PermissionDenied("document.upload")
+    fields = dict(fields or {})
+    personal_data = bool(personal_data or fields.pop("personal_data", False))
     unit_id = _placement(services, principal, unit_code, secrecy)
     limits = services.limits
     try:
@@ -96,8 +100,9 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
         record_blob(uow.session, staged.sha256, staged.size, info.media_type, "original")
         doc = Document(sha256=staged.sha256, media_type=info.media_type, size_bytes=staged.size,
                        original_name=_clean_name(filename), status=DOC_QUEUED, page_count=info.page_count,
-                       unit_id=unit_id, secrecy=secrecy, created_by=principal.user_id)
-        for name, value in (fields or {}).items():  # register fields given at upload
+                       unit_id=unit_id, secrecy=secrecy, personal_data=bool(personal_data),
+                       created_by=principal.user_id)
+        for name, value in fields.items():  # register fields given at upload
             setattr(doc, name, value)
         job = Job(kind="ingest", document=doc, status=JOB_QUEUED,
                   max_attempts=services.settings.job_max_attempts, progress_total=info.page_count)
