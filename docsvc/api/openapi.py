@@ -104,7 +104,8 @@ SPEC: dict = {
                     "id": {"type": "integer"}, "sha256": {"type": "string"},
                     "media_type": {"type": "string"}, "size_bytes": {"type": "integer"},
                     "original_name": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]},
-                    "unit_id": {"type": ["integer", "null"]}, "secrecy": {"type": "integer", "minimum": 0, "maximum": 3},
+                    "unit_id": {"type": ["integer", "null"]},
+                    "secrecy": {"type": "integer", "minimum": 0, "maximum": 3},
                     "personal_data": {"type": "boolean", "description": "Holds personal data (civil-status pages and "
                                       "the like): only callers with person.view see it (others get 404), every read "
                                       "needs a purpose and is logged. Once true, always true."},

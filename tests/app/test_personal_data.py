@@ -391,3 +391,10 @@ def test_a_search_hit_on_a_personal_document_is_a_personal_read(app, services, a
     [read] = _reads(services, "luu")
     assert (read["what"], read["documents"], read["purpose"]) == (
         "search", [docs["personal"].document_id], "statistics")
+    # A clerk of the same unit (no person.view) is never shown a hit on it, with or without a purpose.
+    clerk = Api(app.test_client(), accounts.token("clerk_a"))
+    for extra in ({}, {"purpose": "statistics"}):
+        response = clerk.get("/api/v1/search", query_string={**q, **extra})
+        assert response.status_code == 200
+        assert docs["personal"].document_id not in [h["id"] for h in response.get_json()["hits"]]
+    assert len(_reads(services)) == 1
