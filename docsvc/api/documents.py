@@ -136,6 +136,10 @@ def _page_blob(doc_id: int, number: int, kind: str):
         except NotFound:
             raise _not_found(_("ảnh trang")) from None
     log_view(svc, current_principal(), doc, purpose=request_purpose(), page=number, what=kind)
+    if doc.personal_data:  # every read is logged: none may be served from a cache
+        response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=False, conditional=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, conditional=True, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

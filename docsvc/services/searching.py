@@ -18,8 +18,8 @@ from archive.models import Document
 from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
-from docsvc.services.personal import Purpose, PurposeRequired, record_personal_read
 from docsvc.services.indexing import scope_for
+from docsvc.services.personal import Purpose, PurposeRequired, record_personal_read
 from search import IndexUnavailable, SearchResult, Suggestion
 
 UNAVAILABLE = {
@@ -64,8 +64,9 @@ def run_search(services: Services, principal: Principal, query: str, *, kind: st
     people = [hit for hit in result.hits if hit.kind == "person"]
     documents = _personal_documents(services, [hit.id for hit in result.hits if hit.kind == "document"])
     if documents and not principal.can("person.view"):
-        # The index's scope is to keep personal documents out of such a search; should one
-        # slip through (an index written before the mark was set), its hit is not shown.
+        # Keeping personal documents out of such a search is the index scope's job (the index
+        # does not know the mark yet); until it does, and for any index written before a
+        # document was marked, the hit is not shown here.
         hidden = set(documents)
         result = replace(result, hits=[h for h in result.hits if not (h.kind == "document" and h.id in hidden)])
         documents = []

@@ -123,6 +123,10 @@ def page_picture(doc_id: int, number: int, kind: str):
             abort(403)
         doc = get_document(session, doc_id)
     log_view(svc, principal, doc, purpose=session_purpose(), page=number, what=kind)
+    if doc.personal_data:  # every read is logged: none may be served from a cache
+        response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=False, conditional=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"  # never in a shared cache
     return response

@@ -144,7 +144,8 @@ def test_a_civil_status_officer_reads_on_the_web_after_choosing_a_purpose(app, s
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Nguyễn Văn Hùng" in body
     assert "Mục đích" in body and "Giải quyết yêu cầu cấp trích lục" in body  # shown in the header
-    assert client.get(f"{detail}/pages/1/image").status_code == 200
+    image = client.get(f"{detail}/pages/1/image")
+    assert image.status_code == 200 and image.headers["Cache-Control"] == "no-store"
     assert client.get(f"{detail}/download").status_code == 200
     assert [(r["actor"], r["object_id"], r["what"], r["purpose"], r.get("page"), r["via"])
             for r in _reads(services)] == [
@@ -182,6 +183,7 @@ def test_the_api_needs_a_purpose_for_a_personal_read(app, services, accounts, do
     assert data["personal_data"] is True and "Nguyễn Văn Hùng" in data["pages"][0]["text"]
     header = api.get(reads[2], headers={"X-Purpose": "other:%C4%91%E1%BB%91i%20chi%E1%BA%BFu%20h%E1%BB%93%20s%C6%A1"})
     assert header.status_code == 200 and header.mimetype == "image/jpeg"
+    assert header.headers["Cache-Control"] == "no-store" and "ETag" not in header.headers  # each read reaches us
     assert api.get(reads[1], query_string={"purpose": "correction"}).status_code == 200
     assert [(r["what"], r["purpose"], r.get("purpose_text"), r["via"]) for r in _reads(services, "hoa")] == [
         ("document", "verification", None, "token"),
