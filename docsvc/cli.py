@@ -128,8 +128,11 @@ def make_private(svc: Services) -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (một danh sách).")
 @click.option("--unit", "unit_code", default=None, help="Mã đơn vị lưu giữ (mặc định: đơn vị của người thực hiện).")
 @click.option("--secrecy", default=0, type=click.IntRange(0, 3), help="Độ mật: 0 thường, 1 mật, 2 tối mật, 3 tuyệt mật.")
+@click.option("--personal", is_flag=True, help="Văn bản chứa dữ liệu cá nhân (sổ, trang hộ tịch): chỉ người có "
+                                               "quyền xem hộ tịch được xem.")
 @with_appcontext
-def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int) -> None:
+def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int,
+                   personal: bool) -> None:
     from docsvc.cli_accounts import require
     from docsvc.services.ingest import SubmissionRefused, submit_path
     from ingest.errors import IngestError
@@ -142,7 +145,8 @@ def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code:
     for path in files:
         item = {"path": str(path), "document_id": None, "status": "failed", "pages": None, "error": None}
         try:
-            sub = submit_path(svc, path, principal=principal, unit_code=unit_code, secrecy=secrecy)
+            sub = submit_path(svc, path, principal=principal, unit_code=unit_code, secrecy=secrecy,
+                              personal_data=personal)
         except IngestError as exc:
             item["error"] = exc.message(lang)
             item["error_code"] = exc.code
@@ -222,13 +226,20 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool) ->
 @click.command("show", help="Xem một văn bản và các trang của nó. (Show a document and its pages.)")
 @click.argument("document_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option("--purpose", default=None, help="Mục đích khi văn bản chứa dữ liệu cá nhân: extract_request, "
+                                             "verification, correction, statistics hoặc other:<nội dung>.")
 @with_appcontext
-def show_command(document_id: int, as_json: bool) -> None:
+def show_command(document_id: int, as_json: bool, purpose: str | None) -> None:
     from docsvc.cli_accounts import require
     from docsvc.services.documents import Hidden, NotFound, document_dict, get_document
+    from docsvc.services.personal import InvalidPurpose, PurposeRequired, parse_purpose
     from docsvc.services.viewing import log_view
 
-    principal = require("document.view")
+    principal = require("document.open")
+    try:
+        chosen = parse_purpose(purpose)
+    except InvalidPurpose as exc:
+        raise click.ClickException(exc.message) from None
     svc = services()
     with svc.session_factory() as session:
         try:
@@ -239,7 +250,11 @@ def show_command(document_id: int, as_json: bool) -> None:
         except Hidden:
             click.echo(f"{principal.username} không được xem văn bản #{document_id}.", err=True)
             sys.exit(1)
-        log_view(svc, principal, doc)
+        try:
+            log_view(svc, principal, doc, purpose=chosen)
+        except PurposeRequired:
+            click.echo(f"Văn bản #{document_id} chứa dữ liệu cá nhân: cần nêu mục đích (--purpose).", err=True)
+            sys.exit(2)
         data = document_dict(doc)
     if as_json:
         _echo_json(data)

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -283,6 +283,49 @@ def audit_anchor(as_json) -> None:
         click.echo(json.dumps({**anchor.as_dict(), "anchor_dir": str(svc.anchors.directory)}, ensure_ascii=False))
     else:
         click.echo(f"Đã ghi mốc neo: bản ghi #{anchor.seq} vào {svc.anchors.directory}.")
+
+
+@audit_group.command("personal", help="Nhật ký xem dữ liệu cá nhân: ai, khi nào, xem gì, mục đích gì.")
+@click.option("--person", default=None, help="Chỉ những lần xem có tên/nội dung tra cứu chứa chữ này "
+                                            "(không phân biệt hoa thường, có dấu hay không).")
+@click.option("--since", default=None, help="Từ ngày (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Đến hết ngày (YYYY-MM-DD).")
+@click.option("--user", "username", default=None, help="Chỉ của người dùng này.")
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON (một danh sách).")
+@with_appcontext
+def audit_personal(person, since, until, username, limit, as_json) -> None:
+    from docsvc.services.personal import PURPOSES, log_entry, personal_log
+
+    require("audit.view")
+    bounds = []
+    for value, end in ((since, False), (until, True)):
+        if not value:
+            bounds.append(None)
+            continue
+        try:
+            day = datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            raise click.ClickException(f"Ngày không hợp lệ: {value} (cần YYYY-MM-DD).") from None
+        moment = day.replace(hour=23, minute=59, second=59, microsecond=999999) if end else day
+        bounds.append(moment.astimezone(timezone.utc))  # the day in local time
+    with transaction() as (_svc, db):
+        actor_id = get_user(db, username).id if username else None
+        rows = [log_entry(r) for r in personal_log(db, person=person, actor_id=actor_id, since=bounds[0],
+                                                    until=bounds[1], limit=limit)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Không có lần xem dữ liệu cá nhân nào khớp.")
+    for row in rows:
+        purpose = PURPOSES.get(row["purpose"], row["purpose"] or "?")
+        if row["purpose_text"]:
+            purpose += f": {row['purpose_text']}"
+        target = f"{row['object_type']} #{row['object_id']}" if row["object_id"] else (row["object_type"] or "")
+        who = f" — {row['person']}" if row["person"] else ""
+        click.echo(f"#{row['seq']:<6} {row['at'][:19]}  {row['user']:<14} {row['what'] or row['action']:<10} "
+                   f"{target}{who}  [{purpose}]")
 
 
 GROUPS = (user_group, unit_group, token_group, audit_group)

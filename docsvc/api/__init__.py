@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from docsvc.i18n import gettext as _
+from docsvc.services.personal import InvalidPurpose, Purpose, PurposeRequired, parse_purpose
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -25,6 +26,25 @@ def error_response(status: int, code: str, message: str):
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
     return error_response(exc.status, exc.code, exc.message)
+
+
+def request_purpose() -> Purpose | None:
+    """The purpose of this request: ``purpose=`` in the query, else the ``X-Purpose`` header
+    (percent-encoded UTF-8). Either is a code or ``other:<text>``; InvalidPurpose → 400."""
+    if request.args.get("purpose", "").strip():
+        return parse_purpose(request.args["purpose"])
+    return parse_purpose(request.headers.get("X-Purpose"), percent_encoded=True)
+
+
+@bp.errorhandler(PurposeRequired)
+def _purpose_required(_exc: PurposeRequired):
+    message = _("Cần nêu mục đích xem dữ liệu cá nhân: tham số purpose= hoặc tiêu đề X-Purpose (extract_request, verification, correction, statistics, other:<nội dung>).")  # noqa: E501
+    return error_response(400, "purpose_required", message)
+
+
+@bp.errorhandler(InvalidPurpose)
+def _invalid_purpose(exc: InvalidPurpose):
+    return error_response(400, "invalid_purpose", exc.message)
 
 
 @bp.errorhandler(HTTPException)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request, send_file
 
 from docsvc.access import document_filter
-from docsvc.api import ApiError, bp
+from docsvc.api import ApiError, bp, request_purpose
 from docsvc.auth import current_principal
 from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
@@ -62,7 +62,8 @@ def create_document():
     try:
         fields = parse_fields({k: v for k, v in request.form.items() if k in PARSERS})
         sub = submit_stream(_services(), upload.stream, upload.filename, principal=current_principal(),
-                            unit_code=request.form.get("unit") or None, secrecy=int(secrecy), fields=fields)
+                            unit_code=request.form.get("unit") or None, secrecy=int(secrecy),
+                            personal_data=fields.pop("personal_data", False), fields=fields)
     except FieldError as exc:
         raise ApiError(400, "invalid_field", exc.message) from None
     except IngestError as exc:
@@ -75,7 +76,7 @@ def create_document():
 
 
 @bp.get("/documents")
-@requires("document.view")
+@requires("document.open")
 def documents_index():
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 25, type=int)
@@ -87,11 +88,11 @@ def documents_index():
 
 
 @bp.get("/documents/<int:doc_id>")
-@requires("document.view")
+@requires("document.open")
 def document_show(doc_id: int):
     with _services().session_factory() as session:
         doc = _document(session, doc_id)
-        log_view(_services(), current_principal(), doc)
+        log_view(_services(), current_principal(), doc, purpose=request_purpose())
         return jsonify(document_dict(doc, words=request.args.get("words") == "1"))
 
 
@@ -122,7 +123,7 @@ def document_original(doc_id: int):
     svc = _services()
     with svc.session_factory() as session:
         doc = _document(session, doc_id)
-    log_download(svc, current_principal(), doc)
+    log_download(svc, current_principal(), doc, purpose=request_purpose())
     response = send_file(svc.blobs.path(doc.sha256), mimetype=doc.media_type, etag=doc.sha256, conditional=True)
     response.headers.update(attachment_headers(doc.id, doc.original_name, doc.media_type))
     return response
@@ -136,26 +137,30 @@ def _page_blob(doc_id: int, number: int, kind: str):
             sha, media_type = page_blob(session, doc_id, number, kind)
         except NotFound:
             raise _not_found(_("ảnh trang")) from None
-    log_view(svc, current_principal(), doc, page=number, what=kind)
+    log_view(svc, current_principal(), doc, purpose=request_purpose(), page=number, what=kind)
+    if doc.personal_data:  # every read is logged: none may be served from a cache
+        response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=False, conditional=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, conditional=True, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
 @bp.get("/documents/<int:doc_id>/pages/<int:number>/image")
-@requires("document.view")
+@requires("document.open")
 def page_image(doc_id: int, number: int):
     return _page_blob(doc_id, number, "image")
 
 
 @bp.get("/documents/<int:doc_id>/pages/<int:number>/thumbnail")
-@requires("document.view")
+@requires("document.open")
 def page_thumbnail(doc_id: int, number: int):
     return _page_blob(doc_id, number, "thumbnail")
 
 
 @bp.get("/jobs/<int:job_id>")
-@requires("document.view")
+@requires("document.open")
 def job_show(job_id: int):
     with _services().session_factory() as session:
         try:

@@ -29,6 +29,22 @@ def _id_param(name: str, description: str) -> dict:
 
 
 DOC_ID = _id_param("doc_id", "Document id")
+PURPOSE_TEXT = ("Why personal data is read (required when the answer holds personal data: a document marked "
+                "`personal_data`, its pages, images or original; search hits over people or personal documents; "
+                "suggestions that complete a person's name). One of `extract_request` (Giải quyết yêu cầu cấp "
+                "trích lục), `verification` (Xác minh, đối chiếu), `correction` (Cải chính, bổ sung hộ tịch), "
+                "`statistics` (Thống kê, báo cáo), or `other:<text>` (Khác, ghi rõ; at most 200 characters). "
+                "Without it such a read answers 400 `purpose_required`; a malformed value answers 400 "
+                "`invalid_purpose`. Every such read is written to the personal-data log with the purpose.")
+PURPOSE_PATTERN = "^(extract_request|verification|correction|statistics|other:.+)$"
+PURPOSE = [
+    {"name": "purpose", "in": "query", "required": False, "description": PURPOSE_TEXT,
+     "schema": {"type": "string", "pattern": PURPOSE_PATTERN}, "example": "verification"},
+    {"name": "X-Purpose", "in": "header", "required": False,
+     "description": "The same as `purpose=` (the query parameter wins when both are given), percent-encoded "
+                    "UTF-8, e.g. `other:x%C3%A1c%20minh`.",
+     "schema": {"type": "string"}},
+]
 PAGE_NO = _id_param("number", "Page number, from 1")
 BINARY = {"description": "File", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
 
@@ -88,6 +104,11 @@ SPEC: dict = {
                     "id": {"type": "integer"}, "sha256": {"type": "string"},
                     "media_type": {"type": "string"}, "size_bytes": {"type": "integer"},
                     "original_name": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]},
+                    "unit_id": {"type": ["integer", "null"]},
+                    "secrecy": {"type": "integer", "minimum": 0, "maximum": 3},
+                    "personal_data": {"type": "boolean", "description": "Holds personal data (civil-status pages and "
+                                      "the like): only callers with person.view see it (others get 404), every read "
+                                      "needs a purpose and is logged. Once true, always true."},
                     "status": {"type": "string", "enum": ["queued", "processing", "done", "failed"]},
                     "error": {"type": ["string", "null"]}, "page_count": {"type": ["integer", "null"]},
                     "pages": {"type": "array", "items": {"$ref": "#/components/schemas/Page"}},
@@ -113,7 +134,14 @@ SPEC: dict = {
                 "summary": "Upload a file (PDF, TIFF, PNG, JPEG) for ingest",
                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                     "type": "object", "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "unit": {"type": "string", "description": "Code of the holding unit (default: the caller's)"},
+                        "secrecy": {"type": "string", "enum": ["0", "1", "2", "3"]},
+                        "personal_data": {"type": "string", "enum": ["true", "false", "1", "0", "on", "off"],
+                                          "description": "Mark the document as holding personal data (default "
+                                                         "false): only person.view holders will see it."},
+                    }}}}},
                 "responses": {
                     "202": _json({"$ref": "#/components/schemas/Submission"}, "Accepted; a job was queued"),
                     "200": _json({"$ref": "#/components/schemas/Submission"}, "The same bytes are already archived"),
@@ -122,17 +150,21 @@ SPEC: dict = {
             },
         },
         "/documents/{doc_id}": {
-            "get": {"summary": "A document with its pages and jobs", "parameters": [DOC_ID],
+            "get": {"summary": "A document with its pages (text) and jobs", "parameters": [DOC_ID, *PURPOSE],
                     "responses": {"200": _json({"$ref": "#/components/schemas/Document"}, "Document"),
-                                  **_errors(404)}},
+                                  **_errors(400, 404)}},
             "patch": {
                 "summary": "Change register fields (null or empty clears a field)", "parameters": [DOC_ID],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "additionalProperties": False,
-                    "properties": {name: {"type": ["string", "null"]} if name != "number" else
-                                   {"type": ["integer", "string", "null"]} for name in (
-                        "title", "doc_type", "number", "symbol", "issuer", "issued_on", "arrived_on",
-                        "direction", "abstract")}}}}},
+                    "properties": {
+                        **{name: {"type": ["string", "null"]} if name != "number" else
+                           {"type": ["integer", "string", "null"]} for name in (
+                            "title", "doc_type", "number", "symbol", "issuer", "issued_on", "arrived_on",
+                            "direction", "abstract")},
+                        "personal_data": {"type": "boolean", "description": "true marks the document as holding "
+                                          "personal data; false on a marked document answers 400 (never cleared)."},
+                    }}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/Document"}, "Updated document"),
                               **_errors(400, 404)},
             },
@@ -151,6 +183,7 @@ SPEC: dict = {
                     {"name": "type", "in": "query", "schema": {"type": "string"}},
                     {"name": "year", "in": "query", "schema": {"type": "string"}},
                     {"name": "unit", "in": "query", "schema": {"type": "string"}},
+                    *PURPOSE,
                 ],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
@@ -165,21 +198,22 @@ SPEC: dict = {
         "/search/suggest": {
             "get": {"summary": "Completions as you type", "parameters": [
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20}}],
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20}},
+                *PURPOSE],
                     "responses": {"200": _json({"type": "object", "properties": {"suggestions": {"type": "array"}}},
-                                               "Suggestions")}},
+                                               "Suggestions"), **_errors(400)}},
         },
         "/documents/{doc_id}/original": {
-            "get": {"summary": "The original file, byte for byte", "parameters": [DOC_ID],
-                    "responses": {"200": BINARY, **_errors(404)}},
+            "get": {"summary": "The original file, byte for byte", "parameters": [DOC_ID, *PURPOSE],
+                    "responses": {"200": BINARY, **_errors(400, 404)}},
         },
         "/documents/{doc_id}/pages/{number}/image": {
-            "get": {"summary": "Display image of a page (JPEG)", "parameters": [DOC_ID, PAGE_NO],
-                    "responses": {"200": BINARY, **_errors(404)}},
+            "get": {"summary": "Display image of a page (JPEG)", "parameters": [DOC_ID, PAGE_NO, *PURPOSE],
+                    "responses": {"200": BINARY, **_errors(400, 404)}},
         },
         "/documents/{doc_id}/pages/{number}/thumbnail": {
-            "get": {"summary": "Thumbnail of a page (JPEG)", "parameters": [DOC_ID, PAGE_NO],
-                    "responses": {"200": BINARY, **_errors(404)}},
+            "get": {"summary": "Thumbnail of a page (JPEG)", "parameters": [DOC_ID, PAGE_NO, *PURPOSE],
+                    "responses": {"200": BINARY, **_errors(400, 404)}},
         },
         "/jobs/{job_id}": {
             "get": {"summary": "State and progress of a job", "parameters": [_id_param("job_id", "Job id")],
@@ -193,7 +227,8 @@ SPEC: dict = {
 }
 
 # Every operation but the OpenAPI document answers 401 without a valid token and 403 when the
-# role or clearance does not allow it.
+# role or clearance does not allow it. A document marked as personal data answers 404 to a
+# caller without person.view, whatever their role (its existence is not confirmed).
 for _path, _ops in SPEC["paths"].items():
     for _op in _ops.values():
         if _op.get("security") != []:

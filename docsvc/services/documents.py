@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.accounts import Unit
 from archive.models import Document, Job, Page
-from docsvc.access import Principal, can_see
+from docsvc.access import ABSENT, VISIBLE, Principal, visibility
 
 
 class NotFound(LookupError):
@@ -18,6 +18,18 @@ class NotFound(LookupError):
 
 class Hidden(PermissionError):
     """The document exists but this principal is not cleared for it, or its unit is not theirs."""
+
+
+def _check(principal: Principal | None, doc, what: str) -> None:
+    """NotFound for what the principal may not know exists (personal data), Hidden for an
+    ordinary document kept from them (docsvc.access.visibility)."""
+    if principal is None:
+        return
+    seen = visibility(principal, doc)
+    if seen == ABSENT:
+        raise NotFound(what)
+    if seen != VISIBLE:
+        raise Hidden(what)
 
 
 def job_dict(job: Job) -> dict:
@@ -67,6 +79,7 @@ def document_dict(doc: Document, *, pages: bool = True, words: bool = False) -> 
         "page_count": doc.page_count,
         "unit_id": doc.unit_id,
         "secrecy": doc.secrecy,
+        "personal_data": doc.personal_data,
         "doc_type": doc.doc_type,
         "number": doc.number,
         "symbol": doc.symbol,
@@ -93,17 +106,18 @@ def get_document(session: Session, doc_id: int, principal: Principal | None = No
     )
     if doc is None:
         raise NotFound(f"document {doc_id}")
-    if principal is not None and not can_see(principal, doc):
-        raise Hidden(f"document {doc_id}")
+    _check(principal, doc, f"document {doc_id}")
     return doc
 
 
 def get_page(session: Session, doc_id: int, number: int, principal: Principal | None = None) -> Page:
     page = session.scalar(select(Page).where(Page.document_id == doc_id, Page.number == number))
     if page is None:
+        doc = session.get(Document, doc_id)  # a missing page of a document one may not see is not told
+        if doc is not None:
+            _check(principal, doc, f"document {doc_id}")
         raise NotFound(f"page {number} of document {doc_id}")
-    if principal is not None and not can_see(principal, page.document):
-        raise Hidden(f"document {doc_id}")
+    _check(principal, page.document, f"document {doc_id}")
     return page
 
 
@@ -123,8 +137,8 @@ def get_job(session: Session, job_id: int, principal: Principal | None = None) -
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"job {job_id}")
-    if principal is not None and job.document is not None and not can_see(principal, job.document):
-        raise Hidden(f"job {job_id}")
+    if job.document is not None:
+        _check(principal, job.document, f"job {job_id}")
     return job
 
 

@@ -71,11 +71,15 @@ def _placement(services: Services, principal: Principal, unit_code: str | None, 
 
 
 def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *, principal: Principal,
-                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None) -> Submission:
+                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None,
+                  personal_data: bool = False) -> Submission:
     """Check and record one file. Raises IngestError for bad input and SubmissionRefused for a
-    request the rules refuse; nothing is kept in either case."""
+    request the rules refuse; nothing is kept in either case. ``personal_data`` marks the
+    document as holding personal data (docsvc.access: only ``person.view`` holders see it)."""
     if not principal.can("document.upload"):
         raise PermissionDenied("document.upload")
+    fields = dict(fields or {})
+    personal_data = bool(personal_data or fields.pop("personal_data", False))
     unit_id = _placement(services, principal, unit_code, secrecy)
     limits = services.limits
     try:
@@ -101,7 +105,8 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
                 record_blob(uow.session, staged.sha256, staged.size, info.media_type, "original")
                 doc = Document(sha256=staged.sha256, media_type=info.media_type, size_bytes=staged.size,
                                original_name=_clean_name(filename), status=DOC_QUEUED, page_count=info.page_count,
-                               unit_id=unit_id, secrecy=secrecy, created_by=principal.user_id)
+                               unit_id=unit_id, secrecy=secrecy, personal_data=bool(personal_data),
+                               created_by=principal.user_id)
                 for name, value in (fields or {}).items():  # register fields given at upload
                     setattr(doc, name, value)
                 job = Job(kind="ingest", document=doc, status=JOB_QUEUED,
@@ -116,8 +121,9 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
                 existing = _existing(services, principal, staged.sha256, unit_id, secrecy)
                 if existing:
                     return existing
-                if attempt == _ATTEMPTS or _taken_unseen(services, staged.sha256, unit_id, secrecy):
-                    raise _cannot_place(services, staged.sha256, unit_id, secrecy) from None
+                place = (unit_id, secrecy, personal_data)
+                if attempt == _ATTEMPTS or _taken_unseen(services, staged.sha256, *place):
+                    raise _cannot_place(services, staged.sha256, *place) from None
         doc_id, job_id = doc.id, job.id
         record(services, uow.session, principal, "document.create", object_type="document",
                object_id=doc_id, state=document_state(doc), details={"job_id": job_id})
@@ -149,16 +155,18 @@ def _existing(services: Services, principal: Principal, sha256: str, unit_id: in
         return Submission("duplicate", doc.id, last_job, doc.page_count, doc.media_type)
 
 
-def _taken_unseen(services: Services, sha256: str, unit_id: int, secrecy: int) -> bool:
-    """These bytes already have a document at this very holder and secrecy that the uploader
-    may not see (a rule beyond unit and clearance hides it): one cannot be made beside it."""
+def _taken_unseen(services: Services, sha256: str, unit_id: int, secrecy: int, personal_data: bool) -> bool:
+    """These bytes already have a document at this very holder, secrecy and mark that the
+    uploader may not see (only when they mark an upload personal without holding
+    ``person.view``): one cannot be made beside it."""
     with services.session_factory() as session:
         return session.scalar(select(Document.id).where(
-            Document.sha256 == sha256, Document.unit_id == unit_id, Document.secrecy == secrecy)) is not None
+            Document.sha256 == sha256, Document.unit_id == unit_id, Document.secrecy == secrecy,
+            Document.personal_data == personal_data)) is not None
 
 
-def _cannot_place(services: Services, sha256: str, unit_id: int, secrecy: int) -> Exception:
-    if _taken_unseen(services, sha256, unit_id, secrecy):
+def _cannot_place(services: Services, sha256: str, unit_id: int, secrecy: int, personal_data: bool) -> Exception:
+    if _taken_unseen(services, sha256, unit_id, secrecy, personal_data):
         return SubmissionRefused("cannot_place", "Không thể lưu tệp này vào đơn vị và độ mật đã chọn; "
                                                  "hãy liên hệ văn thư của đơn vị.")
     return RuntimeError(f"could not record the upload of {sha256} after {_ATTEMPTS} attempts")

@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from docsvc import labels
-    from docsvc.web import admin, auth, documents, main, search
+    from docsvc.web import admin, auth, documents, main, purpose, search
 
     labels.register(app.jinja_env)
 
@@ -16,3 +16,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(documents.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(purpose.bp)

@@ -180,6 +180,56 @@ def audit():
                            actions=labels.choices(labels.ACTIONS), placeholder=DATE_PLACEHOLDER)
 
 
+@bp.get("/personal-log")
+@requires("audit.view")
+def personal_log():
+    """Reads of personal data, as sentences: who read what, when, and why."""
+    from docsvc.services.personal import log_entry, personal_log as read_log
+
+    args = request.args
+    with _services().session_factory() as db:
+        actor_id = None
+        if args.get("user"):
+            try:
+                actor_id = get_user(db, args["user"]).id
+            except AccountError as exc:
+                flash(exc.message, "error")
+                actor_id = -1
+        rows = read_log(db, person=args.get("person"), actor_id=actor_id,
+                        since=_day_bound(args.get("since"), time.min), until=_day_bound(args.get("until"), time.max),
+                        limit=100, before_seq=args.get("before", type=int))
+        entries = [(row, log_entry(row)) for row in rows]
+    older_url = None
+    if len(rows) == 100:
+        older_url = url_for("admin.personal_log", before=rows[-1].seq,
+                            **{k: v for k, v in args.items() if k != "before" and v})
+    return render_template("admin/personal_log.html", entries=[(r, e, _read_sentence(e)) for r, e in entries],
+                           args=args, older_url=older_url)
+
+
+def _read_sentence(entry: dict) -> str:
+    """What was read, in a sentence (the person, the time and the purpose are shown beside it)."""
+    details = entry["details"]
+    what, oid = entry["what"], entry["object_id"]
+    page = details.get("page")
+    if what == "document":
+        return _("Xem văn bản #{id}").format(id=oid)
+    if what == "page_image":
+        return _("Xem ảnh trang {page} của văn bản #{id}").format(page=page, id=oid)
+    if what == "thumbnail":
+        return _("Xem ảnh thu nhỏ trang {page} của văn bản #{id}").format(page=page, id=oid)
+    if what == "original":
+        return _("Tải bản gốc văn bản #{id}").format(id=oid)
+    if what == "search" or entry["action"] == "person.search":
+        return _("Tra cứu “{query}”: thấy {people} người, {docs} văn bản chứa dữ liệu cá nhân").format(
+            query=details.get("query", ""), people=len(details.get("entries") or []),
+            docs=len(details.get("documents") or []))
+    if what == "suggest":
+        return _("Gõ “{query}”, được gợi ý các tên: {names}").format(
+            query=details.get("query", ""), names=", ".join(details.get("persons") or []))
+    return _("Xem {kind} #{id}").format(kind=entry["object_type"] or "", id=oid or "")
+
+
 @bp.get("/audit/verify")
 @requires("audit.verify")
 def audit_verify():

@@ -26,7 +26,7 @@ def home():
     svc = current_app.extensions["docsvc"]
     principal = current_principal()
     counts, recent = {}, []
-    if principal.can("document.view"):
+    if principal.can("document.open"):
         visible = document_filter(principal)
         with svc.session_factory() as session:
             counts = status_counts(session, where=visible)

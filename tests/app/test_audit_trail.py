@@ -1,6 +1,6 @@
 """The audit trail at work in the app: what leaves a record, ``docsvc audit verify`` naming
 the first bad record after rows are edited, deleted or reordered directly in the database,
-the personal-data view hook, and the audit page's filters."""
+the personal-data read hook, and the audit page's filters."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select, text
 
 from archive.audit import AuditRecord
-from docsvc.services.audit import PermissionDenied, record_personal_data_view
+from docsvc.services.audit import PermissionDenied
+from docsvc.services.personal import PurposeRequired, make_purpose, record_personal_read
 from docsvc.services.ingest import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
@@ -80,22 +81,26 @@ def test_the_application_cannot_rewrite_records(services, accounts):
             db.commit()
 
 
-def test_personal_data_views_are_recorded_with_their_purpose(services, accounts):
+def test_personal_data_reads_are_recorded_with_their_purpose(services, accounts):
+    """The hook every read of a civil-status entry goes through. Tried: no purpose, a role
+    without person.view, then a proper read with an 'other' purpose and its request number."""
     accounts.user("hoa", "civil_status")
     accounts.user("xem", "viewer")
     officer = accounts.principal("hoa").with_ip("10.0.0.7")
-    with pytest.raises(ValueError):
-        record_personal_data_view(services, officer, subject_type="civil_status_entry", subject_id=42, purpose=" ")
+    with pytest.raises(PurposeRequired):
+        record_personal_read(services, officer, None, what="entry", object_type="civil_status_entry", object_id=42)
     with pytest.raises(PermissionDenied):
-        record_personal_data_view(services, accounts.principal("xem"), subject_type="civil_status_entry",
-                                  subject_id=42, purpose="tò mò")
-    seq = record_personal_data_view(services, officer, subject_type="civil_status_entry", subject_id=42,
-                                    purpose="Cấp bản sao trích lục khai sinh", request_ref="HS-260105-0001")
+        record_personal_read(services, accounts.principal("xem"), make_purpose("verification"), what="entry",
+                             object_type="civil_status_entry", object_id=42)
+    seq = record_personal_read(services, officer, make_purpose("other", "Cấp bản sao trích lục khai sinh"),
+                               what="entry", object_type="civil_status_entry", object_id=42,
+                               person="Nguyễn Thị Hoa", request="HS-260105-0001")
     with services.session_factory() as db:
         row = db.get(AuditRecord, seq)
     assert (row.action, row.actor, row.object_type, row.object_id, row.ip) == (
-        "person.view", "hoa", "civil_status_entry", "42", "10.0.0.7")
-    assert row.details == {"purpose": "Cấp bản sao trích lục khai sinh", "request": "HS-260105-0001"}
+        "person.read", "hoa", "civil_status_entry", "42", "10.0.0.7")
+    assert row.details == {"purpose": "other", "purpose_text": "Cấp bản sao trích lục khai sinh", "what": "entry",
+                           "via": "session", "person": "Nguyễn Thị Hoa", "request": "HS-260105-0001"}
 
 
 def test_the_audit_page_filters(app, client, services, accounts):
