@@ -23,6 +23,7 @@ from collections import Counter
 import numpy as np
 from whoosh import query as wq
 
+from search.kinds import PERSONAL_TERM
 from search.planner import FormsOr
 from search.records import AccessScope
 from search.segment import Segment
@@ -300,9 +301,12 @@ def restrict(q, scope: AccessScope, seg_readers, max_level: int = 3):
 
     Secrecy: exclude ``sec`` terms above the clearance. Units: exclude the units not
     allowed, or require the allowed ones, whichever posting lists are shorter; records
-    without a unit (term ``none``) are excluded for a unit-limited scope.
+    without a unit (term ``none``) are excluded for a unit-limited scope. Personal data:
+    exclude the personal mark's term unless the scope may see personal data.
     """
     deny = [wq.Term("sec", str(level)) for level in range(scope.max_secrecy + 1, max_level + 1)]
+    if not scope.personal and any(PERSONAL_TERM[0] in r.schema for r in seg_readers):
+        deny.append(wq.Term(*PERSONAL_TERM))
     allow = None
     if scope.unit_ids is not None:
         present = set()
