@@ -20,7 +20,7 @@ from collections import OrderedDict
 from search.analyzer import fold
 
 _CACHE: "OrderedDict[tuple, _SegmentVocabulary]" = OrderedDict()
-_CACHE_SIZE = 64
+_CACHE_SIZE = 128  # (segment, field): word fields for corrections, text and titles to complete
 _LOCK = threading.Lock()
 
 
@@ -53,12 +53,7 @@ def within_one_edit(a: str, b: str) -> bool:
 class _SegmentVocabulary:
     def __init__(self, words: dict[str, int]):
         self.df = words
-        index: dict[str, list[str]] = {}
-        for w in words:
-            for d in _deletes(w):
-                index.setdefault(d, []).append(w)
-        # Tuples of strings are untracked by the garbage collector; lists are not.
-        self.index = {d: tuple(ws) for d, ws in index.items()}
+        self._index: dict[str, tuple[str, ...]] | None = None
         self.sorted = tuple(sorted(words))
         self._exact: dict[str, tuple[str, int]] | None = None
 
@@ -81,6 +76,19 @@ class _SegmentVocabulary:
         while i < len(words) and words[i].startswith(prefix):
             yield words[i]
             i += 1
+
+    @property
+    def index(self) -> dict[str, tuple[str, ...]]:
+        """The deletion index, built on first use (a field only completed, such as
+        titles, never needs it, and it is the larger part)."""
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for w in self.df:
+                for d in _deletes(w):
+                    index.setdefault(d, []).append(w)
+            # Tuples of strings are untracked by the garbage collector; lists are not.
+            self._index = {d: tuple(ws) for d, ws in index.items()}
+        return self._index
 
     def near(self, word: str) -> set[str]:
         out = set(self.index.get(word, ()))

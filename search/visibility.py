@@ -48,6 +48,11 @@ def is_open(scope: AccessScope) -> bool:
 
 def visible_mask(seg: Segment, scope: AccessScope) -> np.ndarray:
     """``mask[local docnum]``: live and within the scope (cached on the segment)."""
+    return _visible(seg, scope)[0]
+
+
+def _visible(seg: Segment, scope: AccessScope) -> tuple[np.ndarray, int]:
+    """The mask and how many documents it lets through."""
     masks = seg.cached("_visible")
     if masks is None:
         masks = seg.cache("_visible", OrderedDict())
@@ -68,10 +73,10 @@ def visible_mask(seg: Segment, scope: AccessScope) -> np.ndarray:
         mask &= np.isin(_column(seg, "unit"), allowed)
     if not scope.personal:
         mask[personal_ids(seg)] = False
-    masks[key] = mask
+    got = masks[key] = (mask, int(mask.sum()))
     while len(masks) > MASKS_PER_SEGMENT:
         masks.popitem(last=False)
-    return mask
+    return got
 
 
 def personal_ids(seg: Segment) -> np.ndarray:
@@ -93,14 +98,22 @@ class Visibility:
         return visible_mask(seg, self.scope)
 
     def has(self, fieldname: str, text: str) -> bool:
-        """Whether a record the scope may see has the term."""
+        """Whether a record the scope may see has the term. Mostly without reading its
+        posting list: a term on more documents than the scope hides in a segment is on
+        a visible one; a segment the scope sees nothing of is skipped."""
         for seg in self.segments:
-            if not seg.df(fieldname, text):
+            df = seg.df(fieldname, text)
+            if not df:
                 continue
             if self.open and not seg.deleted:
                 return True
+            mask, shown = _visible(seg, self.scope)
+            if not shown:
+                continue
+            if df > seg.doc_count_all - shown:
+                return True
             ids = ids_array(seg.postings(fieldname, text)[0])
-            if self.mask(seg)[ids].any():
+            if mask[ids[:256]].any() or mask[ids[256:]].any():
                 return True
         return False
 
