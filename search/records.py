@@ -85,12 +85,15 @@ class AccessScope:
     ``personal``: documents marked as personal data are visible (person.view). Off by
     default, so a scope built without thinking of it hides them. Person-kind records are
     governed by ``kinds`` (the application grants both with person.view).
+    ``personal_only``: of the kinds that mark personal data (documents), only the
+    personal records are visible (a civil-status officer, who reads no other documents).
     """
 
     kinds: frozenset[str] = frozenset({"document", "person"})
     max_secrecy: int = 0
     unit_ids: frozenset[int] | None = None
     personal: bool = False
+    personal_only: bool = False
 
     @classmethod
     def everything(cls, kinds=("document", "person")) -> "AccessScope":
@@ -100,7 +103,7 @@ class AccessScope:
     @property
     def key(self) -> tuple:
         """What decides which index documents are visible (kinds aside): a cache key."""
-        return (self.max_secrecy, self.unit_ids, self.personal)
+        return (self.max_secrecy, self.unit_ids, self.personal, self.personal_only)
 
 
 @dataclass(frozen=True)

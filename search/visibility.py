@@ -43,7 +43,8 @@ def _column(seg: Segment, name: str) -> np.ndarray:
 
 def is_open(scope: AccessScope) -> bool:
     """Whether the scope sees every index document of a kind it may search."""
-    return scope.max_secrecy >= MAX_SECRECY and scope.unit_ids is None and scope.personal
+    return scope.max_secrecy >= MAX_SECRECY and scope.unit_ids is None and scope.personal \
+        and not scope.personal_only
 
 
 def visible_mask(seg: Segment, scope: AccessScope) -> np.ndarray:
@@ -71,8 +72,13 @@ def _visible(seg: Segment, scope: AccessScope) -> tuple[np.ndarray, int]:
         # Unit 0 in the column is "no unit": never visible to a unit-limited scope.
         allowed = np.array(sorted(u for u in scope.unit_ids if u), dtype=np.int64)
         mask &= np.isin(_column(seg, "unit"), allowed)
-    if not scope.personal:
-        mask[personal_ids(seg)] = False
+    if PERSONAL_TERM[0] in seg.reader.schema:
+        if not scope.personal:
+            mask[personal_ids(seg)] = False
+        elif scope.personal_only:
+            only = np.zeros(n, dtype=bool)
+            only[personal_ids(seg)] = True
+            mask &= only
     got = masks[key] = (mask, int(mask.sum()))
     while len(masks) > MASKS_PER_SEGMENT:
         masks.popitem(last=False)

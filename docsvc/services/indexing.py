@@ -35,13 +35,15 @@ KINDS = ("document", "person")
 def scope_for(principal: Principal) -> AccessScope:
     """What this principal may find: the same rules as every listing (docsvc.access)."""
     kinds = set()
-    if principal.can("search.documents"):
+    documents, personal = principal.can("search.documents"), principal.can("person.view")
+    if documents or personal:
         kinds.add("document")
-    if principal.can("person.view"):
+    if personal:
         kinds.add("person")
-    # Personal documents (issue 9) need person.view, like the civil-status entries themselves.
+    # Personal documents (issue 9) need person.view, like the civil-status entries themselves; a
+    # holder of person.view who reads no other documents (civil_status, one_stop) finds only those.
     return AccessScope(kinds=frozenset(kinds), max_secrecy=principal.clearance, unit_ids=principal.unit_ids,
-                       personal=principal.can("person.view"))
+                       personal=personal, personal_only=personal and not documents)
 
 
 def document_version(doc: Document) -> str:

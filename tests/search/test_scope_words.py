@@ -30,6 +30,9 @@ UNIT_B = AccessScope(kinds=frozenset({"document"}), max_secrecy=3, unit_ids=froz
 CLERK = AccessScope(kinds=frozenset({"document"}), max_secrecy=0)          # also viewer, admin
 CLEARED = AccessScope(kinds=frozenset({"document"}), max_secrecy=2)
 CIVIL_STATUS = AccessScope(kinds=frozenset({"document", "person"}), max_secrecy=0, personal=True)
+#: A civil-status officer reads no documents but personal ones.
+PERSONAL_ONLY = AccessScope(kinds=frozenset({"document", "person"}), max_secrecy=0,
+                            personal=True, personal_only=True)
 EVERYTHING = AccessScope.everything()
 
 
@@ -99,12 +102,26 @@ def test_personal_document_hits_only_with_personal_scope(index):
     # Totals, facets and paging agree with the hits.
     both = index.search("khai sinh", CIVIL_STATUS, per_page=100)
     clerk = index.search("khai sinh", CLERK, per_page=100)
-    assert both.total == clerk.total + 2           # the two pages of document 4
+    assert both.total == clerk.total + 2           # page 1 of document 4, and entry 1
     assert sum(both.facets["type"].values()) == both.total
     assert sum(clerk.facets["type"].values()) == clerk.total
     paged = [h.id for p in (1, 2, 3) for h in index.search("khai sinh", CLERK, per_page=1,
                                                             page=p).hits]
     assert 4 not in paged and len(paged) == min(3, clerk.total)
+
+
+def test_a_scope_of_personal_data_only_finds_only_personal_documents(index):
+    r = index.search("khai sinh", PERSONAL_ONLY, per_page=100)
+    assert {(h.kind, h.id) for h in r.hits} == {("document", 4), ("person", 1)}
+    assert r.total == 2 and r.facets["kind"] == {"document": 1, "person": 1}
+    r = index.search("kinh tế", PERSONAL_ONLY)   # on documents 1 and 5 only
+    assert [h.id for h in r.hits if h.kind == "document"] in ([], [4])
+    assert "kinh" not in (r.suggestion or "")      # "kinh" is no word of theirs
+    # Words of the other documents are neither completed nor offered as corrections.
+    assert anywhere(index.suggest("kinh", PERSONAL_ONLY), "kinh") == []
+    assert index.search("kinhh", PERSONAL_ONLY).suggestion != "kinh"
+    assert "phung" in texts(index.suggest("phu", PERSONAL_ONLY))
+    assert index.suggest("02/BC", PERSONAL_ONLY) == []
 
 
 def test_person_hits_and_suggestions_say_they_are_personal(index):
@@ -201,6 +218,7 @@ def test_a_valid_prefix_is_not_corrected(index):
 # --------------------------------------------------------- the mask agrees with restrict
 
 @pytest.mark.parametrize("scope", [CLERK, CLEARED, UNIT_A, UNIT_B, CIVIL_STATUS, EVERYTHING,
+                                   PERSONAL_ONLY,
                                    AccessScope(max_secrecy=1, unit_ids=frozenset({2, 9})),
                                    AccessScope(max_secrecy=3, unit_ids=frozenset({7}))])
 def test_visibility_mask_is_the_query_scope(tmp_path, scope):
