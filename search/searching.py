@@ -47,8 +47,11 @@ SCORE_LIMIT = 5_000
 SUGGEST_FIELDS = {"document": ("tx", "title")}
 #: Completions of the word being typed that are counted, most frequent first.
 COMPLETE_EXPAND = 24
-#: Completions of the last word tried when deciding whether it is a prefix.
+#: Completions of the last word considered when it is the start of a word, and the
+#: most likely ones searched (see ``_complete_last_word``).
 PREFIX_PROBE = 64
+COMPLETE_WORDS = 4
+COMPLETE_BUDGET = 5_000
 
 
 class KindSearcher:
@@ -300,7 +303,7 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
     try:
         lexicons = [_lexicon(ks, scope) for ks in searchers]
         if node is not None:
-            node = _last_word_as_prefix(node, searchers, lexicons)
+            node = _complete_last_word(node, searchers, lexicons)
         if extra:
             if node is None:
                 node = ql.And(tuple(extra)) if len(extra) > 1 else extra[0]
@@ -318,10 +321,16 @@ def _lexicon(ks: KindSearcher, scope: AccessScope) -> ScopedLexicon:
     return ScopedLexicon(ks.lexicon_reader, ks.df, Visibility(ks.segments, scope))
 
 
-def _last_word_as_prefix(node, searchers, lexicons):
+def _complete_last_word(node, searchers, lexicons):
     """The last word of a query, when no visible record has it but some have words it
     starts (``khai si``: ``sinh``), is the start of a word still being typed: it is
-    searched as a prefix (``si*``) and never "corrected". Earlier words are whole."""
+    searched as the few words it most likely is and never "corrected". Those are the
+    visible words it starts that follow the word before it on a visible page ("khai
+    sinh"), else the most frequent ones; at most :data:`COMPLETE_WORDS` of them, and no
+    more than fit in :data:`COMPLETE_BUDGET` records (by their frequency; the first
+    always): a prefix query of hundreds of words, or of four
+    frequent ones, made a keystroke of search-as-you-type cost ten times more than the
+    query with the whole word. Earlier words are whole words (and may be corrected)."""
     items = list(node.items) if isinstance(node, ql.And) else [node]
     last = items[-1] if items else None
     if not isinstance(last, ql.Word) or last.prefix or last.fuzzy:
@@ -329,18 +338,44 @@ def _last_word_as_prefix(node, searchers, lexicons):
     folded = fold(normalize(last.text).strip())
     if not re.fullmatch(r"[^\W\d_]+", folded):
         return node
-    fields = [(lex, f, f in PLANNERS[ks.kind.name].folded_only)
-              for ks, lex in zip(searchers, lexicons)
-              for f, _ in PLANNERS[ks.kind.name].word_fields]
-    if any(lex.seen(f, folded) for lex, f, _ in fields):
+    before = items[-2] if len(items) > 1 else None
+    prev = fold(normalize(before.text).strip()) if isinstance(before, ql.Word) \
+        and not before.prefix and not before.fuzzy else None
+    fields = []
+    for ks, lex in zip(searchers, lexicons):
+        planner = PLANNERS[ks.kind.name]
+        fieldname = planner.word_fields[0][0]
+        pairs = planner.pair_fields[0][0] if planner.pair_fields else None
+        fields.append((lex, fieldname, fieldname in planner.folded_only, pairs))
+    if any(lex.seen(f, folded) for lex, f, _, _ in fields):
         return node  # a whole word some visible record has
-    for lex, f, folded_only in fields:
-        words = [t for t in lex.prefix_words(f, folded, PREFIX_PROBE)
-                 if t != folded and (folded_only or t == fold(t))]
-        if lex.first_seen(f, words, 1):
-            items[-1] = ql.Word(last.text, prefix=True)
-            return ql.And(tuple(items)) if isinstance(node, ql.And) else items[-1]
-    return node
+    ranked: dict[str, tuple[int, int]] = {}
+    where: dict[str, list] = {}
+    for lex, f, folded_only, pairs in fields:
+        for t in lex.prefix_words(f, folded, PREFIX_PROBE):
+            if t == folded or not (folded_only or t == fold(t)):
+                continue
+            pair = f"{prev} {t}" if prev and pairs else None
+            follows = lex.df(pairs, pair) if pair and lex.seen(pairs, pair) else 0
+            ranked[t] = max(ranked.get(t, (0, 0)), (follows, lex.df(f, t)))
+            where.setdefault(t, []).append((lex, f))
+    order = sorted(ranked, key=lambda t: (ranked[t], t), reverse=True)
+    if order and ranked[order[0]][0]:  # some follow the word before: only those
+        order = [t for t in order if ranked[t][0]]
+    chosen, cost = [], 0
+    for t in order:
+        if any(lex.seen(f, t) for lex, f in where[t]):
+            cost += ranked[t][1]
+            if chosen and cost > COMPLETE_BUDGET:
+                break
+            chosen.append(t)
+            if len(chosen) >= COMPLETE_WORDS:
+                break
+    if not chosen:
+        return node
+    items[-1] = ql.Word(chosen[0]) if len(chosen) == 1 else \
+        ql.Or(tuple(ql.Word(t) for t in chosen))
+    return ql.And(tuple(items)) if isinstance(node, ql.And) else items[-1]
 
 
 def _search(searchers, node, query, scope, page, per_page, sort, facets,
