@@ -12,6 +12,7 @@ query next to a misspelt earlier word.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -53,19 +54,18 @@ def corpus():
         page(3, 1, "Phương án bảo vệ trạm biến áp khu vực trung tâm.", title="Bảo vệ trạm biến áp",
              number=4, symbol="PA-UBND", unit_id=1, unit="VP", secrecy=2),
         # Personal in unit A: trích lục of Phùng Quang Thiều.
-        DocumentPage_personal(page(4, 1, "Trích lục khai sinh của ông Phùng Quang Thiều, sinh "
+        marked_personal(page(4, 1, "Trích lục khai sinh của ông Phùng Quang Thiều, sinh "
                                          "năm 1960.", title="Trích lục Phùng Quang Thiều",
                                    number=5, symbol="TL-UBND", unit_id=1, unit="VP",
                                    issued_on=date(2024, 5, 2))),
-        DocumentPage_personal(page(4, 2, "Trang hai của bản trích lục: Phùng Quang Thiều.",
+        marked_personal(page(4, 2, "Trang hai của bản trích lục: Phùng Quang Thiều.",
                                    title="Trích lục Phùng Quang Thiều", number=5,
                                    symbol="TL-UBND", unit_id=1, unit="VP",
                                    issued_on=date(2024, 5, 2))),
     ]
 
 
-def DocumentPage_personal(p):  # noqa: N802 - reads as a constructor
-    from dataclasses import replace
+def marked_personal(p):
     return replace(p, personal=True)
 
 
@@ -212,7 +212,10 @@ def test_a_valid_prefix_is_not_corrected(index):
     # A word that starts no visible word is still corrected, at the end too.
     assert index.search("khai sinx", UNIT_A).suggestion == "khai sinh"
     # A prefix of a hidden word only is not a prefix for this user.
-    assert index.search("kinh kê", UNIT_A).suggestion != "kinh kê"
+    assert index.search("nao ve", UNIT_B).suggestion is None
+    assert ids(index.search("nao ve", UNIT_B)) == [2]
+    hidden = index.search("nao ve", UNIT_A)
+    assert 2 not in ids(hidden) and "vet" not in (hidden.suggestion or "")
 
 
 # --------------------------------------------------------- the mask agrees with restrict
