@@ -90,7 +90,7 @@ class DocumentPlanner(KindPlanner):
         t = text.strip()
         if "/" in t:
             exact, folded = key_forms(t)
-            if self.lex.df("ns", folded) or not _NS.match(exact):
+            if self.lex.seen("ns", folded) or not _NS.match(exact):
                 return self.key("ns", t, boost=4.0)
             return self._fuzzy_number_symbol(exact)
         if t.isdigit():
@@ -106,7 +106,7 @@ class DocumentPlanner(KindPlanner):
         m = _NS.match(exact)
         number, symbol = m.group(1), m.group(3)
         sym_exact, sym_folded = key_forms(symbol)
-        options = [sym_folded] if self.lex.df("sym", sym_folded) else \
+        options = [sym_folded] if self.lex.seen("sym", sym_folded) else \
             self.lex.candidates("sym", sym_folded)
         if not options:
             return wq.NullQuery
@@ -227,7 +227,7 @@ class PersonPlanner(KindPlanner):
         found, seen = [], set()
         for combo in combos:
             key = " ".join(t[1] for t in combo)
-            if key not in seen and (self.lex.df("nk", key) or self.lex.df("rk", key)):
+            if key not in seen and (self.lex.seen("nk", key) or self.lex.seen("rk", key)):
                 seen.add(key)
                 found.append(combo)
                 if len(found) >= 5:
