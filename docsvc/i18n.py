@@ -2,8 +2,9 @@
 
 Source strings are Vietnamese; ``translations_en.CATALOG`` maps them to English. The
 language is the installation's (``DOCSVC_LANGUAGE``, default ``vi``) unless the user chose
-another (``?lang=``, remembered in the ``lang`` cookie). The browser's Accept-Language is not
-consulted: a commune's staff work in Vietnamese whatever their browser was set up with. A test checks that every string marked in code and templates has an
+another (``?lang=``, remembered in the ``lang`` cookie). A browser's Accept-Language is not
+consulted: a commune's staff work in Vietnamese whatever their browser was set up with; an API
+client's is (it is a choice the client makes for its messages). A test checks that every string marked in code and templates has an
 English entry.
 """
 
@@ -23,6 +24,9 @@ def current_lang() -> str:
     if "lang" in g:
         return g.lang
     lang = request.args.get("lang") or request.cookies.get(COOKIE)
+    if lang not in LANGS and request.path.startswith("/api/") and request.accept_languages:
+        # An API client states the language of its messages on purpose (a browser does not).
+        lang = request.accept_languages.best_match(LANGS)
     if lang not in LANGS:
         lang = current_app.extensions["docsvc"].settings.language
     g.lang = lang if lang in LANGS else "vi"
