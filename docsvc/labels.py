@@ -52,6 +52,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "document.failed": (N_("Không đọc được văn bản"), N_("{actor} không đọc được văn bản {object}")),
     "person.view": (N_("Xem dữ liệu cá nhân"), N_("{actor} đã xem dữ liệu hộ tịch {object}")),
     "person.search": (N_("Tra cứu dữ liệu cá nhân"), N_("{actor} đã tra cứu dữ liệu hộ tịch")),
+    "person.read": (N_("Đọc dữ liệu cá nhân"), N_("{actor} đã đọc dữ liệu cá nhân: {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),

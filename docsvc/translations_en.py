@@ -353,4 +353,10 @@ CATALOG: dict[str, str] = {
     'phím 1–5 để chọn, Enter để xác nhận': 'keys 1–5 choose, Enter confirms',
     'Đã xem': 'Read',
     'Đổi': 'Change',
+    # -- permission labels added with personal data --
+    'Xem văn bản thường (không chứa dữ liệu cá nhân)': 'See ordinary documents (without personal data)',
+    'Tải bản gốc của văn bản (những văn bản người đó được mở)': "Download a document's original (of the documents one may open)",
+    'Mở danh sách, nội dung, ảnh trang văn bản và tiến độ xử lý (văn bản thường theo quyền xem văn bản, văn bản chứa dữ liệu cá nhân theo quyền xem hộ tịch)': 'Open document lists, text, page images and progress (ordinary documents by the right to see documents, those with personal data by the right to see civil-status data)',
+    'Đọc dữ liệu cá nhân': 'Personal data read',
+    '{actor} đã đọc dữ liệu cá nhân: {object}': '{actor} read personal data: {object}',
 }

@@ -3,10 +3,11 @@ unavailable, and a trail of who looked for whom in the civil-status registers.
 
 A hit list that shows personal data (person hits, or pages of documents marked as personal
 data) and suggestions that complete a person's name are reads of personal data: they need
-a purpose and are logged (docsvc.services.personal). Which hits are personal is decided
-here from what the search returns (``Hit.kind == "person"``, ``Suggestion.kind ==
-"person"``) and from the database (``Document.personal_data`` of the document hits), so it
-holds whatever the index stores."""
+a purpose and are logged (docsvc.services.personal). The index keeps personal data out of
+the hits of those without ``person.view`` (an access term, ``search.visibility``) and says
+which hits and suggestions are personal (``Hit.personal``, ``Suggestion.personal``); the
+database's mark is checked too, so a document marked after it was indexed (its reindex still
+pending) is neither shown to the wrong person nor read without a log."""
 
 from __future__ import annotations
 
@@ -62,11 +63,11 @@ def run_search(services: Services, principal: Principal, query: str, *, kind: st
     except IndexUnavailable as exc:
         raise _unavailable(services, exc) from None
     people = [hit for hit in result.hits if hit.kind == "person"]
-    documents = _personal_documents(services, [hit.id for hit in result.hits if hit.kind == "document"])
+    documents = sorted({hit.id for hit in result.hits if hit.kind == "document" and hit.personal}
+                       | set(_personal_documents(services, [h.id for h in result.hits if h.kind == "document"])))
     if documents and not principal.can("person.view"):
-        # Keeping personal documents out of such a search is the index scope's job (the index
-        # does not know the mark yet); until it does, and for any index written before a
-        # document was marked, the hit is not shown here.
+        # Only a document marked after it was indexed gets here (the index's scope keeps the
+        # others out): it is not shown until its reindex.
         hidden = set(documents)
         result = replace(result, hits=[h for h in result.hits if not (h.kind == "document" and h.id in hidden)])
         documents = []
@@ -99,10 +100,10 @@ def run_suggest(services: Services, principal: Principal, prefix: str, *, limit:
         items = services.search_index.suggest(prefix, scope, limit=limit)
     except IndexUnavailable:
         return []
-    names = [s.text for s in items if s.kind == "person"]
+    names = [s.text for s in items if s.personal]
     if names:
         if purpose is None and withhold_without_purpose:
-            return [s for s in items if s.kind != "person"]
+            return [s for s in items if not s.personal]
         if purpose is None:
             raise PurposeRequired()
         record_personal_read(services, principal, purpose, what="suggest", object_type="search",

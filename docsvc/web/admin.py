@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -205,6 +205,16 @@ def personal_log():
                             **{k: v for k, v in args.items() if k != "before" and v})
     return render_template("admin/personal_log.html", entries=[(r, e, _read_sentence(e)) for r, e in entries],
                            args=args, older_url=older_url)
+
+
+def _day_bound(value: str | None, at: time) -> datetime | None:
+    """A dd/mm/yyyy field as the start or end of that day; a wrong date is said, not ignored."""
+    try:
+        day = parse_day(value)
+    except ValueError:
+        flash(_("Ngày không hợp lệ: {value} (viết theo dạng dd/mm/yyyy).").format(value=value), "error")
+        return None
+    return datetime.combine(day, at).astimezone(timezone.utc) if day else None
 
 
 def _read_sentence(entry: dict) -> str:

@@ -208,7 +208,7 @@ def test_init_creates_the_first_administrator_once(app_config, tmp_path, monkeyp
     first = runner.invoke(main, ["init"])
     assert first.exit_code == 0, first.output
     assert "admin" in first.output and "Mật khẩu" in first.output
-    password = first.output.split("đăng nhập): ")[1].split()[0]
+    password = first.output.split("password: ")[1].split()[0]
     again = runner.invoke(main, ["init"])
     assert again.exit_code == 0 and "quản trị đầu tiên" not in again.output
     from docsvc import create_app
