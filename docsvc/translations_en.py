@@ -359,4 +359,11 @@ CATALOG: dict[str, str] = {
     'Mở danh sách, nội dung, ảnh trang văn bản và tiến độ xử lý (văn bản thường theo quyền xem văn bản, văn bản chứa dữ liệu cá nhân theo quyền xem hộ tịch)': 'Open document lists, text, page images and progress (ordinary documents by the right to see documents, those with personal data by the right to see civil-status data)',
     'Đọc dữ liệu cá nhân': 'Personal data read',
     '{actor} đã đọc dữ liệu cá nhân: {object}': '{actor} read personal data: {object}',
+    # -- home page by role --
+    'Việc của bạn': 'Your work',
+    'Tra cứu hộ tịch': 'Find a person in the civil-status registers',
+    'Tìm một người trong sổ hộ tịch đã số hóa, có hoặc không dấu.': 'Find a person in the digitised civil-status registers, with or without diacritics.',
+    'Tìm theo số, ký hiệu, trích yếu, nội dung.': 'Find by number, symbol, abstract or text.',
+    'Đưa văn bản đến, văn bản đi hoặc bản quét vào lưu trữ.': 'Put incoming, outgoing documents or scans into the archive.',
+    'Tất cả văn bản': 'All documents',
 }
