@@ -101,6 +101,8 @@ def document_update(doc_id: int):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", _("Cần một đối tượng JSON các trường cần sửa."))
+    # JSON has one number type: 12.0 is the integer 12 (the schema, checked before, allows it)
+    body = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in body.items()}
     services = _services()
     with services.session_factory() as session:
         doc = _document(session, doc_id)
