@@ -1,4 +1,8 @@
-"""Documents, pages, originals and jobs."""
+"""Documents, pages, originals and jobs.
+
+Path parameters are declared untyped here: docsvc.api.validation checks them against the
+OpenAPI document and hands them over as integers (a bad one is a 400, not a routing 404).
+"""
 
 from __future__ import annotations
 
@@ -85,7 +89,7 @@ def documents_index():
                         "items": [document_dict(d, pages=False) for d in result.items]})
 
 
-@bp.get("/documents/<int:doc_id>")
+@bp.get("/documents/<doc_id>")
 @requires("document.view")
 def document_show(doc_id: int):
     with _services().session_factory() as session:
@@ -94,7 +98,7 @@ def document_show(doc_id: int):
         return jsonify(document_dict(doc, words=request.args.get("words") == "1"))
 
 
-@bp.patch("/documents/<int:doc_id>")
+@bp.patch("/documents/<doc_id>")
 @requires("document.edit")
 def document_update(doc_id: int):
     """Change register fields: a JSON object of field → value (null or "" clears)."""
@@ -117,7 +121,7 @@ def document_update(doc_id: int):
     return jsonify({**data, "changed": changed})
 
 
-@bp.get("/documents/<int:doc_id>/original")
+@bp.get("/documents/<doc_id>/original")
 @requires("document.download")
 def document_original(doc_id: int):
     svc = _services()
@@ -142,19 +146,19 @@ def _page_blob(doc_id: int, number: int, kind: str):
     return response
 
 
-@bp.get("/documents/<int:doc_id>/pages/<int:number>/image")
+@bp.get("/documents/<doc_id>/pages/<number>/image")
 @requires("document.view")
 def page_image(doc_id: int, number: int):
     return _page_blob(doc_id, number, "image")
 
 
-@bp.get("/documents/<int:doc_id>/pages/<int:number>/thumbnail")
+@bp.get("/documents/<doc_id>/pages/<number>/thumbnail")
 @requires("document.view")
 def page_thumbnail(doc_id: int, number: int):
     return _page_blob(doc_id, number, "thumbnail")
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get("/jobs/<job_id>")
 @requires("document.view")
 def job_show(job_id: int):
     with _services().session_factory() as session:

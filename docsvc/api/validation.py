@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Iterable
 
-from flask import request
+from flask import current_app, request
 
 from docsvc.api import ApiError, bp
 from docsvc.auth import current_principal
@@ -209,7 +209,7 @@ def _values(values: list[str], schema: dict, spec: dict) -> Any:
 # --- operations of the document ---------------------------------------------------------
 
 def openapi_path(rule: str, prefix: str) -> str:
-    """``/api/v1/documents/<int:doc_id>`` → ``/documents/{doc_id}``."""
+    """``/api/v1/documents/<doc_id>`` → ``/documents/{doc_id}``."""
     return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule[len(prefix):])
 
 
@@ -248,18 +248,20 @@ def _raw(param: dict) -> list[str] | None:
 
 
 def check_parameters(params: Iterable[dict], spec: dict) -> None:
+    """Check each parameter; path parameters are handed to the route as their schema's type
+    (routes declare them untyped, so that ``/documents/abc`` is a 400 here, not a routing 404)."""
     for param in params:
         raw = _raw(param)
         schema = param.get("schema", {})
         try:
             if raw is None:
                 if param.get("required"):
-                    raise Invalid(_("là bắt buộc"))
+                    raise Invalid(_("thiếu (bắt buộc)"))
                 continue
-            if param["in"] == "path" and not isinstance(raw[0], str):  # already typed by the URL rule
-                check(raw[0], schema, spec)
-                continue
-            check(_values(raw, schema, spec), schema, spec)
+            value = _values(raw, schema, spec) if isinstance(raw[0], str) else raw[0]
+            check(value, schema, spec)
+            if param["in"] == "path":
+                request.view_args[param["name"]] = value
         except Invalid as exc:
             raise ApiError(400, "invalid_parameter", _("Tham số '{name}' không hợp lệ: {reason}.").format(
                 name=param["name"], reason=exc.reason)) from None
@@ -338,8 +340,9 @@ def requires_token(op: dict, spec: dict) -> bool:
 def validate_request() -> None:
     """Refuse, before the route runs, a request its operation's parameters or body do not allow.
 
-    Without a principal a secured operation is left to answer 401 itself: a caller who is not
-    signed in learns nothing from the shape of the contract."""
+    Who asks is settled first: without a token, or without the role the route requires, the
+    route answers 401 or 403 itself (docsvc.permissions), so a caller who may not use an
+    operation learns nothing from the shape of its contract."""
     from docsvc.api.openapi import SPEC
 
     if request.url_rule is None:
@@ -347,7 +350,9 @@ def validate_request() -> None:
     op = operation_for(openapi_path(request.url_rule.rule, bp.url_prefix), request.method)
     if op is None:
         return
-    if requires_token(op, SPEC) and current_principal() is None:
+    action = getattr(current_app.view_functions.get(request.endpoint), "permission", None)
+    principal = current_principal()
+    if (requires_token(op, SPEC) or action) and (principal is None or (action and not principal.can(action))):
         return
     check_parameters(op["parameters"], SPEC)
     check_body(op, SPEC)

@@ -120,10 +120,10 @@ def run_schemathesis(base_url: str, token: str, *, max_examples: int = 10, inclu
     }
     if phases is not None:
         config["phases"] = {name: {"enabled": name in phases} for name in ("examples", "coverage", "fuzzing", "stateful")}
-    if include_path is not None:
-        config["operations"] = [{"include-path": include_path}]
     schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json",
                                            config=schemathesis.Config.from_dict(config))
+    if include_path is not None:
+        schema = schema.include(path=include_path)
     run, seen = Run(), set()
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
@@ -172,3 +172,16 @@ def test_every_operation_conforms_to_the_openapi_document(role, app, client, acc
     # every operation was exercised and answered, so a pass means something (Schemathesis leaves
     # out the operation that serves the document it loaded: loading it was its test)
     assert set(run.answered) == _operations(client) - {"GET /openapi.json"}, run.answered
+
+
+def test_the_run_fails_when_the_api_does_not_keep_its_document(app, accounts, live_api, seeded):
+    """The harness itself can fail: with the request validator switched off, the list accepts
+    ``per_page=null``, repeated and out-of-range values again, and Schemathesis says so."""
+    from docsvc.api.validation import validate_request
+
+    hooks = app.before_request_funcs["api"]
+    assert validate_request in hooks
+    hooks.remove(validate_request)
+    accounts.user("quantri2", "admin", clearance=3)
+    run = run_schemathesis(live_api, accounts.token("quantri2"), include_path="/documents", phases=("coverage",))
+    assert any("GET /documents: negative_data_rejection" in failure for failure in run.failures), run.report()
