@@ -111,7 +111,12 @@ class Run:
 
 def run_schemathesis(base_url: str, token: str, *, max_examples: int = 10, include_path: str | None = None,
                      phases: tuple[str, ...] | None = None) -> Run:
-    """Run Schemathesis in this process as the CLI would, and collect what it found."""
+    """Run Schemathesis in this process as ``st run`` would (its engine, over HTTP), and collect
+    what it found: each distinct failure with the request and the answer, and any error.
+
+    Not its pytest plugin: ``schemathesis.pytest.from_fixture`` fails on pytest 9 (it sets the
+    removed ``Item._nodeid``); nor its in-process WSGI transport, which passes ``max_redirects``
+    to Werkzeug's test client and errors on every request (Schemathesis 4.32, Werkzeug 3.1)."""
     config = {
         "seed": 20260415,
         "workers": 1,
@@ -119,7 +124,8 @@ def run_schemathesis(base_url: str, token: str, *, max_examples: int = 10, inclu
         "generation": {"max-examples": max_examples, "deterministic": True, "database": "none"},
     }
     if phases is not None:
-        config["phases"] = {name: {"enabled": name in phases} for name in ("examples", "coverage", "fuzzing", "stateful")}
+        config["phases"] = {name: {"enabled": name in phases}
+                            for name in ("examples", "coverage", "fuzzing", "stateful")}
     schema = schemathesis.openapi.from_url(f"{base_url}/api/v1/openapi.json",
                                            config=schemathesis.Config.from_dict(config))
     if include_path is not None:
@@ -134,6 +140,8 @@ def run_schemathesis(base_url: str, token: str, *, max_examples: int = 10, inclu
                     run.answered[label] = run.answered.get(label, 0) + 1
             for case_id, checks in recorder.checks.items():
                 for check in checks:
+                    if check.status == Status.ERROR:
+                        run.errors.append(f"check {check.name} errored in {recorder.label}")
                     if check.status != Status.FAILURE:
                         continue
                     failure = check.failure_info.failure

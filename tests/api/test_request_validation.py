@@ -67,8 +67,8 @@ def test_bad_search_parameters_are_refused(admin_api, query):
 
 
 def test_ids_beyond_the_database_integers_are_refused_not_a_server_error(admin_api, document):
-    for url in (f"/api/v1/documents/{HUGE}", f"/api/v1/jobs/{2**31}", f"/api/v1/documents/{document}/pages/{HUGE}/image",
-                f"/api/v1/documents/{2**63}/original", "/api/v1/documents/abc", "/api/v1/documents/-1",
+    for url in (f"/api/v1/documents/{HUGE}", f"/api/v1/jobs/{2**31}",
+                f"/api/v1/documents/{document}/pages/{HUGE}/image", f"/api/v1/documents/{2**63}/original", "/api/v1/documents/abc", "/api/v1/documents/-1",
                 "/api/v1/jobs/0", f"/api/v1/documents/{document}/pages/1.0/thumbnail"):
         assert "không hợp lệ" in _refused(admin_api.get(url))
     missing = admin_api.get(f"/api/v1/documents/{2**31 - 1}")
