@@ -61,8 +61,12 @@ def _http_error(exc: HTTPException):
     }
     if exc.response is not None:  # already a full answer (e.g. the 401 from docsvc.auth)
         return exc.response
-    return error_response(exc.code or 500, codes.get(exc.code, "http_error"),
-                          messages.get(exc.code, exc.description or ""))
+    response = error_response(exc.code or 500, codes.get(exc.code, "http_error"),
+                              messages.get(exc.code, exc.description or ""))
+    for name, value in exc.get_headers():  # Allow of a 405, Content-Range of a 416, ...
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
-from docsvc.api import documents, openapi, search  # noqa: E402,F401  (routes register on bp)
+from docsvc.api import documents, openapi, search, validation  # noqa: E402,F401  (routes register on bp)

@@ -1,4 +1,8 @@
-"""Documents, pages, originals and jobs."""
+"""Documents, pages, originals and jobs.
+
+Path parameters are declared untyped here: docsvc.api.validation checks them against the
+OpenAPI document and hands them over as integers (a bad one is a 400, not a routing 404).
+"""
 
 from __future__ import annotations
 
@@ -87,7 +91,7 @@ def documents_index():
                         "items": [document_dict(d, pages=False) for d in result.items]})
 
 
-@bp.get("/documents/<int:doc_id>")
+@bp.get("/documents/<doc_id>")
 @requires("document.open")
 def document_show(doc_id: int):
     with _services().session_factory() as session:
@@ -96,19 +100,23 @@ def document_show(doc_id: int):
         return jsonify(document_dict(doc, words=request.args.get("words") == "1"))
 
 
-@bp.patch("/documents/<int:doc_id>")
+@bp.patch("/documents/<doc_id>")
 @requires("document.edit")
 def document_update(doc_id: int):
     """Change register fields: a JSON object of field → value (null or "" clears)."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", _("Cần một đối tượng JSON các trường cần sửa."))
+    # JSON has one number type: 12.0 is the integer 12 (the schema, checked before, allows it)
+    body = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in body.items()}
     services = _services()
     with services.session_factory() as session:
         doc = _document(session, doc_id)
         try:
             changed = update_document(services, session, current_principal(), doc, parse_fields(body))
         except FieldError as exc:
+            if exc.name == "personal_data":  # a valid request the document's state refuses
+                raise ApiError(409, "personal_data_kept", exc.message) from None
             raise ApiError(400, "invalid_field", exc.message) from None
         session.commit()
         data = document_dict(doc, pages=False)
@@ -117,7 +125,7 @@ def document_update(doc_id: int):
     return jsonify({**data, "changed": changed})
 
 
-@bp.get("/documents/<int:doc_id>/original")
+@bp.get("/documents/<doc_id>/original")
 @requires("document.download")
 def document_original(doc_id: int):
     svc = _services()
@@ -147,19 +155,19 @@ def _page_blob(doc_id: int, number: int, kind: str):
     return response
 
 
-@bp.get("/documents/<int:doc_id>/pages/<int:number>/image")
+@bp.get("/documents/<doc_id>/pages/<number>/image")
 @requires("document.open")
 def page_image(doc_id: int, number: int):
     return _page_blob(doc_id, number, "image")
 
 
-@bp.get("/documents/<int:doc_id>/pages/<int:number>/thumbnail")
+@bp.get("/documents/<doc_id>/pages/<number>/thumbnail")
 @requires("document.open")
 def page_thumbnail(doc_id: int, number: int):
     return _page_blob(doc_id, number, "thumbnail")
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get("/jobs/<job_id>")
 @requires("document.open")
 def job_show(job_id: int):
     with _services().session_factory() as session:
