@@ -89,7 +89,7 @@ def wait_for(db: Session, policy: SigninPolicy, username: str, ip: str, *, now: 
 
     last_ok = db.scalar(select(func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.success.is_(True)))
-    since = [LoginAttempt.at >= start] + ([LoginAttempt.at > last_ok] if last_ok is not None else [])
+    since = [LoginAttempt.at >= start] + ([LoginAttempt.at >= last_ok] if last_ok is not None else [])
     took_part = db.scalar(select(LoginAttempt.id).where(
         LoginAttempt.username == username, LoginAttempt.ip == ip, failed, *since).limit(1))
     if took_part is not None:
