@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import click
 from flask import current_app
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from archive.accounts import ROLES, ApiToken, Unit, User
 from archive.audit import verify_chain
 from docsvc.access import Principal, principal_for, system_principal
+from docsvc.auth import now
 from docsvc.services.accounts import (
     VIETNAM,
     AccountError,
@@ -211,7 +212,8 @@ def token_create(username, name, valid_through) -> None:
         except ValueError:
             raise click.BadParameter("cần dạng YYYY-MM-DD.", param_hint="--expires")
     with transaction() as (svc, db):
-        token = create_token(svc, db, principal, get_user(db, username), name, valid_through=valid_through or None)
+        token = create_token(svc, db, principal, get_user(db, username), name, valid_through=valid_through or None,
+                             now=now())
     click.echo(token)
 
 
@@ -235,7 +237,7 @@ def token_list(username) -> None:
         for row in db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
             if row.revoked_at:
                 state = f"thu hồi {row.revoked_at:%d/%m/%Y}"
-            elif row.expires_at and row.expires_at <= datetime.now(timezone.utc):
+            elif row.expires_at and row.expires_at <= now():
                 state = f"hết hạn {row.expires_at.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
             elif row.expires_at:
                 last_day = (row.expires_at.astimezone(VIETNAM) - timedelta(seconds=1)).date()

@@ -225,4 +225,16 @@ CATALOG: dict[str, str] = {
     'Văn bản đến/đi': 'Incoming/outgoing',
     'ngày đến': 'arrived',
     'Số, ký hiệu, ngày, loại, cơ quan ban hành và trích yếu được đọc từ trang đầu; có thể sửa lại ở trang văn bản.': 'Number, symbol, date, type, issuer and abstract are read from the first page; correct them on the document page.',
+    # -- sessions and the web edge (issue 9 §2) --
+    'Dùng được đến hết ngày (không bắt buộc)': 'Valid through (optional)',
+    'Hết hạn': 'Expires',
+    'Không hết hạn': 'Never',
+    'đã hết hạn': 'expired',
+    'Không đăng nhập được. Hãy thử lại sau {n} giây.': 'Sign-in failed. Try again in {n} seconds.',
+    'Không đăng nhập được: tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không được phép đăng nhập.': 'Sign-in failed: wrong user name or password, or the account may not sign in.',
+    'Mật khẩu không đúng. Hãy thử lại sau {n} giây.': 'Wrong password. Try again in {n} seconds.',
+    'Mật khẩu không đúng; chưa tạo mã API.': 'Wrong password; no API token was made.',
+    'Ngày hết hạn không hợp lệ (cần dạng YYYY-MM-DD).': 'Invalid expiry date (use YYYY-MM-DD).',
+    'Ngày hết hạn phải từ hôm nay trở đi.': 'The expiry date must be today or later.',
+    'Yêu cầu quá lớn: vượt giới hạn {limit} KB.': 'Request too large: over the {limit} KB limit.',
 }
