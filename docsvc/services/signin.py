@@ -13,7 +13,7 @@ The rule (counted from ``login_attempts``, so it holds across processes and mach
   himself, never locks the owner out. A botnet gets one guess per fresh address, then each
   of its addresses waits the name's delay and its own.
 - While a delay runs the password is not checked and nothing is recorded (no guess was
-  made): a client that ignores ``Retry-After`` gains nothing and does not extend the owner's
+  made; nor is an empty password a guess): a client that ignores ``Retry-After`` gains nothing and does not extend the owner's
   delay. A checked wrong password is a failure; so is a right one for a disabled account.
 - Every refusal is one message, "sign-in failed; try again in N seconds" when a delay now
   applies. The delay depends only on the name typed and the address, never on whether the
@@ -115,8 +115,8 @@ def authenticate(services: Services, db: Session, username: str, password: str, 
     policy = SigninPolicy.from_settings(services.settings)
     username, ip = _normalise(username, ip)
     wait = wait_for(db, policy, username, ip, now=now)
-    if wait:
-        raise LoginRefused(wait)
+    if wait or not password:
+        raise LoginRefused(wait)  # an empty password is no guess: nothing to check or record
     user = db.scalar(select(User).where(User.username == username)) if username else None
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok:
@@ -132,13 +132,13 @@ def authenticate(services: Services, db: Session, username: str, password: str, 
 
 
 def confirm_password(services: Services, db: Session, user: User, password: str, ip: str, *, now: datetime) -> None:
-    """Ask a signed-in user for their password again (before a sensitive act, such as making
-    an API token). A wrong answer counts as a failed sign-in on the name, so a stolen
+    """Ask a signed-in user for their password again (before a sensitive act: making an API
+    token, changing the password). A wrong answer counts as a failed sign-in on the name, so a stolen
     session cannot be used to guess the password faster than the sign-in page allows."""
     policy = SigninPolicy.from_settings(services.settings)
     username, ip = _normalise(user.username, ip)
     wait = wait_for(db, policy, username, ip, now=now)
-    if wait:
+    if wait or not password:
         raise LoginRefused(wait)
     if not verify_password(user.password_hash, password or ""):
         raise _fail(services, db, policy, username, ip, "bad_password", now=now, action="auth.confirm_failed",

@@ -17,7 +17,6 @@ from docsvc.services.accounts import (
     create_token,
     revoke_token,
     set_password,
-    verify_password,
 )
 from docsvc.services.audit import record_now
 from docsvc.services.signin import LoginRefused, authenticate, confirm_password
@@ -99,8 +98,13 @@ def change_password():
     principal = current_principal()
     with services.session_factory() as db:
         user = db.get(User, principal.user_id)
-        if not verify_password(user.password_hash, request.form.get("current", "")):
-            flash(_("Mật khẩu hiện tại không đúng."), "error")
+        try:
+            confirm_password(services, db, user, request.form.get("current", ""), client_ip() or "?", now=now())
+        except LoginRefused as exc:
+            if exc.retry_after:
+                flash(_("Mật khẩu không đúng. Hãy thử lại sau {n} giây.").format(n=exc.retry_after), "error")
+            else:
+                flash(_("Mật khẩu hiện tại không đúng."), "error")
             return redirect(url_for("auth.account"))
         if request.form.get("new") != request.form.get("confirm"):
             flash(_("Mật khẩu mới nhập lại không khớp."), "error")

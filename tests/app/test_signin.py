@@ -6,7 +6,8 @@ delays); the right password from the guessing address while its delay runs; the 
 password from a clean address while the name's delay runs; a wrong one from that address
 afterwards; a client that retries during its delay (nothing recorded, nothing extended);
 failures under many names from one address; failures that aged out of the window; a
-disabled account with its right password; a wrong password when making an API token."""
+disabled account with its right password; a wrong or empty password when making an API
+token or changing the password."""
 
 from __future__ import annotations
 
@@ -175,8 +176,13 @@ def test_making_a_token_asks_for_the_password_and_counts_failures(client, servic
 
     accounts.user("lan", "clerk")
     login(client, "lan", accounts.passwords["lan"])
-    for password in ("", "wrong", "wrong"):
+    recorded = attempts_recorded(services)
+    for password in ("", "wrong", "wrong"):  # an empty answer is no guess and is not counted
         client.post("/account/tokens", data={"name": "x", "password": password, "csrf_token": csrf_token(client)})
+    # A wrong current password when changing it counts as well (a stolen session is no oracle).
+    client.post("/account/password", data={"current": "wrong", "new": "new-password-1", "confirm": "new-password-1",
+                                           "csrf_token": csrf_token(client)})
+    assert attempts_recorded(services) == recorded + 3
     page = client.post("/account/tokens", data={"name": "x", "password": accounts.passwords["lan"],
                                                 "csrf_token": csrf_token(client)}, follow_redirects=True)
     assert "thử lại sau 1 giây" in page.get_data(as_text=True)  # three wrong answers: the delay holds
