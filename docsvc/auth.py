@@ -70,6 +70,8 @@ def _policy() -> SessionPolicy:
 def load_principal() -> None:
     """Find who is asking (headers and cookie only: the body is not touched)."""
     g.principal = None
+    if request.endpoint == "static":
+        return  # public files: no database work (nor a last-seen write) per stylesheet
     services = _services()
     if is_api_request():
         header = request.headers.get("Authorization", "")
