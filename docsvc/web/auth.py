@@ -32,9 +32,11 @@ def refused_message(exc: LoginRefused) -> str:
     return _("Không đăng nhập được: tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không được phép đăng nhập.")
 
 
-def _refused(exc: LoginRefused, status_if_no_wait: int = 200):
+def _refused(exc: LoginRefused):
+    """429 with Retry-After while a delay runs (it depends only on the name typed and the
+    address, so it reveals nothing about the account), else 200 with the form again."""
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
-    return (429 if exc.retry_after else status_if_no_wait), headers
+    return (429 if exc.retry_after else 200), headers
 
 
 def _services():
