@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -21,7 +21,9 @@ from sqlalchemy import select
 
 from archive.accounts import ROLES, ApiToken, Unit, User
 from docsvc.access import Principal, principal_for, system_principal
+from docsvc.auth import now
 from docsvc.services.accounts import (
+    VIETNAM,
     AccountError,
     create_token,
     create_unit,
@@ -199,11 +201,19 @@ def token_group() -> None:
 @token_group.command("create", help="Tạo mã API cho người dùng; mã chỉ được in ra lần này.")
 @click.argument("username")
 @click.option("--name", default="", help="Tên gợi nhớ.")
+@click.option("--expires", "valid_through", default=None, metavar="YYYY-MM-DD",
+              help="Ngày cuối cùng mã còn dùng được (giờ Việt Nam); bỏ trống: đến khi thu hồi.")
 @with_appcontext
-def token_create(username, name) -> None:
+def token_create(username, name, valid_through) -> None:
     principal = cli_principal()
+    if valid_through:
+        try:
+            valid_through = datetime.strptime(valid_through, "%Y-%m-%d").date()
+        except ValueError:
+            raise click.BadParameter("cần dạng YYYY-MM-DD.", param_hint="--expires")
     with transaction() as (svc, db):
-        token = create_token(svc, db, principal, get_user(db, username), name)
+        token = create_token(svc, db, principal, get_user(db, username), name, valid_through=valid_through or None,
+                             now=now())
     click.echo(token)
 
 
@@ -225,7 +235,15 @@ def token_list(username) -> None:
     with transaction() as (_svc, db):
         user = get_user(db, username)
         for row in db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
-            state = f"thu hồi {row.revoked_at:%d/%m/%Y}" if row.revoked_at else "hiệu lực"
+            if row.revoked_at:
+                state = f"thu hồi {row.revoked_at:%d/%m/%Y}"
+            elif row.expires_at and row.expires_at <= now():
+                state = f"hết hạn {row.expires_at.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
+            elif row.expires_at:
+                last_day = (row.expires_at.astimezone(VIETNAM) - timedelta(seconds=1)).date()
+                state = f"hiệu lực đến hết ngày {last_day:%d/%m/%Y}"
+            else:
+                state = "hiệu lực"
             click.echo(f"#{row.id:<5} {row.prefix}…  {row.name:20} {state}")
 
 

@@ -62,10 +62,23 @@ class Settings:
     # Accounts and sign-in
     session_cookie_secure: bool = False     # always mark the cookie Secure (it is anyway over HTTPS)
     admin_password: str = ""                # for the first administrator made by `docsvc init`
-    login_max_failures: int = 5             # consecutive failures that lock an account ...
-    login_lock_minutes: int = 15            # ... for this long
-    login_ip_max_failures: int = 20         # failures from one address within the window ...
-    login_window_minutes: int = 15          # ... that throttle it (HTTP 429)
+    # Sign-in failures slow down (never lock) a name and an address: after the free failures,
+    # each further attempt waits base·2^(n−free) seconds after the last failure, up to the cap.
+    # Failures older than the window are forgotten; keep it well above the cap, or the delay
+    # falls back while someone keeps guessing (docsvc/services/signin.py).
+    login_free_failures: int = 3            # per name (since its last successful sign-in)
+    login_ip_free_failures: int = 10        # per address (several people may share one)
+    login_delay_base_seconds: int = 1
+    login_delay_cap_seconds: int = 300
+    login_window_minutes: int = 60
+    # Server-side web sessions end after a working day, or after this long without a request.
+    session_max_hours: int = 10
+    session_idle_minutes: int = 30
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+    # (0: none; the headers are ignored and the socket's address is the client's).
+    trusted_proxies: int = 0
+    # Bodies larger than this are refused (413) except on the upload routes.
+    max_request_kb: int = 1024
     audit_key: str = ""                     # HMAC key of the audit chain; default: kept in data_dir
 
     # Anchors: the audit chain's head written outside the database (archive/anchors.py)

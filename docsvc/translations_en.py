@@ -397,4 +397,16 @@ CATALOG: dict[str, str] = {
     'quá lớn': 'too large',
     'số phần tử không hợp lệ': 'wrong number of items',
     'thiếu trường bắt buộc': 'required field missing',
+    # -- sessions and the web edge (issue 9 §2) --
+    'Dùng được đến hết ngày (không bắt buộc)': 'Valid through (optional)',
+    'Hết hạn': 'Expires',
+    'Không hết hạn': 'Never',
+    'đã hết hạn': 'expired',
+    'Không đăng nhập được. Hãy thử lại sau {n} giây.': 'Sign-in failed. Try again in {n} seconds.',
+    'Không đăng nhập được: tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không được phép đăng nhập.': 'Sign-in failed: wrong user name or password, or the account may not sign in.',
+    'Mật khẩu không đúng. Hãy thử lại sau {n} giây.': 'Wrong password. Try again in {n} seconds.',
+    'Mật khẩu không đúng; chưa tạo mã API.': 'Wrong password; no API token was made.',
+    'Ngày hết hạn không hợp lệ (cần dạng YYYY-MM-DD).': 'Invalid expiry date (use YYYY-MM-DD).',
+    'Ngày hết hạn phải từ hôm nay trở đi.': 'The expiry date must be today or later.',
+    'Yêu cầu quá lớn: vượt giới hạn {limit} KB.': 'Request too large: over the {limit} KB limit.',
 }

@@ -115,8 +115,9 @@ SPEC: dict = {
     "security": [{"bearer": []}],
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                       "description": "Per-user API token: `docsvc token create USERNAME`, "
-                                                      "or the account page."}},
+                                       "description": "Per-user API token: `docsvc token create USERNAME "
+                                                      "[--expires YYYY-MM-DD]`, or the account page. A revoked "
+                                                      "or expired token answers 401."}},
         "schemas": {
             "Error": {
                 "type": "object", "required": ["error"],

@@ -33,7 +33,7 @@ def test_changes_downloads_and_sign_ins_leave_records(app, client, services, acc
     body = response.get_json()
     wait_for_jobs(services, [body["job_id"]], timeout=600)
     assert client.get(f"/documents/{body['document_id']}/download").status_code == 200
-    client.post("/account/tokens", data={"csrf_token": csrf_token(client)})
+    client.post("/account/tokens", data={"password": accounts.passwords["lan"], "csrf_token": csrf_token(client)})
     actions = _actions(services)
     assert [a for a in actions if a[1] == "lan"] == [
         ("auth.login", "lan"), ("document.create", "lan"), ("document.download", "lan"), ("token.create", "lan")]
