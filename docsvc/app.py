@@ -56,7 +56,7 @@ def _error_pages(app: Flask) -> None:
 
     def page(status: int, message: str):
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            codes = {403: "forbidden", 404: "not_found", 413: "too_large"}
+            codes = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
             return error_response(status, codes.get(status, "error"), message)
         return render_template("error.html", status=status, message=message), status
 
@@ -67,6 +67,14 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def _not_found(_exc):
         return page(404, _("Không tìm thấy trang hoặc tài liệu này."))
+
+    @app.errorhandler(405)
+    def _method_not_allowed(exc):
+        response = page(405, _("Phương thức {method} không dùng được ở địa chỉ này.").format(method=request.method))
+        response = app.make_response(response)
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(413)
     def _too_large(_exc):

@@ -409,4 +409,5 @@ CATALOG: dict[str, str] = {
     'Ngày hết hạn không hợp lệ (cần dạng YYYY-MM-DD).': 'Invalid expiry date (use YYYY-MM-DD).',
     'Ngày hết hạn phải từ hôm nay trở đi.': 'The expiry date must be today or later.',
     'Yêu cầu quá lớn: vượt giới hạn {limit} KB.': 'Request too large: over the {limit} KB limit.',
+    'Phương thức {method} không dùng được ở địa chỉ này.': 'The {method} method cannot be used at this address.',
 }

@@ -158,8 +158,12 @@ def _filters_to_nodes(filters: dict | None) -> list:
             nodes.append(ql.Field("type", ql.Phrase(tuple(words)) if len(words) > 1
                                   else ql.Word(words[0])))
         elif key == "year":
-            y = int(value)
-            nodes.append(ql.Field("year", ql.YearRange(y, y)))
+            try:
+                y = int(value)
+            except (TypeError, ValueError):
+                continue  # not a year (a hand-edited address): no such filter
+            if 1 <= y <= 9999:
+                nodes.append(ql.Field("year", ql.YearRange(y, y)))
         elif key == "unit":
             nodes.append(ql.Field("unit", ql.NumberSymbol(str(value))))
         elif key in ("date_from", "date_to"):

@@ -255,3 +255,20 @@ def test_only_upload_routes_take_large_bodies(app, client, accounts, doc_id):
         assert too_big.status_code == 413 and "1 MB" in too_big.get_json()["error"]["message"]
     finally:
         small_limit.extensions["docsvc"].close()
+
+
+def test_odd_addresses_answer_clearly_never_500(client, accounts):
+    """Found by Schemathesis and by hand: a non-numeric or huge page and year on the web pages,
+    an unknown address or a wrong method under /api/ (JSON there, like every API error)."""
+    from tests.conftest import login
+
+    accounts.user("lan2", "clerk")
+    login(client, "lan2", accounts.passwords["lan2"])
+    for url in ("/documents?page=99999999999999999999", "/documents?page=-3", "/documents?year=abc",
+                "/search?q=x&year=abc", "/search?q=x&year=99999999999", "/search?q=x&page=99999999999999"):
+        assert client.get(url).status_code == 200, url
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    wrong = client.delete("/api/v1/openapi.json")
+    assert wrong.status_code == 405 and wrong.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in wrong.headers["Allow"]
