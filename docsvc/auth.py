@@ -18,6 +18,7 @@ returning an aware UTC datetime) in tests.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
@@ -30,6 +31,7 @@ from docsvc.i18n import gettext as _
 from docsvc.services.sessions import SessionPolicy, current_session, end_session, start_session
 
 csrf = CSRFProtect()
+log = logging.getLogger(__name__)
 SESSION_KEY = "sid"
 
 
@@ -135,11 +137,31 @@ def enforce(action: str) -> None:
         abort(403)
 
 
+# Flask's own endpoints, which serve files anyone may fetch.
+OPEN_ENDPOINTS = frozenset({"static"})
+
+
+def enforce_route() -> None:
+    """Before every request: the route's declared action (``@requires``), checked for the
+    asker; a public route (``@public``) passes; a route that declares nothing is refused
+    (403), and the mistake logged, so a forgotten declaration never opens a door."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in OPEN_ENDPOINTS:
+        return  # no such route: 404/405 follows
+    view = current_app.view_functions.get(endpoint)
+    if not hasattr(view, "permission"):
+        log.error("route %s declares no permission (@requires or @public): refused", endpoint)
+        abort(403)
+    if view.permission is not None:
+        enforce(view.permission)
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
-    # Order matters: who is asking, then the body guard (docsvc.edge), then CSRF, which
-    # is the first to read a form.
+    # Order matters: who is asking, what the route allows them, then the body guard
+    # (docsvc.edge), then CSRF, which is the first to read a form.
     app.before_request(load_principal)
+    app.before_request(enforce_route)
     from docsvc import edge
 
     app.before_request(edge.guard_body)
