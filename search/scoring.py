@@ -13,7 +13,8 @@ helps when several alternatives are active. Here the set of matches is already k
 * ``Or`` sums the alternatives that match, ``And`` sums its parts, ``AndNot`` scores its
   positive side, a constant-score query gives its constant; ``AndMaybe`` adds its
   optional side to the :data:`RERANK` best matches of its required side (a second,
-  re-ranking stage: the optional parts are word pairs and title words).
+  re-ranking stage: the optional parts are word pairs, title words and the closeness
+  of the typed words, :mod:`search.proximity`).
 
 A term's matches are found in its decoded posting list with one vectorised binary search
 and its BM25 is one numpy expression over them (:meth:`SegRun.weights_among`); a long
@@ -34,6 +35,7 @@ from whoosh.util.numeric import byte_to_length
 
 from search.engine import SegRun, is_null
 from search.planner import Alternatives, Bonus, Extra, FormsOr
+from search.proximity import Proximity
 
 _SCORE = itemgetter(1)
 #: Optional parts of a query (words found next to each other, in the title) re-rank
@@ -190,6 +192,9 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     that the score divided by the ideal is the fraction of the query matched."""
     if not within:
         return Groups()
+    if isinstance(q, Proximity):  # the closeness of the typed words (a re-ranking part)
+        w = q.weight(stats)
+        return {d: g * w for d, g in q.grades(run.seg, within).items()}
     if isinstance(q, wq.Term):
         scores = _term_scores(q, run, within, stats)
         return _cap(scores, ideal(q, stats)) if clamp else scores
@@ -305,6 +310,8 @@ def ideal(q, stats: Stats) -> float:
         return q.boost
     if isinstance(q, Extra):
         return 0.0
+    if isinstance(q, Proximity):
+        return q.weight(stats)
     if isinstance(q, (FormsOr, Bonus)):
         return sum(ideal(s, stats) for s in q.subqueries)
     if isinstance(q, wq.And):

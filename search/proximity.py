@@ -1,0 +1,179 @@
+"""Proximity and order of the words of an unquoted query: a second ranking stage.
+
+People type a place, a programme or a name as the words stand on the page ("nông thôn
+mới", "xã Tân Hòa", "Nguyễn Văn Hùng") and expect the page that has them together, in
+that order, before pages where the same words stand scattered. BM25 cannot see that
+(it scores each word apart) and the index keeps no positions (postings are
+``Existence``), only adjacent word pairs (:func:`search.fields.text_terms`), which say
+nothing about words two or three apart.
+
+So :class:`Proximity` is a score-only part of a query (it sits in the planner's
+``Bonus``, which :func:`search.scoring.score_docs` evaluates only at the
+:data:`~search.scoring.RERANK` best matches of the required part per segment): for
+each of those pages it reads the stored text once, finds where the typed words stand
+and grades the closest arrangement:
+
+* the exact sequence: :data:`EXACT` (1.0);
+* all the words in order within a few more words: :data:`NEAR_IN_ORDER` less a little
+  per word between them;
+* all the words within a small window, in another order: :data:`NEAR_ANY_ORDER` less a
+  little per word between;
+* scattered: 0.
+
+The score is ``level × WEIGHT × (sum of the words' idf)``, and its ideal the same at
+level 1 (:func:`search.scoring.ideal`), so a page's coverage grows with its closeness.
+``WEIGHT`` makes each step between levels larger than anything diacritics can add: the
+exact forms of the words count twice their idf (``EXACT_BOOST``), so the steps of
+``(EXACT - NEAR_IN_ORDER) × WEIGHT`` > 2 keep closeness first and, at equal closeness,
+the page with the typed diacritics first (the exact-over-folded rule still decides).
+Cost: one decompression and one pass over the text of at most ``RERANK`` pages per
+segment, for multi-word queries only; the grades are kept on the query node, so the
+coverage pass of the same query reads no page twice.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from whoosh import query as wq
+
+from search.analyzer import _WORD, fold, join_numbers, normalize
+
+EXACT = 1.0
+NEAR_IN_ORDER = 0.5      # all in order, one word between; less STEP per further word
+NEAR_ANY_ORDER = 0.25    # all within the window in another order (no word between)
+STEP = 0.05
+WINDOW = 4               # at most so many other words among the typed ones to be "near"
+WEIGHT = 10.0
+
+
+def folded_words(text: str) -> list[str]:
+    """The folded words of ``text`` in order, numbers joined as the index joins them."""
+    return _WORD.findall(fold(normalize(join_numbers(text))))
+
+
+def closeness(words: list[str], slots: list[frozenset[str]]) -> float:
+    """The grade (see the module docstring) of the closest arrangement in ``words`` of
+    one form of each slot (a slot: the folded forms that stand for one typed word)."""
+    n = len(slots)
+    if n < 2:
+        return 0.0
+    where: dict[str, list[int]] = {}
+    for s, forms in enumerate(slots):
+        for f in forms:
+            where.setdefault(f, []).append(s)
+    pos: list[list[int]] = [[] for _ in slots]
+    for i, w in enumerate(words):
+        for s in where.get(w, ()):
+            pos[s].append(i)
+    if not all(pos):
+        return 0.0
+    later = [set(p) for p in pos]
+    for p in pos[0]:
+        if all(p + i in later[i] for i in range(1, n)):
+            return EXACT
+    best_ordered = _ordered_span(pos)
+    extra = best_ordered - n
+    if extra <= WINDOW:
+        return NEAR_IN_ORDER - STEP * (extra - 1)
+    extra = _any_order_span(pos, n) - len({frozenset(s) for s in slots})
+    if extra <= WINDOW:
+        return NEAR_ANY_ORDER - STEP * extra / 2
+    return 0.0
+
+
+def _ordered_span(pos: list[list[int]]) -> int:
+    """The fewest words spanned by one occurrence of each slot, in slot order."""
+    best = 1 << 30
+    for start in pos[0]:
+        cur = start
+        for p in pos[1:]:
+            k = bisect_right(p, cur)
+            if k == len(p):
+                return best  # later starts cannot complete either
+            cur = p[k]
+        best = min(best, cur - start + 1)
+    return best
+
+
+def _any_order_span(pos: list[list[int]], n: int) -> int:
+    """The fewest words of a window holding every slot, in any order."""
+    events = sorted((p, s) for s, ps in enumerate(pos) for p in ps)
+    need: dict[int, int] = {}
+    best, have, lo = 1 << 30, 0, 0
+    for p, s in events:
+        need[s] = need.get(s, 0) + 1
+        if need[s] == 1:
+            have += 1
+        while have == n:
+            lp, ls = events[lo]
+            best = min(best, p - lp + 1)
+            need[ls] -= 1
+            if not need[ls]:
+                have -= 1
+            lo += 1
+    return best
+
+
+class Proximity(wq.Query):
+    """Score-only query part: the closeness of the typed words on a page (see the
+    module docstring). ``slots``: per typed word, its folded forms (the word, or the
+    readings of a misread word); ``texts``: from a page's stored ``d`` column, the
+    texts to look in (each apart: a sequence never spans two). Matches nothing by
+    itself; the executor never asks it for documents (it is only in ``Bonus``)."""
+
+    def __init__(self, fieldname: str, slots: list[frozenset[str]], texts,
+                 column: str = "d"):
+        self.fieldname = fieldname
+        self.slots = [frozenset(s) for s in slots]
+        self.texts = texts
+        self.column = column
+        self.boost = 1.0
+        self._grades: dict[tuple[int, int], float] = {}
+
+    def __repr__(self):
+        return f"Proximity({self.fieldname!r}, {[sorted(s) for s in self.slots]!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, Proximity) and other.fieldname == self.fieldname \
+            and other.slots == self.slots
+
+    def __hash__(self):
+        return hash((self.fieldname, tuple(self.slots)))
+
+    def is_leaf(self):
+        return True
+
+    def children(self):
+        return []
+
+    def weight(self, stats) -> float:
+        """The score of the exact sequence: ``WEIGHT`` × the words' idf."""
+        return WEIGHT * sum(min(stats.idf(self.fieldname, f) for f in s) for s in self.slots)
+
+    def grades(self, seg, docs) -> dict[int, float]:
+        """``{doc: grade}`` for the local documents ``docs`` of segment ``seg`` (those
+        with a grade above 0)."""
+        col = seg.cached(f"_stored_{self.column}")
+        if col is None:
+            col = seg.cache(f"_stored_{self.column}", seg.reader.column_reader(self.column))
+        out = {}
+        for d in docs:
+            key = (id(seg), d)
+            g = self._grades.get(key)
+            if g is None:
+                g = 0.0
+                for text in self.texts(col[d]):
+                    if text:
+                        g = max(g, closeness(folded_words(text), self.slots))
+                        if g >= EXACT:
+                            break
+                self._grades[key] = g
+            if g:
+                out[d] = g
+        return out
+
+
+def slot_forms(word: str) -> frozenset[str]:
+    """The folded forms of one typed word (several for a number with separators)."""
+    return frozenset({fold(normalize(join_numbers(word)))})
