@@ -13,7 +13,6 @@ from whoosh import query as wq
 from search import querylang as ql
 from search.analyzer import fold, has_marks, join_numbers, normalize
 from search.fields import key_forms
-from search.kinds import DOCUMENT
 from search.planner import Alternatives, KindPlanner, value_text
 from search.proximity import Proximity
 
@@ -23,6 +22,12 @@ PAIR_BONUS = 1.5  # per pair of typed words found next to each other on the page
 #: off only to measure what the re-ranking costs (``bench/search.py``).
 PROXIMITY = True
 _NS = re.compile(r"^(\d+)(/\d{4})?/([^/\s]+)$")
+
+
+def _page_texts(d: dict) -> list[str]:
+    """The texts of a page's ``tx`` field, from its stored ``d`` column: a first page's
+    text field holds its issuer and title too (see :mod:`search.kinds`)."""
+    return [d["x"], d["t"], d["is"]] if d["p"] == 1 else [d["x"]]
 
 
 def _unit_query(planner: KindPlanner, code: str):
@@ -70,7 +75,7 @@ class DocumentPlanner(KindPlanner):
             # A word still unknown stands for the readings it was replaced by.
             slots = [frozenset([f] + (self.lex.candidates("tx", f) if self.should_correct(f)
                                       else [])) for f in folded]
-            self.bonus.append(Proximity("tx", slots, DOCUMENT.snippet_texts))
+            self.bonus.append(Proximity("tx", slots, _page_texts))
         return out
 
     def _correct_in_context(self, folded, i):

@@ -377,7 +377,7 @@ class KindPlanner:
     # -- phrases --------------------------------------------------------------------
 
     def phrase(self, words: list[str]) -> wq.Query:
-        normed = [normalize(w) for w in words]
+        normed = [normalize(join_numbers(w)) for w in words]
         exact = [x for w in normed for x in re.findall(r"[^\W_]+", w)]
         if len(exact) < 2:
             return self.word(ql.Word(exact[0])) if exact else None
@@ -425,7 +425,7 @@ class KindPlanner:
         words = [value.text] if isinstance(value, ql.Word) else list(value.words)
         parts = []
         for w in words:
-            for e in re.findall(r"[^\W_]+", normalize(w)):
+            for e in re.findall(r"[^\W_]+", normalize(join_numbers(w))):
                 f = fold(e)
                 self.marks.add_word(e, f, e != f)
                 parts.append(self.forms(fieldname, e, f, e != f, boost))

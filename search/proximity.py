@@ -33,11 +33,13 @@ coverage pass of the same query reads no page twice.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 
 from whoosh import query as wq
 
 from search.analyzer import _WORD, fold, join_numbers, normalize
+from search.highlight import _compiled, _matches
 
 EXACT = 1.0
 NEAR_IN_ORDER = 0.5      # all in order, one word between; less STEP per further word
@@ -45,6 +47,7 @@ NEAR_ANY_ORDER = 0.25    # all within the window in another order (no word betwe
 STEP = 0.05
 WINDOW = 4               # at most so many other words among the typed ones to be "near"
 WEIGHT = 10.0
+LONG_GAP = 80            # characters: more than WINDOW words of any real text
 
 
 def folded_words(text: str) -> list[str]:
@@ -55,31 +58,60 @@ def folded_words(text: str) -> list[str]:
 def closeness(words: list[str], slots: list[frozenset[str]]) -> float:
     """The grade (see the module docstring) of the closest arrangement in ``words`` of
     one form of each slot (a slot: the folded forms that stand for one typed word)."""
-    n = len(slots)
-    if n < 2:
-        return 0.0
-    where: dict[str, list[int]] = {}
-    for s, forms in enumerate(slots):
-        for f in forms:
-            where.setdefault(f, []).append(s)
+    where = _where(slots)
     pos: list[list[int]] = [[] for _ in slots]
     for i, w in enumerate(words):
         for s in where.get(w, ()):
             pos[s].append(i)
-    if not all(pos):
+    return _grade(pos, slots)
+
+
+def _where(slots) -> dict[str, list[int]]:
+    where: dict[str, list[int]] = {}
+    for s, forms in enumerate(slots):
+        for f in forms:
+            where.setdefault(f, []).append(s)
+    return where
+
+
+def _grade(pos: list[list[int]], slots) -> float:
+    n = len(slots)
+    if n < 2 or not all(pos):
         return 0.0
     later = [set(p) for p in pos]
     for p in pos[0]:
         if all(p + i in later[i] for i in range(1, n)):
             return EXACT
-    best_ordered = _ordered_span(pos)
-    extra = best_ordered - n
+    extra = _ordered_span(pos) - n
     if extra <= WINDOW:
         return NEAR_IN_ORDER - STEP * (extra - 1)
-    extra = _any_order_span(pos, n) - len({frozenset(s) for s in slots})
+    extra = _any_order_span(pos, n) - len(set(slots))
     if extra <= WINDOW:
         return NEAR_ANY_ORDER - STEP * extra / 2
     return 0.0
+
+
+def _positions(text: str, n: int, pattern, checked: bool, where) -> list[list[int]]:
+    """Word positions of each slot in ``text``, found as the highlighter finds words
+    (one regular expression of letter classes over the original text, no folding of
+    the page): a position is the number of words before the match."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    pos: list[list[int]] = [[] for _ in range(n)]
+    count, last = 0, 0
+    for a, b in _matches(pattern, checked, text):
+        # Words between two matches are counted where it can matter (a short gap);
+        # a long one only needs to count as farther than any window.
+        count += len(_WORD.findall(text, last, a)) if a - last < LONG_GAP \
+            else WINDOW + 1 + text.count(" ", last, a)
+        last = b
+        word = fold(text[a:b].lower())
+        if not word.isalpha():
+            word = join_numbers(word).replace(".", "").replace(",", "")
+        for s in where.get(word, ()):
+            pos[s].append(count)
+        count += 1
+    return pos
 
 
 def _ordered_span(pos: list[list[int]]) -> int:
@@ -130,6 +162,8 @@ class Proximity(wq.Query):
         self.column = column
         self.boost = 1.0
         self._grades: dict[tuple[int, int], float] = {}
+        self._pattern = None
+        self._where: dict[str, list[int]] = {}
 
     def __repr__(self):
         return f"Proximity({self.fieldname!r}, {[sorted(s) for s in self.slots]!r})"
@@ -157,6 +191,11 @@ class Proximity(wq.Query):
         col = seg.cached(f"_stored_{self.column}")
         if col is None:
             col = seg.cache(f"_stored_{self.column}", seg.reader.column_reader(self.column))
+        if self._pattern is None:
+            forms = frozenset(f for s in self.slots for f in s)
+            self._pattern = _compiled(forms, frozenset())
+            self._where = _where(self.slots)
+        pattern, checked = self._pattern
         out = {}
         for d in docs:
             key = (id(seg), d)
@@ -165,7 +204,9 @@ class Proximity(wq.Query):
                 g = 0.0
                 for text in self.texts(col[d]):
                     if text:
-                        g = max(g, closeness(folded_words(text), self.slots))
+                        pos = _positions(text, len(self.slots), pattern, checked,
+                                         self._where)
+                        g = max(g, _grade(pos, self.slots))
                         if g >= EXACT:
                             break
                 self._grades[key] = g

@@ -128,6 +128,12 @@ def test_number_found_by_each_spelling(idx, q):
     assert _ids(idx, q)[:1] == [30]
 
 
+@pytest.mark.parametrize("q", ['"501.363 triệu đồng"', '"501363 triệu"', "text:501,363",
+                               "noidung:501.363"])
+def test_number_in_phrases_and_fields(idx, q):
+    assert _ids(idx, q)[:1] == [30]
+
+
 @pytest.mark.parametrize("q", ["1.250.000", "1,250,000", "1250000"])
 def test_millions_found_by_each_spelling(idx, q):
     assert _ids(idx, q)[:1] == [31]
