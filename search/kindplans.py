@@ -75,7 +75,7 @@ class DocumentPlanner(KindPlanner):
             # A word still unknown stands for the readings it was replaced by.
             slots = [frozenset([f] + (self.lex.candidates("tx", f) if self.should_correct(f)
                                       else [])) for f in folded]
-            self.bonus.append(Proximity("tx", slots, _page_texts))
+            self.bonus.append(Proximity("tx", slots, _page_texts, out))
         return out
 
     def _correct_in_context(self, folded, i):

@@ -20,15 +20,19 @@ and grades the closest arrangement:
   little per word between;
 * scattered: 0.
 
-The score is ``level × WEIGHT × (sum of the words' idf)``, and its ideal the same at
-level 1 (:func:`search.scoring.ideal`), so a page's coverage grows with its closeness.
-``WEIGHT`` makes each step between levels larger than anything diacritics can add: the
-exact forms of the words count twice their idf (``EXACT_BOOST``), so the steps of
-``(EXACT - NEAR_IN_ORDER) × WEIGHT`` > 2 keep closeness first and, at equal closeness,
-the page with the typed diacritics first (the exact-over-folded rule still decides).
-Cost: one decompression and one pass over the text of at most ``RERANK`` pages per
-segment, for multi-word queries only; the grades are kept on the query node, so the
-coverage pass of the same query reads no page twice.
+The score is ``level × WEIGHT × ideal(the typed words' parts)`` and its ideal the same
+at level 1 (:func:`search.scoring.proximity_weight`): a page's coverage grows with its
+closeness. Whatever the words' own parts give a page (exact forms, which count more, or
+folded ones; a short page or a long one) differs between two pages by at most their
+ideal, so with ``WEIGHT`` = 10 every step between levels (at least 0.1) outweighs it:
+closeness comes first, and at equal closeness the words' own scores decide (the page
+with the typed diacritics first: the exact-over-folded rule). The finer steps within
+"near" (a word more between) weigh half of it.
+Cost: for multi-word queries only, at most ``RERANK`` pages per segment, each one
+decompression and one pass of the highlighter's regular expression over its text (the
+page is never folded: :func:`_positions`); the grades are kept on the query node, so the
+coverage pass of the same query reads no page twice. :func:`closeness` grades a list of
+folded words the same way (tests and benchmarks use it).
 """
 
 from __future__ import annotations
@@ -155,8 +159,10 @@ class Proximity(wq.Query):
     itself; the executor never asks it for documents (it is only in ``Bonus``)."""
 
     def __init__(self, fieldname: str, slots: list[frozenset[str]], texts,
-                 column: str = "d"):
+                 parts=(), column: str = "d"):
         self.fieldname = fieldname
+        #: The query parts of the typed words: the weight is measured against them.
+        self.parts = list(parts)
         self.slots = [frozenset(s) for s in slots]
         self.texts = texts
         self.column = column
@@ -180,10 +186,6 @@ class Proximity(wq.Query):
 
     def children(self):
         return []
-
-    def weight(self, stats) -> float:
-        """The score of the exact sequence: ``WEIGHT`` × the words' idf."""
-        return WEIGHT * sum(min(stats.idf(self.fieldname, f) for f in s) for s in self.slots)
 
     def grades(self, seg, docs) -> dict[int, float]:
         """``{doc: grade}`` for the local documents ``docs`` of segment ``seg`` (those

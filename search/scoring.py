@@ -35,7 +35,7 @@ from whoosh.util.numeric import byte_to_length
 
 from search.engine import SegRun, is_null
 from search.planner import Alternatives, Bonus, Extra, FormsOr
-from search.proximity import Proximity
+from search.proximity import WEIGHT, Proximity
 
 _SCORE = itemgetter(1)
 #: Optional parts of a query (words found next to each other, in the title) re-rank
@@ -193,7 +193,7 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     if not within:
         return Groups()
     if isinstance(q, Proximity):  # the closeness of the typed words (a re-ranking part)
-        w = q.weight(stats)
+        w = proximity_weight(q, stats)
         return {d: g * w for d, g in q.grades(run.seg, within).items()}
     if isinstance(q, wq.Term):
         scores = _term_scores(q, run, within, stats)
@@ -311,7 +311,7 @@ def ideal(q, stats: Stats) -> float:
     if isinstance(q, Extra):
         return 0.0
     if isinstance(q, Proximity):
-        return q.weight(stats)
+        return proximity_weight(q, stats)
     if isinstance(q, (FormsOr, Bonus)):
         return sum(ideal(s, stats) for s in q.subqueries)
     if isinstance(q, wq.And):
@@ -329,6 +329,12 @@ def ideal(q, stats: Stats) -> float:
     if isinstance(q, wq.WrappingQuery):
         return ideal(q.child, stats)
     return 0.0
+
+
+def proximity_weight(q: Proximity, stats: Stats) -> float:
+    """The score of the exact sequence of the typed words: ``WEIGHT`` times the ideal
+    of the words' own parts (see :mod:`search.proximity`)."""
+    return WEIGHT * sum(ideal(p, stats) for p in q.parts)
 
 
 def top(scored: list[tuple[int, object]], k: int) -> list[tuple[float, int]]:
