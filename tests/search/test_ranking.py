@@ -173,3 +173,28 @@ def test_number_field_accepts_separators(tmp_path):
              page(8, 1, "Văn bản khác.", number=125, symbol="QĐ-UBND")]
     index.rebuild("document", fetcher(pages, lambda r: (r.doc_id, r.page)), procs=1)
     assert [h.id for h in index.search("so:1.250", DOCS).hits] == [7]
+
+
+def test_closeness_is_read_for_a_bounded_number_of_pages(tmp_path, monkeypatch):
+    """The re-ranking reads the text of at most ``RERANK`` pages per segment, however
+    many match (here 40 match, the bound is set to 5)."""
+    from search import proximity, scoring
+
+    index = SearchIndex(str(tmp_path / "ix"), lock_timeout=5)
+    pages = [page(500 + i, 1, f"Thôn số {i} có mới hai hộ. " + FILLER + " Nông dân thu hoạch.",
+                  title="Báo cáo") for i in range(40)]
+    pages.append(page(999, 1, FILLER + " Xây dựng nông thôn mới. " + FILLER * 3,
+                      title="Báo cáo"))
+    index.rebuild("document", fetcher(pages, lambda r: (r.doc_id, r.page)), procs=1)
+    asked = []
+    original = proximity.Proximity.grades
+
+    def grades(self, seg, docs):
+        asked.append(len(docs))
+        return original(self, seg, docs)
+
+    monkeypatch.setattr(proximity.Proximity, "grades", grades)
+    monkeypatch.setattr(scoring, "RERANK", 5)
+    r = index.search("nông thôn mới", DOCS, per_page=10)
+    assert r.total == 41
+    assert asked and max(asked) <= 5
