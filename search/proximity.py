@@ -169,6 +169,7 @@ class Proximity(wq.Query):
         self.boost = 1.0
         self._grades: dict[tuple[int, int], float] = {}
         self._pattern = None
+        self._pairs: dict[int, set[int]] = {}
         self._where: dict[str, list[int]] = {}
 
     def __repr__(self):
@@ -187,6 +188,17 @@ class Proximity(wq.Query):
     def children(self):
         return []
 
+    def pair_docs(self, seg) -> set[int]:
+        """The documents of ``seg`` holding the pair term of a two-word run."""
+        got = self._pairs.get(id(seg))
+        if got is None:
+            a, b = (next(iter(s)) for s in self.slots)
+            text = f"{a} {b}"
+            got = set(seg.postings(self.fieldname, text)[0]) \
+                if seg.df(self.fieldname, text) else set()
+            self._pairs[id(seg)] = got
+        return got
+
     def grades(self, seg, docs) -> dict[int, float]:
         """``{doc: grade}`` for the local documents ``docs`` of segment ``seg`` (those
         with a grade above 0)."""
@@ -198,10 +210,16 @@ class Proximity(wq.Query):
             self._pattern = _compiled(forms, frozenset())
             self._where = _where(self.slots)
         pattern, checked = self._pattern
+        # Two words (one form each): the page has them in sequence exactly where it
+        # has their pair term, which the index holds: no text to read for those.
+        pair = self.pair_docs(seg) if len(self.slots) == 2 and all(
+            len(s) == 1 for s in self.slots) else None
         out = {}
         for d in docs:
             key = (id(seg), d)
             g = self._grades.get(key)
+            if g is None and pair is not None and d in pair:
+                g = self._grades[key] = EXACT
             if g is None:
                 g = 0.0
                 for text in self.texts(col[d]):

@@ -41,6 +41,9 @@ _SCORE = itemgetter(1)
 #: Optional parts of a query (words found next to each other, in the title) re-rank
 #: the matches that score best without them, this many per segment.
 RERANK = 200
+#: Of those, the closeness of the typed words (:mod:`search.proximity`, which reads the
+#: page text) re-ranks this many per segment.
+CLOSENESS_RERANK = 20
 B = 0.75
 K1 = 1.2
 
@@ -228,8 +231,18 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     if isinstance(q, wq.AndMaybe):
         base = score_docs(q.a, run, within, stats, clamp)
         docs = _best_docs(base, RERANK)
-        extra = score_docs(q.b, run, docs, stats, clamp)
-        return _add([base, extra])
+        b, close = q.b, []
+        if isinstance(b, Bonus) and any(isinstance(s, Proximity) for s in b.subqueries):
+            close = [s for s in b.subqueries if isinstance(s, Proximity)]
+            b = Bonus([s for s in b.subqueries if not isinstance(s, Proximity)])
+        extra = score_docs(b, run, docs, stats, clamp) if b.subqueries else Groups()
+        if not close:
+            return _add([base, extra])
+        # Closeness reads page text: only at the best of the best, with their pairs
+        # and title words counted (a page with the words in sequence has their pairs).
+        first = _add([_restrict(base, docs), extra])
+        near = _best_docs(first, CLOSENESS_RERANK)
+        return _add([base, extra] + [score_docs(c, run, near, stats, clamp) for c in close])
     if isinstance(q, wq.ConstantScoreQuery):
         return _groups(run.among(q.child, within), q.score)
     if isinstance(q, wq.TermRange):

@@ -176,8 +176,8 @@ def test_number_field_accepts_separators(tmp_path):
 
 
 def test_closeness_is_read_for_a_bounded_number_of_pages(tmp_path, monkeypatch):
-    """The re-ranking reads the text of at most ``RERANK`` pages per segment, however
-    many match (here 40 match, the bound is set to 5)."""
+    """The re-ranking reads the text of at most ``CLOSENESS_RERANK`` pages per segment
+    (of the ``RERANK`` best), however many match (here 40 match, the bound is set to 5)."""
     from search import proximity, scoring
 
     index = SearchIndex(str(tmp_path / "ix"), lock_timeout=5)
@@ -194,7 +194,8 @@ def test_closeness_is_read_for_a_bounded_number_of_pages(tmp_path, monkeypatch):
         return original(self, seg, docs)
 
     monkeypatch.setattr(proximity.Proximity, "grades", grades)
-    monkeypatch.setattr(scoring, "RERANK", 5)
+    monkeypatch.setattr(scoring, "RERANK", 20)
+    monkeypatch.setattr(scoring, "CLOSENESS_RERANK", 5)
     r = index.search("nông thôn mới", DOCS, per_page=10)
     assert r.total == 41
     assert asked and max(asked) <= 5
