@@ -336,7 +336,8 @@ DOCUMENTS = [
          "Lễ giao nhận quân được tổ chức gọn nhẹ, trang trọng vào ngày 15 tháng 2.",
      ]),
     (32, "Báo cáo", "Ủy ban nhân dân xã Khe Mo",
-     "Báo cáo kết quả thực hiện chương trình phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số", [
+     "Báo cáo kết quả thực hiện chương trình phát triển kinh tế - xã hội vùng đồng bào "
+     "dân tộc thiểu số", [
          "Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội vùng đồng bào dân tộc "
          "thiểu số và miền núi được triển khai tại 6 thôn.",
          "Xã hỗ trợ 64 hộ chuyển đổi nghề, hỗ trợ nước sinh hoạt phân tán cho 120 hộ.",
@@ -400,7 +401,8 @@ QUERIES = [
     ("Đề án 06", 8), ("dinh danh dien tu muc do 2", 8), ("lam sach du lieu ho tich", 8),
     ("4.215 cuon so", 9), ("phục chế", 9), ("so dang ky khai sinh", 9),
     ("hộ cận nghèo", 10), ("Khe Mo ho ngheo", 10), ("chuẩn nghèo đa chiều", 10),
-    ("khu công nghiệp Sơn Cẩm", 11), ("thu hoi dat", 11), ("Đồng Lâm kiểm đếm", 11), ("12,6 ha", 11),
+    ("khu công nghiệp Sơn Cẩm", 11), ("thu hoi dat", 11), ("Đồng Lâm kiểm đếm", 11),
+    ("12,6 ha", 11),
     ("Ngày hội văn hóa các dân tộc", 12), ("hoang van pao", 12), ("giã bánh giầy", 12),
     ("tiem chung mo rong", 13), ("dây chuyền lạnh", 13), ("97,6%", 13),
     ("rác thải sinh hoạt", 14), ("phan loai rac tai nguon", 14),

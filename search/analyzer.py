@@ -156,7 +156,8 @@ def word_forms_spans(text: str) -> list[tuple[int, int, str, str]]:
 #: exactly three digits after a first group of one to three; not part of a longer run
 #: of digits and separators, so dates (``01.02.2025``), decimals (``3,5``), versions
 #: (``1.2.3``) and phone numbers (``0912.345.678``: four digits first) are left alone.
-_GROUPED_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,])\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?![\d]|[.,]\d{3})")
+_GROUPED_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,])\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?![\d]|[.,]\d{3})")
 _SEPARATOR = re.compile(r"[.,]")
 
 
