@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, strategies as st
 
 from search import AccessScope, SearchIndex
 from search.analyzer import join_numbers
@@ -199,3 +200,16 @@ def test_closeness_is_read_for_a_bounded_number_of_pages(tmp_path, monkeypatch):
     r = index.search("nông thôn mới", DOCS, per_page=10)
     assert r.total == 41
     assert asked and max(asked) <= 5
+
+
+@given(st.integers(min_value=1000, max_value=10**12), st.sampled_from([".", ","]))
+def test_any_grouped_number_joins_to_its_digits(n, sep):
+    grouped = f"{n:,}".replace(",", sep)
+    assert join_numbers(f"tổng {grouped} đồng") == f"tổng {n} đồng"
+    assert join_numbers(f"tổng {grouped},5 đồng") == f"tổng {n},5 đồng"
+
+
+@given(st.dates())
+def test_dates_with_points_are_never_joined(d):
+    text = f"ngày {d.day:02d}.{d.month:02d}.{d.year:04d} và {d.day}.{d.month}.{d.year}"
+    assert join_numbers(text) == text
