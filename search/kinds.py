@@ -183,7 +183,7 @@ def _document_snippets(d: dict) -> list[str]:
 #: Version 2: pages carry the personal-data mark (``pd``); an index without it would
 #: show personal documents to everyone, so it must be rebuilt.
 DOCUMENT = Kind(
-    name="document", record_type=DocumentPage, version=2, schema=_document_schema,
+    name="document", record_type=DocumentPage, version=3, schema=_document_schema,
     key=lambda p: _page_key(p.doc_id, p.page), record_id=lambda p: p.doc_id,
     id_term=lambda i: ("rid", str(i)),
     cursor=lambda p: (p.doc_id, p.page), cursor_key=lambda c: _page_key(*c),
@@ -266,7 +266,7 @@ def _person_hit(d: dict, score: float, highlights: list[str]) -> Hit:
 
 
 PERSON = Kind(
-    name="person", record_type=PersonRecord, version=1, schema=_person_schema,
+    name="person", record_type=PersonRecord, version=2, schema=_person_schema,
     key=lambda r: _entry_key(r.entry_id), record_id=lambda r: r.entry_id,
     id_term=lambda i: ("key", _entry_key(i)),
     cursor=lambda r: (r.entry_id,), cursor_key=lambda c: _entry_key(*c),

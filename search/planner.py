@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search import querylang as ql
-from search.analyzer import fold, has_marks, normalize
+from search.analyzer import fold, has_marks, join_numbers, normalize
 from search.fields import day_term, key_forms
 from search.spelling import near_words, prefix_words
 
@@ -164,6 +164,27 @@ class Lexicon:
         return terms[:limit]
 
 
+def joined_number(node):
+    """A word that is a number written with thousands separators (``501.363``) as the
+    number the index holds (``501363``); any other node unchanged."""
+    if isinstance(node, ql.Word) and not node.prefix and not node.fuzzy:
+        text = join_numbers(node.text)
+        if text != node.text and text.isdigit():
+            return ql.Word(text)
+    return node
+
+
+def _number_words(node) -> list:
+    """A word of digit groups the index splits (``3,5``, ``0912.345.678``) as its
+    groups, words typed one after another; any other node as it is."""
+    if isinstance(node, ql.Word) and not node.prefix and not node.fuzzy \
+            and not node.text.isdigit():
+        parts = re.findall(r"[^\W_]+", node.text)
+        if len(parts) > 1 and all(p.isdigit() for p in parts):
+            return [ql.Word(p) for p in parts]
+    return [node]
+
+
 def _term(fieldname, text, boost=1.0):
     return wq.Term(fieldname, text, boost=boost)
 
@@ -211,6 +232,8 @@ class KindPlanner:
             return None
         if isinstance(node, ql.And):
             components = self.conjunction(_flatten(node))
+        elif len(_number_words(node)) > 1:
+            components = self.conjunction([node])
         else:
             components = [self.compile(node)]
         components = [c for c in components if c is not None]
@@ -227,6 +250,7 @@ class KindPlanner:
         """Compile the children of an AND; runs of plain words may be treated together
         (names, for persons)."""
         out, run = [], []
+        items = [x for i in items for x in _number_words(joined_number(i))]
         for item in items + [None]:
             if isinstance(item, ql.Word) and not item.prefix and not item.fuzzy \
                     and (_WORDY.match(normalize(item.text))
@@ -300,6 +324,7 @@ class KindPlanner:
                         _term(fieldname, folded, boost)])
 
     def word(self, w: ql.Word) -> wq.Query:
+        w = joined_number(w)
         exact = normalize(w.text).strip()
         folded = fold(exact)
         marks = has_marks(exact)
@@ -376,7 +401,7 @@ class KindPlanner:
     # -- phrases --------------------------------------------------------------------
 
     def phrase(self, words: list[str]) -> wq.Query:
-        normed = [normalize(w) for w in words]
+        normed = [normalize(join_numbers(w)) for w in words]
         exact = [x for w in normed for x in re.findall(r"[^\W_]+", w)]
         if len(exact) < 2:
             return self.word(ql.Word(exact[0])) if exact else None
@@ -424,7 +449,7 @@ class KindPlanner:
         words = [value.text] if isinstance(value, ql.Word) else list(value.words)
         parts = []
         for w in words:
-            for e in re.findall(r"[^\W_]+", normalize(w)):
+            for e in re.findall(r"[^\W_]+", normalize(join_numbers(w))):
                 f = fold(e)
                 self.marks.add_word(e, f, e != f)
                 parts.append(self.forms(fieldname, e, f, e != f, boost))

@@ -174,7 +174,8 @@ def list_documents(session: Session, *, page: int = 1, per_page: int = 25,
     query = select(Document).where(*conditions)
     count = select(func.count()).select_from(Document).where(*conditions)
     total = session.scalar(count) or 0
-    page = min(page, max(1, -(-total // per_page)))  # past the end: the last page (never a huge offset)
+    if (page - 1) * per_page >= total:
+        return DocumentPage([], total, page, per_page)  # past the end (no offset beyond SQL's integers)
     items = list(session.scalars(query.order_by(Document.id.desc())
                                  .offset((page - 1) * per_page).limit(per_page)))
     return DocumentPage(items, total, page, per_page)
