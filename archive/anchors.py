@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive.audit import AuditHead, AuditRecord, ChainReport, verify_chain
-from archive.blobstore import private_dir
+from archive.blobstore import fsync_dir, private_dir
 
 FILE_PREFIX, FILE_SUFFIX = "anchors-", ".log"
 _KEY_PURPOSE = b"docsvc audit anchor v1"   # a record hash can never pass for an anchor MAC
@@ -108,7 +108,7 @@ class AnchorLog:
         finally:
             os.close(fd)
         if new:
-            _fsync_dir(self.directory)
+            fsync_dir(self.directory)
         for mirror in self.mirrors:
             mirror(line)
         return anchor
@@ -159,13 +159,6 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             if raw.strip():
                 yield number, raw.strip()
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- checking the chain against the anchors -------------------------------------------

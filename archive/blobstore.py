@@ -98,7 +98,7 @@ class BlobStore:
         private_dir(final.parent)
         os.chmod(staged.path, 0o400)
         os.replace(staged.path, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return final
 
     def put(self, data: bytes) -> str:
@@ -177,7 +177,8 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (fsync of the folder itself)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -410,4 +410,5 @@ CATALOG: dict[str, str] = {
     'Ngày hết hạn phải từ hôm nay trở đi.': 'The expiry date must be today or later.',
     'Yêu cầu quá lớn: vượt giới hạn {limit} KB.': 'Request too large: over the {limit} KB limit.',
     'Phương thức {method} không dùng được ở địa chỉ này.': 'The {method} method cannot be used at this address.',
+    'Ngày hết hạn không hợp lệ (viết theo dạng dd/mm/yyyy).': 'Not a valid expiry date (write it as dd/mm/yyyy).',
 }

@@ -127,26 +127,22 @@ def _segment_vocabulary(reader, fieldname: str) -> _SegmentVocabulary:
 def near_words(leaf_readers, fieldname: str, word: str) -> dict[str, int]:
     """Indexed single words within one edit of ``word`` (itself excluded), with their
     document frequency over all segments."""
-    out: dict[str, int] = {}
-    for reader in leaf_readers:
-        if fieldname not in reader.schema:
-            continue
-        vocab = _segment_vocabulary(reader, fieldname)
-        for w in vocab.near(word):
-            if w != word:
-                out[w] = out.get(w, 0) + vocab.df[w]
-    return out
+    return _gather(leaf_readers, fieldname, lambda vocab: (w for w in vocab.near(word) if w != word))
 
 
 def prefix_words(leaf_readers, fieldname: str, prefix: str) -> dict[str, int]:
     """Indexed single words that start with ``prefix`` (itself included), with their
     document frequency over all segments."""
+    return _gather(leaf_readers, fieldname, lambda vocab: vocab.starting(prefix))
+
+
+def _gather(leaf_readers, fieldname: str, pick) -> dict[str, int]:
     out: dict[str, int] = {}
     for reader in leaf_readers:
         if fieldname not in reader.schema:
             continue
         vocab = _segment_vocabulary(reader, fieldname)
-        for w in vocab.starting(prefix):
+        for w in pick(vocab):
             out[w] = out.get(w, 0) + vocab.df[w]
     return out
 

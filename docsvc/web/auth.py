@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from archive.accounts import ApiToken, User
+from docsvc.dates import parse_day
 from docsvc.auth import client_ip, current_principal, now, sign_in, sign_out
 from docsvc.i18n import gettext as _
 from docsvc.permissions import public, requires
@@ -93,6 +93,19 @@ def account():
                                new_token=None, now=now())
 
 
+def _password_confirmed(services, db, user, typed: str, wrong: str) -> bool:
+    """The password typed again (with the sign-in delays); False, with a message, if not."""
+    try:
+        confirm_password(services, db, user, typed, client_ip() or "?", now=now())
+        return True
+    except LoginRefused as exc:
+        if exc.retry_after:
+            flash(_("Mật khẩu không đúng. Hãy thử lại sau {n} giây.").format(n=exc.retry_after), "error")
+        else:
+            flash(wrong, "error")
+        return False
+
+
 @bp.post("/account/password")
 @requires("account.self")
 def change_password():
@@ -100,13 +113,8 @@ def change_password():
     principal = current_principal()
     with services.session_factory() as db:
         user = db.get(User, principal.user_id)
-        try:
-            confirm_password(services, db, user, request.form.get("current", ""), client_ip() or "?", now=now())
-        except LoginRefused as exc:
-            if exc.retry_after:
-                flash(_("Mật khẩu không đúng. Hãy thử lại sau {n} giây.").format(n=exc.retry_after), "error")
-            else:
-                flash(_("Mật khẩu hiện tại không đúng."), "error")
+        if not _password_confirmed(services, db, user, request.form.get("current", ""),
+                                   _("Mật khẩu hiện tại không đúng.")):
             return redirect(url_for("auth.account"))
         if request.form.get("new") != request.form.get("confirm"):
             flash(_("Mật khẩu mới nhập lại không khớp."), "error")
@@ -130,22 +138,15 @@ def new_token():
     services = _services()
     principal = current_principal()
     valid_through = None
-    raw_date = request.form.get("expires", "").strip()
-    if raw_date:
-        try:
-            valid_through = date.fromisoformat(raw_date)
-        except ValueError:
-            flash(_("Ngày hết hạn không hợp lệ (cần dạng YYYY-MM-DD)."), "error")
-            return redirect(url_for("auth.account"))
+    try:
+        valid_through = parse_day(request.form.get("expires"))
+    except ValueError:
+        flash(_("Ngày hết hạn không hợp lệ (viết theo dạng dd/mm/yyyy)."), "error")
+        return redirect(url_for("auth.account"))
     with services.session_factory() as db:
         user = db.get(User, principal.user_id)
-        try:
-            confirm_password(services, db, user, request.form.get("password", ""), client_ip() or "?", now=now())
-        except LoginRefused as exc:
-            if exc.retry_after:
-                flash(_("Mật khẩu không đúng. Hãy thử lại sau {n} giây.").format(n=exc.retry_after), "error")
-            else:
-                flash(_("Mật khẩu không đúng; chưa tạo mã API."), "error")
+        if not _password_confirmed(services, db, user, request.form.get("password", ""),
+                                   _("Mật khẩu không đúng; chưa tạo mã API.")):
             return redirect(url_for("auth.account"))
         try:
             token = create_token(services, db, principal, user, request.form.get("name", ""),

@@ -58,15 +58,15 @@ def test_the_command_refuses_a_past_or_malformed_date(app, services, accounts, c
 def test_the_web_form_sets_an_expiry(app, client, services, accounts, clock):
     accounts.user("lan", "clerk")
     login(client, "lan", accounts.passwords["lan"])
-    page = client.post("/account/tokens", data={"name": "máy quét", "expires": "2026-06-30",
+    page = client.post("/account/tokens", data={"name": "máy quét", "expires": "30/06/2026",  # as people write it
                                                 "password": accounts.passwords["lan"],
                                                 "csrf_token": csrf_token(client)})
     assert page.status_code == 200 and '<code class="token">dsv_' in page.get_data(as_text=True)
     with services.session_factory() as db:
         row = db.scalar(select(ApiToken))
         assert row.expires_at == datetime(2026, 6, 30, 17, 0, tzinfo=timezone.utc)
-    for bad, message in (("2026-05-01", "Ngày hết hạn phải từ hôm nay trở đi."),
-                         ("30/06/2026", "Ngày hết hạn không hợp lệ")):
+    for bad, message in (("01/05/2026", "Ngày hết hạn phải từ hôm nay trở đi."),
+                         ("31/06/2026", "Ngày hết hạn không hợp lệ"), ("sáu tháng", "Ngày hết hạn không hợp lệ")):
         page = client.post("/account/tokens", data={"name": "x", "expires": bad, "password": accounts.passwords["lan"],
                                                     "csrf_token": csrf_token(client)}, follow_redirects=True)
         assert message in page.get_data(as_text=True)
