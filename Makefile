@@ -12,7 +12,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-dejavu-c
 # Tesseract uses every core per page unless told; one thread per process is far faster here.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup system-packages venv db run test test-fast bench clean
+.PHONY: setup system-packages venv db run test test-fast bench lock clean
 
 setup: system-packages venv db
 
@@ -21,11 +21,18 @@ system-packages:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every machine installs the same code: the exact versions and hashes of requirements.lock
+# (pip refuses anything else), then our own package without resolving dependencies again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
+
+# Regenerate the lock after changing a dependency in pyproject.toml.
+lock:
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	  --extra dev --extra postgres --extra redis --strip-extras -o requirements.lock pyproject.toml requirements-build.in
 
 db: venv
 	$(BIN)/docsvc init
@@ -34,10 +41,11 @@ run: setup
 	$(BIN)/docsvc demo --if-empty
 	$(BIN)/docsvc run --host $(HOST) --port $(PORT)
 
-test: setup
+# Tests work in temporary directories: `make test` never creates or migrates ./var.
+test: system-packages venv
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test-fast: setup
+test-fast: system-packages venv
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not ocr and not browser and not slow"
 
 bench: setup

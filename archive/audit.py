@@ -130,6 +130,7 @@ class ChainReport:
     checked: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    last_hash: str | None = None   # when intact: the hash of record ``checked`` (what an anchor keeps)
 
     def as_dict(self) -> dict:
         return {"intact": self.intact, "checked": self.checked,
@@ -176,7 +177,7 @@ def verify_chain(session: Session, key: bytes, *, batch: int = 5000) -> ChainRep
             return ChainReport(False, checked, checked + 1,
                                f"records {checked + 1}–{head.seq} at the end are missing (deleted)")
         return ChainReport(False, checked, head.seq, "the chain head does not match the last record")
-    return ChainReport(True, checked)
+    return ChainReport(True, checked, last_hash=prev)
 
 
 def query(session: Session, *, actor_id: int | None = None, object_type: str | None = None,

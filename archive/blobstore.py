@@ -2,7 +2,8 @@
 
 A blob is written to a temporary file in the store, fsynced, then renamed into place, so
 a crash leaves either the whole file or nothing. A blob that exists is never rewritten.
-Files are made read-only once in place.
+Files are made read-only once in place, and private: only the service's own account may
+read them (mode 0400, directories 0700), whatever the umask of the process that wrote them.
 
 Layout: ``<root>/<aa>/<bb>/<sha256>`` with ``aa``/``bb`` the first hex pairs, which keeps
 directories small at millions of files.
@@ -50,7 +51,7 @@ class BlobStore:
     def __init__(self, root: Path | str):
         self.root = Path(root)
         self._tmp = self.root / "tmp"
-        self._tmp.mkdir(parents=True, exist_ok=True)
+        private_dir(self._tmp)
 
     # -- addressing -------------------------------------------------------------------
     def path(self, sha256: str) -> Path:
@@ -94,10 +95,10 @@ class BlobStore:
         if final.exists():
             staged.discard()
             return final
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(staged.path, 0o444)
+        private_dir(final.parent)
+        os.chmod(staged.path, 0o400)
         os.replace(staged.path, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return final
 
     def put(self, data: bytes) -> str:
@@ -160,7 +161,24 @@ class BlobStore:
         return removed
 
 
-def _fsync_dir(path: Path) -> None:
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and any missing parents with mode 0700 (folders that exist are left
+    as they are). ``Path.mkdir(parents=True, mode=...)`` gives the mode to the last folder
+    only; the ones made on the way would follow the umask."""
+    path = Path(path)
+    if path.is_dir():
+        return path
+    if path.parent != path:
+        private_dir(path.parent)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass   # made meanwhile by another writer
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (fsync of the folder itself)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

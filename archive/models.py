@@ -90,10 +90,10 @@ class Document(Base):
     """One original file. The same bytes never make a second document."""
 
     __tablename__ = "documents"
-    # The same bytes make one document per holder and secrecy: an upload of bytes that exist
-    # where the uploader cannot see them makes a document of their own sharing the blob, so
-    # the upload reveals nothing (issue 9). Within what the uploader sees, it is a duplicate.
-    __table_args__ = (UniqueConstraint("sha256", "unit_id", "secrecy", name="uq_documents_sha256_unit_secrecy"),)
+    # The same bytes make one document per holder, secrecy and personal-data mark: an upload of
+    # bytes that exist where the uploader cannot see them makes a document of their own sharing
+    # the blob, so the upload reveals nothing (issue 9). Within what they see, it is a duplicate.
+    __table_args__ = (UniqueConstraint("sha256", "unit_id", "secrecy", "personal_data", name="uq_documents_holder"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), ForeignKey("blobs.sha256"), index=True)

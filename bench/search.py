@@ -12,6 +12,15 @@ filter included), measures a labelled relevance set, then builds the two baselin
 (``bench/search_baselines.py``) on the same corpus in this process and times the same
 questions there. Prints one JSON object (``--json``) or a short report.
 
+Beside the generated set, ``relevance_prose`` is the real-prose relevance set
+(``bench/search_prose.py``: written administrative prose, some of it scanned and OCR'd,
+among a few hundred other real-prose documents; queries of one to five words with and
+without diacritics): top-1 and MRR@10. ``proximity`` is the cost of the re-ranking by
+closeness (``search/proximity.py``), timed in this process on the same index with it on
+and off, alternating: the unquoted multi-word queries it applies to (the labelled word
+queries on documents, and the full names searched in every kind). ``--relevance-only``
+measures only the two relevance sets (no timing, no baselines): a quick check.
+
 ``peak_rss_mb`` is the peak, while our index builds, of the sum over this process and
 its children of the proportional set size (PSS: pages shared after ``fork`` are divided
 among the processes sharing them, where plain RSS would count them once per process);
@@ -41,7 +50,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import psutil  # noqa: E402
 
+import search_prose  # noqa: E402
 from search import AccessScope, SearchIndex  # noqa: E402
+from search import kindplans  # noqa: E402
 from search_baselines import Fts5, NaiveWhoosh  # noqa: E402
 from search_corpus import Spool, document_pages, persons  # noqa: E402
 from search_queries import (CLASSES, CLASS_KIND, Sampler, labelled_queries,  # noqa: E402
@@ -125,6 +136,28 @@ def relevance(idx, labelled, scope):
     }
 
 
+def proximity_cost(idx, texts, scope, rounds: int = 3) -> dict:
+    """Latency of ``texts`` with the closeness re-ranking on and off, in this process on
+    the same index, rounds alternating (the machine's noise falls on both alike)."""
+    ms = {True: [], False: []}
+    for q in texts:  # untimed: both see warm caches
+        idx.search(q, scope)
+    try:
+        for _ in range(rounds):
+            for on in (False, True):
+                kindplans.PROXIMITY = on
+                for q in texts:
+                    t = time.perf_counter()
+                    idx.search(q, scope)
+                    ms[on].append((time.perf_counter() - t) * 1000)
+    finally:
+        kindplans.PROXIMITY = True
+    on, off = percentiles(ms[True]), percentiles(ms[False])
+    return {"queries": len(texts), "rounds": rounds, "on": on, "off": off,
+            "mean_on_ms": round(sum(ms[True]) / max(1, len(ms[True])), 2),
+            "mean_off_ms": round(sum(ms[False]) / max(1, len(ms[False])), 2)}
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--records", type=int, default=50_000)
@@ -136,7 +169,11 @@ def main(argv=None) -> dict:
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--dir", help="work directory (default: a temporary one, removed)")
+    ap.add_argument("--relevance-only", action="store_true",
+                    help="only the two relevance sets (no timing, no baselines)")
     args = ap.parse_args(argv)
+    if args.relevance_only:
+        args.skip_naive = True
 
     started = time.time()
     load_start = os.getloadavg()
@@ -186,6 +223,10 @@ def main(argv=None) -> dict:
         mem.phase = "search"
         idx.warm()  # as `docsvc serve` does at start-up (columns, norms, spelling vocabulary,
         #             the postings of the most frequent words)
+        if args.relevance_only:
+            out["relevance"] = relevance(idx, labelled, AccessScope.everything())
+            out["relevance_prose"] = search_prose.run()
+            return out
         by_class, totals = time_ours(idx, timed, scope, warmup)
         all_kinds, _ = time_ours(idx, timed, scope, kind_override=None)
         queries = {}
@@ -197,6 +238,12 @@ def main(argv=None) -> dict:
                           "max_total": max(totals[c] or [0])}
         out["queries"] = queries
         out["relevance"] = relevance(idx, labelled, AccessScope.everything())
+        words = [lq.text for lq in labelled if lq.group.startswith("document/words")]
+        names = [q.text for q in timed if q.cls == "full_name_diacritics"][:60]
+        out["proximity"] = {
+            "document_words": proximity_cost(idx, words, AccessScope.everything()),
+            "full_name_all_kinds": proximity_cost(idx, names, scope)}
+        out["relevance_prose"] = search_prose.run()
         mem.phase = None
         out["peak_rss_mb"] = mem.mb("build")
         out["peak_rss_sum_mb"] = mem.mb("build", 1)

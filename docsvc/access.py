@@ -5,6 +5,15 @@ docsvc.permissions), clearance (the highest secrecy they may see) and the units 
 records they hold (their unit's subtree, plus units whose records passed into its custody).
 ``document_filter`` turns that into one SQL condition, used by every list, count, page
 image, download and search, so nothing leaks through a side door.
+
+Documents marked as personal data (``Document.personal_data``: register pages and anything
+else holding civil-status data) are seen only by holders of ``person.view``; ordinary
+documents only by holders of ``document.view``. A civil-status officer thus opens the
+personal documents of their units and nothing else, and an administrator (no
+``person.view``) never sees a personal document. ``visibility`` says how to refuse: a
+personal document, or any document the role could never open, is *absent* (404: its
+existence is not confirmed); an ordinary document kept from a reader by secrecy or unit is
+*hidden* (403), as before.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false
+from sqlalchemy import and_, false, true
 from sqlalchemy.orm import Session
 
 from archive.accounts import ROLES, User, unit_subtree_ids
@@ -67,14 +76,35 @@ def principal_for(session: Session, user: User, *, ip: str | None = None, via: s
 
 def document_filter(principal: Principal):
     """SQL condition: the documents this principal may see."""
-    if principal.unit_ids is None:
-        return Document.secrecy <= principal.clearance
-    if not principal.unit_ids:
+    conditions = []
+    ordinary, personal = principal.can("document.view"), principal.can("person.view")
+    if not ordinary and not personal:
         return false()
-    return and_(Document.secrecy <= principal.clearance, Document.unit_id.in_(principal.unit_ids))
+    if not personal:
+        conditions.append(Document.personal_data.is_(False))
+    elif not ordinary:
+        conditions.append(Document.personal_data.is_(True))
+    if principal.unit_ids is not None:
+        if not principal.unit_ids:
+            return false()
+        conditions.append(Document.unit_id.in_(principal.unit_ids))
+    conditions.append(Document.secrecy <= principal.clearance)
+    return and_(true(), *conditions)
+
+
+VISIBLE, HIDDEN, ABSENT = "visible", "hidden", "absent"
+
+
+def visibility(principal: Principal, doc: Document) -> str:
+    """``visible``; ``hidden`` (an ordinary document a reader is not cleared for or whose
+    unit is not theirs: 403); ``absent`` (a personal document they may not open, or a
+    document their role never opens: 404, as if it did not exist)."""
+    if not principal.can("person.view" if doc.personal_data else "document.view"):
+        return ABSENT
+    if doc.secrecy <= principal.clearance and (principal.unit_ids is None or doc.unit_id in principal.unit_ids):
+        return VISIBLE
+    return ABSENT if doc.personal_data else HIDDEN
 
 
 def can_see(principal: Principal, doc: Document) -> bool:
-    if doc.secrecy > principal.clearance:
-        return False
-    return principal.unit_ids is None or doc.unit_id in principal.unit_ids
+    return visibility(principal, doc) == VISIBLE

@@ -16,9 +16,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.resolved_secret_key(),
-        # Werkzeug refuses bigger bodies with 413 before we read them; the blob store checks
-        # the exact limit while streaming.
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        # Werkzeug refuses bigger bodies with 413 before we read them. Only the upload routes
+        # raise the limit (docsvc.edge); the blob store checks the exact one while streaming.
+        MAX_CONTENT_LENGTH=settings.max_request_kb * 1024,
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -31,7 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["docsvc"] = services
 
     from archive.accounts import SECRECY_LABELS
-    from docsvc import auth, i18n
+    from docsvc import auth, edge, i18n
+
+    edge.init_app(app)  # first: its response headers are applied last
     from docsvc.api import bp as api_bp
     from docsvc.cli import register_commands
     from docsvc.web import register as register_web
@@ -54,7 +56,7 @@ def _error_pages(app: Flask) -> None:
 
     def page(status: int, message: str):
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            codes = {403: "forbidden", 404: "not_found", 413: "too_large"}
+            codes = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
             return error_response(status, codes.get(status, "error"), message)
         return render_template("error.html", status=status, message=message), status
 
@@ -66,7 +68,18 @@ def _error_pages(app: Flask) -> None:
     def _not_found(_exc):
         return page(404, _("Không tìm thấy trang hoặc tài liệu này."))
 
+    @app.errorhandler(405)
+    def _method_not_allowed(exc):
+        response = page(405, _("Phương thức {method} không dùng được ở địa chỉ này.").format(method=request.method))
+        response = app.make_response(response)
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
     @app.errorhandler(413)
     def _too_large(_exc):
-        limit = app.extensions["docsvc"].settings.max_upload_mb
-        return page(413, _("Tệp quá lớn: vượt giới hạn {limit} MB.").format(limit=limit))
+        limit = request.max_content_length or 0
+        if limit > (app.config.get("MAX_CONTENT_LENGTH") or 0):  # an upload route (docsvc.edge)
+            limit_mb = app.extensions["docsvc"].settings.max_upload_mb
+            return page(413, _("Tệp quá lớn: vượt giới hạn {limit} MB.").format(limit=limit_mb))
+        return page(413, _("Yêu cầu quá lớn: vượt giới hạn {limit} KB.").format(limit=limit // 1024))

@@ -23,7 +23,7 @@ def services() -> Services:
 
 
 def _lang() -> str:
-    return services().settings.lang
+    return services().settings.language
 
 
 def _echo_json(data) -> None:
@@ -62,7 +62,8 @@ def init_command() -> None:
     svc = services()
     before = current_revision(svc.engine)
     upgrade(svc.engine)
-    svc.settings.resolved_index_dir.mkdir(parents=True, exist_ok=True)
+    for folder in make_private(svc):
+        click.echo(f"Đã giới hạn quyền thư mục {folder} (chỉ tài khoản chạy dịch vụ được đọc).")
     from docsvc.services.indexing import ensure_index
 
     ensure_index(svc, background=False)  # a new install gets its (empty) indexes here
@@ -72,12 +73,53 @@ def init_command() -> None:
     created = ensure_admin(svc)
     if created:
         username, password, generated = created
-        click.echo(f"Đã tạo tài khoản quản trị đầu tiên: {username}")
-        if generated:
-            click.echo(f"  Mật khẩu (chỉ in lần này, hãy đổi sau khi đăng nhập): {password}")
-        else:
-            click.echo("  Mật khẩu: giá trị của DOCSVC_ADMIN_PASSWORD")
-        click.echo("  Đăng nhập tại http://127.0.0.1:5000/login")
+        _announce_admin(svc.settings.data_dir, username, password if generated else None)
+
+
+def _announce_admin(data_dir: Path, username: str, password: str | None) -> None:
+    """The first administrator's password is shown once, in a box nobody can miss, and kept
+    in a file of the data directory that only its owner may read (until it is changed)."""
+    lines = [f"Tài khoản quản trị đầu tiên / first administrator: {username}"]
+    if password is None:
+        lines.append("Mật khẩu / password: giá trị của DOCSVC_ADMIN_PASSWORD")
+    else:
+        from docsvc.services.accounts import INITIAL_PASSWORD_FILE
+
+        path = Path(data_dir).resolve() / INITIAL_PASSWORD_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"username: {username}\npassword: {password}\n"
+                     "# Đổi mật khẩu: docsvc user passwd admin (rồi xóa tệp này)\n"
+                     "# Change it with: docsvc user passwd admin (then delete this file)\n")
+        os.chmod(path, 0o600)
+        lines += [f"Mật khẩu / password: {password}",
+                  f"Đã lưu tại / saved in: {path} (chỉ chủ sở hữu đọc được / owner only)",
+                  "Đổi mật khẩu / change it: docsvc user passwd admin"]
+    lines.append("Đăng nhập / sign in: http://127.0.0.1:5000/login")
+    width = max(len(line) for line in lines) + 2
+    bar = "═" * width
+    click.echo("")
+    click.echo(f"╔{bar}╗")
+    for line in lines:
+        click.echo(f"║ {line.ljust(width - 1)}║")
+    click.echo(f"╚{bar}╝")
+    click.echo("")
+
+
+def make_private(svc: Services) -> list[Path]:
+    """Create the data folders with mode 0700, and tighten those an older install left open;
+    returns the folders tightened."""
+    from archive.blobstore import private_dir
+
+    s = svc.settings
+    tightened = []
+    for folder in (s.data_dir.resolve(), s.resolved_blob_dir, s.resolved_index_dir, s.resolved_audit_anchor_dir):
+        private_dir(folder)
+        if folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+            tightened.append(folder)
+    return tightened
 
 
 @click.command("ingest", help="Đưa tệp vào lưu trữ (thư mục: đệ quy). (Ingest files; folders recursively.)")
@@ -86,8 +128,11 @@ def init_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (một danh sách).")
 @click.option("--unit", "unit_code", default=None, help="Mã đơn vị lưu giữ (mặc định: đơn vị của người thực hiện).")
 @click.option("--secrecy", default=0, type=click.IntRange(0, 3), help="Độ mật: 0 thường, 1 mật, 2 tối mật, 3 tuyệt mật.")
+@click.option("--personal", is_flag=True, help="Văn bản chứa dữ liệu cá nhân (sổ, trang hộ tịch): chỉ người có "
+                                               "quyền xem hộ tịch được xem.")
 @with_appcontext
-def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int) -> None:
+def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int,
+                   personal: bool) -> None:
     from docsvc.cli_accounts import require
     from docsvc.worker import live_workers, local_slots
 
@@ -100,7 +145,7 @@ def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code:
     # job as soon as it is recorded, so OCR runs while the next files are checked and stored.
     slots = local_slots(svc) if wait and files and not live_workers(svc) else None
     try:
-        _submit_all(svc, files, principal, unit_code, secrecy, lang, results, slots, as_json)
+        _submit_all(svc, files, principal, unit_code, secrecy, personal, lang, results, slots, as_json)
         if wait:
             _wait_and_update(svc, results, show_progress=not as_json, slots=slots)
     except BaseException:  # Ctrl+C included: jobs left running are taken up again later
@@ -116,14 +161,15 @@ def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code:
 
 
 def _submit_all(svc: Services, files: list[Path], principal, unit_code: str | None, secrecy: int,
-                lang: str, results: list[dict], slots, as_json: bool) -> None:
+                personal: bool, lang: str, results: list[dict], slots, as_json: bool) -> None:
     from docsvc.services.ingest import SubmissionRefused, submit_path
     from ingest.errors import IngestError
 
     for path in files:
         item = {"path": str(path), "document_id": None, "status": "failed", "pages": None, "error": None}
         try:
-            sub = submit_path(svc, path, principal=principal, unit_code=unit_code, secrecy=secrecy)
+            sub = submit_path(svc, path, principal=principal, unit_code=unit_code, secrecy=secrecy,
+                              personal_data=personal)
         except IngestError as exc:
             item["error"] = exc.message(lang)
             item["error_code"] = exc.code
@@ -198,13 +244,20 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool, sl
 @click.command("show", help="Xem một văn bản và các trang của nó. (Show a document and its pages.)")
 @click.argument("document_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option("--purpose", default=None, help="Mục đích khi văn bản chứa dữ liệu cá nhân: extract_request, "
+                                             "verification, correction, statistics hoặc other:<nội dung>.")
 @with_appcontext
-def show_command(document_id: int, as_json: bool) -> None:
+def show_command(document_id: int, as_json: bool, purpose: str | None) -> None:
     from docsvc.cli_accounts import require
     from docsvc.services.documents import Hidden, NotFound, document_dict, get_document
+    from docsvc.services.personal import InvalidPurpose, PurposeRequired, parse_purpose
     from docsvc.services.viewing import log_view
 
-    principal = require("document.view")
+    principal = require("document.open")
+    try:
+        chosen = parse_purpose(purpose)
+    except InvalidPurpose as exc:
+        raise click.ClickException(exc.message) from None
     svc = services()
     with svc.session_factory() as session:
         try:
@@ -215,7 +268,11 @@ def show_command(document_id: int, as_json: bool) -> None:
         except Hidden:
             click.echo(f"{principal.username} không được xem văn bản #{document_id}.", err=True)
             sys.exit(1)
-        log_view(svc, principal, doc)
+        try:
+            log_view(svc, principal, doc, purpose=chosen)
+        except PurposeRequired:
+            click.echo(f"Văn bản #{document_id} chứa dữ liệu cá nhân: cần nêu mục đích (--purpose).", err=True)
+            sys.exit(2)
         data = document_dict(doc)
     if as_json:
         _echo_json(data)
@@ -370,6 +427,12 @@ class _Group(FlaskGroup):
                          add_version_option=False, load_dotenv=False, **kwargs)
         self.add_command(shell_command)
         self.add_command(routes_command)
+
+    def main(self, *args, **kwargs):
+        # Every file the service makes (database, queue, index, blobs, anchors, keys) is its
+        # own: group and others get nothing, whatever umask the shell or unit file had.
+        os.umask(0o077)
+        return super().main(*args, **kwargs)
 
 
 main = _Group(help="docsvc: quản lý văn bản và lưu trữ (document management and archive).")

@@ -11,7 +11,8 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -19,9 +20,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from archive.accounts import ROLES, ApiToken, Unit, User
-from archive.audit import verify_chain
 from docsvc.access import Principal, principal_for, system_principal
+from docsvc.auth import now
 from docsvc.services.accounts import (
+    VIETNAM,
     AccountError,
     create_token,
     create_unit,
@@ -199,11 +201,19 @@ def token_group() -> None:
 @token_group.command("create", help="Tạo mã API cho người dùng; mã chỉ được in ra lần này.")
 @click.argument("username")
 @click.option("--name", default="", help="Tên gợi nhớ.")
+@click.option("--expires", "valid_through", default=None, metavar="YYYY-MM-DD",
+              help="Ngày cuối cùng mã còn dùng được (giờ Việt Nam); bỏ trống: đến khi thu hồi.")
 @with_appcontext
-def token_create(username, name) -> None:
+def token_create(username, name, valid_through) -> None:
     principal = cli_principal()
+    if valid_through:
+        try:
+            valid_through = datetime.strptime(valid_through, "%Y-%m-%d").date()
+        except ValueError:
+            raise click.BadParameter("cần dạng YYYY-MM-DD.", param_hint="--expires")
     with transaction() as (svc, db):
-        token = create_token(svc, db, principal, get_user(db, username), name)
+        token = create_token(svc, db, principal, get_user(db, username), name, valid_through=valid_through or None,
+                             now=now())
     click.echo(token)
 
 
@@ -225,7 +235,15 @@ def token_list(username) -> None:
     with transaction() as (_svc, db):
         user = get_user(db, username)
         for row in db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
-            state = f"thu hồi {row.revoked_at:%d/%m/%Y}" if row.revoked_at else "hiệu lực"
+            if row.revoked_at:
+                state = f"thu hồi {row.revoked_at:%d/%m/%Y}"
+            elif row.expires_at and row.expires_at <= now():
+                state = f"hết hạn {row.expires_at.astimezone(VIETNAM):%d/%m/%Y %H:%M}"
+            elif row.expires_at:
+                last_day = (row.expires_at.astimezone(VIETNAM) - timedelta(seconds=1)).date()
+                state = f"hiệu lực đến hết ngày {last_day:%d/%m/%Y}"
+            else:
+                state = "hiệu lực"
             click.echo(f"#{row.id:<5} {row.prefix}…  {row.name:20} {state}")
 
 
@@ -236,22 +254,96 @@ def audit_group() -> None:
     pass
 
 
-@audit_group.command("verify", help="Kiểm tra chuỗi nhật ký; mã thoát 1 nếu bị can thiệp.")
+@audit_group.command("verify", help="Kiểm tra chuỗi nhật ký và mốc neo; mã thoát 1 nếu bị can thiệp. "
+                                     "Khi nguyên vẹn, ghi một mốc neo mới.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option("--anchors", "anchor_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Kiểm tra theo mốc neo lưu nơi khác (tệp hoặc thư mục; có thể lặp lại).")
+@with_appcontext
+def audit_verify(as_json, anchor_paths) -> None:
+    from docsvc.services.anchoring import describe, verify_audit
+
+    principal = require("audit.verify")
+    paths = None
+    if anchor_paths:
+        paths = [f for p in anchor_paths for f in (sorted(x for x in p.iterdir() if x.is_file())
+                                                    if p.is_dir() else [p])]
+    check = verify_audit(services(), principal, paths=paths)
+    report = check.result
+    if as_json:
+        click.echo(json.dumps(check.as_dict(), ensure_ascii=False))
+        sys.exit(0 if check.intact else 1)
+    if report.intact:
+        click.echo(f"Nhật ký nguyên vẹn: {report.chain.checked} bản ghi.")
+    elif report.chain.intact:  # the chain holds together, but its end is not where it was anchored
+        click.echo(f"Chuỗi {report.chain.checked} bản ghi liền mạch, nhưng không khớp mốc neo:", err=True)
+    else:
+        click.echo(f"Nhật ký đã bị can thiệp: bản ghi #{report.chain.first_bad_seq}: {report.chain.reason} "
+                   f"({report.chain.checked} bản ghi trước đó hợp lệ).", err=True)
+    for level, message in describe(check):
+        click.echo(message, err=level != "ok")
+    sys.exit(0 if check.intact else 1)
+
+
+@audit_group.command("anchor", help="Ghi điểm cuối hiện tại của nhật ký làm mốc neo (ngoài cơ sở dữ liệu).")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @with_appcontext
-def audit_verify(as_json) -> None:
-    require("audit.verify")
+def audit_anchor(as_json) -> None:
+    from docsvc.services.anchoring import HeadMismatch, anchor_now
+
+    principal = require("audit.verify")
     svc = services()
-    with svc.session_factory() as db:
-        report = verify_chain(db, svc.audit_key)
+    try:
+        anchor = anchor_now(svc, principal)
+    except HeadMismatch:
+        raise click.ClickException("Điểm cuối nhật ký không khớp bản ghi cuối; hãy chạy 'docsvc audit verify'.")
     if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-    elif report.intact:
-        click.echo(f"Nhật ký nguyên vẹn: {report.checked} bản ghi.")
+        click.echo(json.dumps({**anchor.as_dict(), "anchor_dir": str(svc.anchors.directory)}, ensure_ascii=False))
     else:
-        click.echo(f"Nhật ký đã bị can thiệp: bản ghi #{report.first_bad_seq}: {report.reason} "
-                   f"({report.checked} bản ghi trước đó hợp lệ).", err=True)
-    sys.exit(0 if report.intact else 1)
+        click.echo(f"Đã ghi mốc neo: bản ghi #{anchor.seq} vào {svc.anchors.directory}.")
+
+
+@audit_group.command("personal", help="Nhật ký xem dữ liệu cá nhân: ai, khi nào, xem gì, mục đích gì.")
+@click.option("--person", default=None, help="Chỉ những lần xem có tên/nội dung tra cứu chứa chữ này "
+                                            "(không phân biệt hoa thường, có dấu hay không).")
+@click.option("--since", default=None, help="Từ ngày (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Đến hết ngày (YYYY-MM-DD).")
+@click.option("--user", "username", default=None, help="Chỉ của người dùng này.")
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 100000))
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON (một danh sách).")
+@with_appcontext
+def audit_personal(person, since, until, username, limit, as_json) -> None:
+    from docsvc.services.personal import PURPOSES, log_entry, personal_log
+
+    require("audit.view")
+    bounds = []
+    for value, end in ((since, False), (until, True)):
+        if not value:
+            bounds.append(None)
+            continue
+        try:
+            day = datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            raise click.ClickException(f"Ngày không hợp lệ: {value} (cần YYYY-MM-DD).") from None
+        moment = day.replace(hour=23, minute=59, second=59, microsecond=999999) if end else day
+        bounds.append(moment.astimezone(timezone.utc))  # the day in local time
+    with transaction() as (_svc, db):
+        actor_id = get_user(db, username).id if username else None
+        rows = [log_entry(r) for r in personal_log(db, person=person, actor_id=actor_id, since=bounds[0],
+                                                    until=bounds[1], limit=limit)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Không có lần xem dữ liệu cá nhân nào khớp.")
+    for row in rows:
+        purpose = PURPOSES.get(row["purpose"], row["purpose"] or "?")
+        if row["purpose_text"]:
+            purpose += f": {row['purpose_text']}"
+        target = f"{row['object_type']} #{row['object_id']}" if row["object_id"] else (row["object_type"] or "")
+        who = f" — {row['person']}" if row["person"] else ""
+        click.echo(f"#{row['seq']:<6} {row['at'][:19]}  {row['user']:<14} {row['what'] or row['action']:<10} "
+                   f"{target}{who}  [{purpose}]")
 
 
 GROUPS = (user_group, unit_group, token_group, audit_group)

@@ -18,15 +18,22 @@ from docsvc.cli_accounts import require
 @click.option("--page", default=1, type=click.IntRange(1), show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option("--purpose", default=None, help="Mục đích khi kết quả có dữ liệu cá nhân: extract_request, "
+                                             "verification, correction, statistics hoặc other:<nội dung>.")
 @with_appcontext
-def search_command(query, kind, limit, page, sort, as_json) -> None:
+def search_command(query, kind, limit, page, sort, as_json, purpose) -> None:
     from docsvc.services.audit import PermissionDenied
+    from docsvc.services.personal import InvalidPurpose, PurposeRequired, parse_purpose
     from docsvc.services.searching import SearchUnavailable, run_search
 
     principal = require("search")
     try:
         result = run_search(current_app.extensions["docsvc"], principal, query, kind=kind, page=page,
-                            per_page=limit, sort=sort, purpose="docsvc search (CLI)")
+                            per_page=limit, sort=sort, purpose=parse_purpose(purpose))
+    except InvalidPurpose as exc:
+        raise click.ClickException(exc.message)
+    except PurposeRequired:
+        raise click.ClickException("Kết quả có dữ liệu cá nhân: cần nêu mục đích (--purpose).")
     except SearchUnavailable as exc:
         raise click.ClickException(exc.message)
     except PermissionDenied as exc:

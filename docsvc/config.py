@@ -29,12 +29,16 @@ class Settings:
     blob_dir: Path | None = None    # default: data_dir/blobs
     index_dir: Path | None = None   # default: data_dir/index
     secret_key: str = ""            # default: generated once, kept in data_dir/secret_key
-    lang: str = "vi"                # interface language by default: vi or en
+    language: str = "vi"            # interface language of the installation: vi or en (DOCSVC_LANG too)
 
     # Limits on what comes in; bad input is refused before anything is stored.
     max_upload_mb: int = 200
     max_image_pixels: int = 150_000_000
     max_pages: int = 2000
+    # Uploads are inspected in a child process within these bounds (ingest.sandbox).
+    inspect_memory_mb: int = 1024
+    inspect_cpu_seconds: int = 20
+    inspect_timeout_seconds: int = 60
 
     # OCR
     ocr_lang: str = "vie"            # measured: vie+eng reads worse here (see README) and is slower
@@ -58,11 +62,30 @@ class Settings:
     # Accounts and sign-in
     session_cookie_secure: bool = False     # always mark the cookie Secure (it is anyway over HTTPS)
     admin_password: str = ""                # for the first administrator made by `docsvc init`
-    login_max_failures: int = 5             # consecutive failures that lock an account ...
-    login_lock_minutes: int = 15            # ... for this long
-    login_ip_max_failures: int = 20         # failures from one address within the window ...
-    login_window_minutes: int = 15          # ... that throttle it (HTTP 429)
+    # Sign-in failures slow down (never lock) a name and an address: after the free failures,
+    # each further attempt waits base·2^(n−free) seconds after the last failure, up to the cap.
+    # Failures older than the window are forgotten; keep it well above the cap, or the delay
+    # falls back while someone keeps guessing (docsvc/services/signin.py).
+    login_free_failures: int = 3            # per name (since its last successful sign-in)
+    login_ip_free_failures: int = 10        # per address (several people may share one)
+    login_delay_base_seconds: int = 1
+    login_delay_cap_seconds: int = 300
+    login_window_minutes: int = 60
+    # Server-side web sessions end after a working day, or after this long without a request.
+    session_max_hours: int = 10
+    session_idle_minutes: int = 30
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+    # (0: none; the headers are ignored and the socket's address is the client's).
+    trusted_proxies: int = 0
+    # Bodies larger than this are refused (413) except on the upload routes.
+    max_request_kb: int = 1024
     audit_key: str = ""                     # HMAC key of the audit chain; default: kept in data_dir
+
+    # Anchors: the audit chain's head written outside the database (archive/anchors.py)
+    audit_anchor_dir: Path | None = None    # default: data_dir/anchors; better on other storage
+    audit_anchor_syslog: bool = False       # also send every anchor to syslog
+    audit_anchor_syslog_address: str = ""   # default /dev/log (the local daemon); or host:port (UDP)
+    audit_anchor_minutes: int = 10          # the worker anchors the head this often if it moved; 0: never
 
     @property
     def resolved_database_url(self) -> str:
@@ -79,6 +102,10 @@ class Settings:
     @property
     def resolved_index_dir(self) -> Path:
         return (self.index_dir or self.data_dir / "index").resolve()
+
+    @property
+    def resolved_audit_anchor_dir(self) -> Path:
+        return (self.audit_anchor_dir or self.data_dir / "anchors").resolve()
 
     @property
     def max_upload_bytes(self) -> int:
@@ -123,7 +150,7 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number, got {value!r}")
-    if isinstance(default, Path) or name in {"blob_dir", "index_dir", "data_dir"}:
+    if isinstance(default, Path) or name in {"blob_dir", "index_dir", "data_dir", "audit_anchor_dir"}:
         return Path(value) if value not in (None, "") else None
     return value
 
@@ -148,6 +175,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
             name = name[len(ENV_PREFIX):]
         if name in {f.name for f in fields(Settings)}:
             values[name] = _coerce(value, getattr(base, name), name)
+    if "language" not in values and environ.get(ENV_PREFIX + "LANG"):  # the earlier name
+        values["language"] = environ[ENV_PREFIX + "LANG"]
     settings = Settings(**values)
     if settings.data_dir is None:
         settings = Settings(**{**values, "data_dir": Path("var")})

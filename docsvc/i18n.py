@@ -1,8 +1,10 @@
 """Interface language: Vietnamese first, English second.
 
 Source strings are Vietnamese; ``translations_en.CATALOG`` maps them to English. The
-language comes from ``?lang=``, then the ``lang`` cookie, then Accept-Language, then the
-configured default. A test checks that every string marked in code and templates has an
+language is the installation's (``DOCSVC_LANGUAGE``, default ``vi``) unless the user chose
+another (``?lang=``, remembered in the ``lang`` cookie). A browser's Accept-Language is not
+consulted: a commune's staff work in Vietnamese whatever their browser was set up with; an API
+client's is (it is a choice the client makes for its messages). A test checks that every string marked in code and templates has an
 English entry.
 """
 
@@ -22,10 +24,11 @@ def current_lang() -> str:
     if "lang" in g:
         return g.lang
     lang = request.args.get("lang") or request.cookies.get(COOKIE)
+    if lang not in LANGS and request.path.startswith("/api/") and request.accept_languages:
+        # An API client states the language of its messages on purpose (a browser does not).
+        lang = request.accept_languages.best_match(LANGS)
     if lang not in LANGS:
-        lang = request.accept_languages.best_match(LANGS) if request.accept_languages else None
-    if lang not in LANGS:
-        lang = current_app.extensions["docsvc"].settings.lang
+        lang = current_app.extensions["docsvc"].settings.language
     g.lang = lang if lang in LANGS else "vi"
     return g.lang
 

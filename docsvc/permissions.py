@@ -11,11 +11,16 @@ cửa, civil_status ← công chức hộ tịch, viewer ← người xem (chỉ
 
 Roles say *what* a user may do; clearance and unit say *which* documents (docsvc.access):
 a document is seen only by users cleared for its secrecy whose unit holds it.
+
+Document routes declare ``document.open`` (or ``document.download``), held by everyone who
+may see some document: ``document.view`` holders see ordinary documents, ``person.view``
+holders see documents marked as personal data, and ``docsvc.access.document_filter``
+decides which one a request may open. A personal document the principal may not open
+answers 404 whatever the role: its existence is never confirmed.
 """
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Callable, Iterable
 
 from archive.accounts import ROLES
@@ -26,11 +31,14 @@ PERSONAL_DATA = frozenset({"civil_status", "one_stop", "archivist", "leader"})
 
 # action: (what it is, in Vietnamese, roles allowed)
 TABLE: dict[str, tuple[str, frozenset[str]]] = {
-    "document.view": ("Xem danh sách, nội dung, ảnh trang văn bản và tiến độ xử lý", READERS),
+    "document.view": ("Xem văn bản thường (không chứa dữ liệu cá nhân)", READERS),
+    "document.open": ("Mở danh sách, nội dung, ảnh trang văn bản và tiến độ xử lý (văn bản thường theo "
+                      "quyền xem văn bản, văn bản chứa dữ liệu cá nhân theo quyền xem hộ tịch)",
+                      READERS | PERSONAL_DATA),
     "document.upload": ("Tải lên, đưa văn bản vào lưu trữ", frozenset({"admin", "clerk", "archivist"})),
     "document.edit": ("Sửa thông tin đăng ký của văn bản (số, ký hiệu, ngày, trích yếu...)",
                       frozenset({"admin", "clerk", "archivist"})),
-    "document.download": ("Tải bản gốc của văn bản", READERS),
+    "document.download": ("Tải bản gốc của văn bản (những văn bản người đó được mở)", READERS | PERSONAL_DATA),
     "search": ("Dùng trang tra cứu (thấy văn bản và/hoặc hộ tịch theo hai quyền dưới)", READERS | PERSONAL_DATA),
     "search.documents": ("Tra cứu văn bản", READERS),
     "person.view": ("Xem dữ liệu hộ tịch (dữ liệu cá nhân)", PERSONAL_DATA),
@@ -56,20 +64,15 @@ def roles_for(action: str) -> frozenset[str]:
 
 
 def requires(action: str) -> Callable:
-    """Declare the action a view performs; docsvc.auth enforces it before the view runs."""
+    """Declare the action a view performs. ``docsvc.auth.enforce_route`` checks it before
+    every request, for every route of the app: a route that declares nothing (neither
+    ``@requires`` nor ``@public``) is refused at run time, not only by a test."""
     if action not in TABLE:
         raise KeyError(f"unknown action {action!r}: add it to docsvc.permissions.TABLE")
 
     def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            from docsvc.auth import enforce
-
-            enforce(action)
-            return view(*args, **kwargs)
-
-        wrapper.permission = action  # type: ignore[attr-defined]
-        return wrapper
+        view.permission = action  # type: ignore[attr-defined]
+        return view
 
     return decorate
 

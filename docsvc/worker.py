@@ -142,6 +142,9 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     services.set_queue(queue)
     registration = _Registration(services, worker_id, queue.enqueue)
     registration.start()
+    from docsvc.services.anchoring import start_anchoring
+
+    anchorer = start_anchoring(services)  # the audit chain's head, written down regularly
     slots = job_slots(services, threads)
     log.info("worker %s started (%d job slots, %d OCR processes)", worker_id, slots,
              services.settings.ocr_processes)
@@ -152,6 +155,8 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     try:
         consumer.run()
     finally:
+        if anchorer is not None:
+            anchorer.stop()
         registration.stop()
 
 

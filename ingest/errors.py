@@ -35,8 +35,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The PDF has no pages.",
     },
     "too_many_pages": {
-        "vi": "Tệp có {pages} trang, vượt giới hạn {limit} trang.",
-        "en": "The file has {pages} pages, over the limit of {limit}.",
+        "vi": "Tệp có từ {pages} trang trở lên, vượt giới hạn {limit} trang.",
+        "en": "The file has {pages} pages or more, over the limit of {limit}.",
     },
     "image_too_large": {
         "vi": "Ảnh quá lớn: {width}×{height} = {megapixels:.0f} triệu điểm ảnh, giới hạn {limit_mp:.0f} triệu "
@@ -47,6 +47,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "corrupt_image": {
         "vi": "Ảnh bị hỏng, không đọc được: {detail}",
         "en": "The image is corrupt and cannot be read: {detail}",
+    },
+    "bad_page_size": {
+        "vi": "Trang {page} có kích thước bất thường ({width:.0f}×{height:.0f} điểm); chỉ nhận trang có cạnh "
+              "từ {min_pt} đến {max_pt} điểm (1 điểm = 1/72 inch).",
+        "en": "Page {page} has an absurd size ({width:.0f}×{height:.0f} points); pages must measure "
+              "{min_pt} to {max_pt} points a side (1 point = 1/72 inch).",
+    },
+    "reader_crashed": {
+        "vi": "Không đọc được tệp: chương trình đọc tệp dừng đột ngột ({detail}). Tệp có thể bị hỏng "
+              "hoặc được tạo ra để gây lỗi.",
+        "en": "The file cannot be read: the reader stopped abruptly ({detail}). The file may be damaged "
+              "or crafted to cause faults.",
+    },
+    "reader_timeout": {
+        "vi": "Không đọc được tệp: việc kiểm tra tệp vượt quá {seconds} giây cho phép.",
+        "en": "The file cannot be read: checking it took longer than the {seconds} s allowed.",
+    },
+    "reader_out_of_memory": {
+        "vi": "Không đọc được tệp: việc kiểm tra tệp cần nhiều hơn {limit_mb} MB bộ nhớ cho phép.",
+        "en": "The file cannot be read: checking it needs more than the {limit_mb} MB of memory allowed.",
     },
     "ocr_failed": {
         "vi": "Nhận dạng chữ (OCR) thất bại ở trang {page}: {detail}",

@@ -64,13 +64,23 @@ def open_image(path: Path, media_type: str) -> Image.Image:
 
 
 def frame_count(image: Image.Image, limits: Limits) -> int:
-    """Number of frames (TIFF pages), checking each frame's declared size on the way."""
+    """Number of frames (TIFF pages), checking each frame's declared size on the way.
+
+    Frames are counted as their directories are read, and counting stops at
+    ``limits.max_pages + 1``: a file that long is refused whatever its true length, so a
+    TIFF of 20,000 tiny frames costs no more to refuse than one of 2,001. (Pillow's
+    ``n_frames`` reads every directory, and checks each against all before it.)
+    """
     check_pixels(*image.size, limits)
+    count = 1
     try:
-        count = getattr(image, "n_frames", 1)
-        for index in range(1, count):
-            image.seek(index)
+        while count <= limits.max_pages:
+            try:
+                image.seek(count)
+            except EOFError:
+                break
             check_pixels(*image.size, limits)
+            count += 1
         if count > 1:
             image.seek(0)
     except DECODE_ERRORS as exc:
@@ -85,6 +95,8 @@ def iter_frames(path: Path, media_type: str, limits: Limits,
     image = open_image(path, media_type)
     with image:
         count = frame_count(image, limits)
+        if count > limits.max_pages:
+            raise IngestError("too_many_pages", pages=count, limit=limits.max_pages)
         for index in range(count):
             number = index + 1
             if number in skip:

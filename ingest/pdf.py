@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import unicodedata
 from pathlib import Path
@@ -21,6 +22,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from ingest.errors import IngestError, TransientIngestError
 from ingest.images import check_pixels, to_grayscale
+from ingest.pagetree import MAX_PAGE_PT, MIN_PAGE_PT, page_boxes
 from ingest.results import Limits, WordBox
 
 log = logging.getLogger(__name__)
@@ -34,11 +36,14 @@ MIN_TEXT_CHARS = 16
 FULL_PAGE_SHARE = 0.85
 _EOF_WINDOW = 1024  # where readers look for the %%EOF marker at the end of a file
 _DISPLAY_LONG_SIDE = 1600
+MAX_RENDER_SIDE = 30000  # pixels; Leptonica (Tesseract) refuses images over 2^15 a side
 
 
-def open_reader(path: Path) -> PdfReader:
+def open_reader(path: Path, limits: Limits | None = None) -> PdfReader:
     """A pypdf reader for a readable PDF, decrypted when the user password is empty.
 
+    Only the trailer, the catalogue and the page tree as far as its first page are read
+    here: the pages are counted by ``check_pages``, which stops at the page limit.
     Raises IngestError: truncated_pdf, corrupt_pdf, encrypted_pdf, empty_pdf.
     """
     with open(path, "rb") as fh:
@@ -55,14 +60,14 @@ def open_reader(path: Path) -> PdfReader:
                     raise IngestError("encrypted_pdf")
             except (FileNotDecryptedError, NotImplementedError, DependencyError) as exc:
                 raise IngestError("encrypted_pdf") from exc
-        count = len(reader.pages)
+        first = next(page_boxes(reader), None)
     except IngestError:
         raise
     except MemoryError:
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on damaged files
         raise IngestError("corrupt_pdf", detail=_short(exc)) from exc
-    if count == 0:
+    if first is None:
         raise IngestError("empty_pdf")
     return reader
 
@@ -167,13 +172,21 @@ def text_layer(reader: PdfReader, index: int) -> str | None:
 
 
 _NOT_TEXT = {"Co", "Cc", "Cn", "Cs"}  # private use, control, unassigned, surrogate
+# A control character touching a letter: the font's Unicode map sends a real letter to a
+# control code. Ghostscript's PDF/A output of a vntex (T5) LaTeX file maps every "đ" to
+# U+0012 ("\x12ịnh kỳ" for "định kỳ"); the rest reads well, so the share rule below
+# lets it through, and every word with that letter would be lost to search.
+_BROKEN_MAP = re.compile(r"[^\W\d_][\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f][^\W\d_]")
 
 
 def usable_text(text: str) -> bool:
-    """At least MIN_TEXT_CHARS visible characters, and at most a tenth of them private-use,
-    control or replacement characters (what fonts without a Unicode map extract as)."""
+    """At least MIN_TEXT_CHARS visible characters, at most a tenth of them private-use,
+    control or replacement characters (what fonts without a Unicode map extract as), and
+    no control character inside a word (a Unicode map that is wrong for some letters)."""
     visible = [ch for ch in text if not ch.isspace()]
     if len(visible) < MIN_TEXT_CHARS:
+        return False
+    if _BROKEN_MAP.search(text):
         return False
     bad = sum(ch == "\ufffd" or unicodedata.category(ch) in _NOT_TEXT for ch in visible)
     return bad * 10 <= len(visible)
@@ -217,7 +230,7 @@ class PdfPages:
                     scan = self._single_image(page, images)
                     if scan is not None:
                         return scan
-                    return self._render(page, self.render_dpi, grayscale=True)
+                    return self._render(page, self.render_dpi, grayscale=True, number=index + 1)
                 finally:
                     page.close()
             except pdfium.PdfiumError as exc:
@@ -233,7 +246,7 @@ class PdfPages:
                     self._check_images(page)
                     width, height = page.get_size()
                     dpi = _DISPLAY_LONG_SIDE * 72 / max(width, height, 1)
-                    return self._render(page, dpi, grayscale=False)
+                    return self._render(page, dpi, grayscale=False, number=index + 1)
                 finally:
                     page.close()
             except pdfium.PdfiumError as exc:
@@ -286,14 +299,23 @@ class PdfPages:
         dpi = round(image.width * 72 / max(1e-6, right - left))
         return image, (dpi if 50 <= dpi <= 4800 else None)
 
-    def _render(self, page, dpi: float, *, grayscale: bool) -> tuple[Image.Image, int]:
-        # The caller has checked the page's images against the pixel limit.
+    def _render(self, page, dpi: float, *, grayscale: bool, number: int = 0) -> tuple[Image.Image, int]:
+        # The caller has checked the page's images against the pixel limit. Inspection
+        # refused absurd page sizes, but this runs on whatever pdfium makes of the file:
+        # the bitmap is bounded here too, by the pixel limit and by MAX_RENDER_SIDE.
         width, height = page.get_size()
+        if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+            raise IngestError("bad_page_size", page=number, width=width, height=height,
+                              min_pt=MIN_PAGE_PT, max_pt=MAX_PAGE_PT)
         scale = dpi / 72
         pixels = width * scale * height * scale
         if pixels > self.limits.max_pixels:  # a huge page: render it smaller, not bigger
             scale *= math.sqrt(self.limits.max_pixels / pixels) * 0.999
+        if max(width, height) * scale > MAX_RENDER_SIDE:  # a long strip: no side Tesseract refuses
+            scale = MAX_RENDER_SIDE / max(width, height)
+        scale = max(scale, 1e-3)
         bitmap = page.render(scale=scale, grayscale=grayscale)
         image = bitmap.to_pil()
         image = to_grayscale(image) if grayscale else image.convert("RGB")
         return image, round(scale * 72)
+

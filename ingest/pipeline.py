@@ -21,6 +21,7 @@ from PIL import Image
 from ingest.errors import IngestError
 from ingest.images import display_images, iter_frames, prepare_for_ocr
 from ingest.ocr import OcrEngine
+from ingest.pagetree import check_pages
 from ingest.pdf import PdfPages, open_reader, text_layer
 from ingest.results import JPEG, PDF, PNG, TIFF, Limits, PageResult
 
@@ -72,10 +73,12 @@ class Pipeline:
             yield _OcrTask(number, gray, dpi)
 
     def _pdf_pages(self, path: Path, skip: Container[int]) -> Iterator[_OcrTask | PageResult]:
-        reader = open_reader(path)
-        count = len(reader.pages)
+        reader = open_reader(path, self.limits)
+        # Counted (and page sizes checked) without loading pages before pypdf loads them all.
+        count = check_pages(reader, self.limits)
         if count > self.limits.max_pages:
             raise IngestError("too_many_pages", pages=count, limit=self.limits.max_pages)
+        count = len(reader.pages)
         with PdfPages(path, self.limits, self.render_dpi) as pdf:
             for index in range(count):
                 number = index + 1

@@ -14,6 +14,11 @@ class Limits:
     max_bytes: int = 200 * 1024 * 1024
     max_pixels: int = 150_000_000
     max_pages: int = 2000
+    # Inspection of untrusted bytes at upload runs in a child process with these bounds
+    # (``ingest.sandbox``): address space, CPU time, and wall-clock time.
+    inspect_memory_mb: int = 1024
+    inspect_cpu_seconds: int = 20
+    inspect_timeout_seconds: int = 60
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,18 @@ Public API (everything the application needs is importable from ``search``):
 Modules: ``analyzer`` (Vietnamese normalisation and folding), ``fields`` (field types
 that analyse), ``segments`` (fast segment writing), ``kinds`` (one index and schema per
 kind of record), ``querylang`` (parser), ``planner``/``kindplans`` (query → Whoosh
-query), ``spelling`` (words one edit away), ``segment``/``engine``/``scoring``
+query), ``spelling`` (words one edit away, words a prefix starts), ``visibility``
+(which words a scope may be offered), ``segment``/``engine``/``scoring``
 (posting lists, counting, facets, scores), ``highlight``, ``searching`` (search and
 suggest), ``index``/``rebuild``/``locks`` (life cycle and writes), ``storage`` (Whoosh's
 segment files read in place, not copied: installed here, before any index is opened).
 """
 
-from search import storage as _storage
+from search.compat import check_whoosh as _check_whoosh
+
+_check_whoosh()
+
+from search import storage as _storage  # noqa: E402
 
 _storage.install()
 

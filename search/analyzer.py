@@ -152,6 +152,25 @@ def word_forms_spans(text: str) -> list[tuple[int, int, str, str]]:
             for m in _WORD.finditer(folded)]
 
 
+#: A number written with thousands separators: ``501.363``, ``1,250,000``. Groups of
+#: exactly three digits after a first group of one to three; not part of a longer run
+#: of digits and separators, so dates (``01.02.2025``), decimals (``3,5``), versions
+#: (``1.2.3``) and phone numbers (``0912.345.678``: four digits first) are left alone.
+_GROUPED_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,])\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?![\d]|[.,]\d{3})")
+_SEPARATOR = re.compile(r"[.,]")
+
+
+def join_numbers(text: str) -> str:
+    """``text`` with every number written with thousands separators written without
+    (``501.363`` and ``501,363`` → ``501363``), so that the three spellings people and
+    documents use index and query as the same word. A decimal tail keeps its comma or
+    point (``1.234,5`` → ``1234,5``, which then splits into ``1234`` and ``5``)."""
+    if "." not in text and "," not in text:
+        return text
+    return _GROUPED_NUMBER.sub(lambda m: _SEPARATOR.sub("", m.group()), text)
+
+
 def key(text: str) -> str:
     """A whole value as one exact key: words joined by single spaces."""
     return " ".join(words(text))

@@ -23,6 +23,7 @@ from collections import Counter
 import numpy as np
 from whoosh import query as wq
 
+from search.kinds import PERSONAL_TERM
 from search.planner import FormsOr
 from search.records import AccessScope
 from search.segment import Segment
@@ -300,9 +301,16 @@ def restrict(q, scope: AccessScope, seg_readers, max_level: int = 3):
 
     Secrecy: exclude ``sec`` terms above the clearance. Units: exclude the units not
     allowed, or require the allowed ones, whichever posting lists are shorter; records
-    without a unit (term ``none``) are excluded for a unit-limited scope.
+    without a unit (term ``none``) are excluded for a unit-limited scope. Personal data:
+    exclude the personal mark's term unless the scope may see personal data, require it
+    for a scope that sees only personal data (kinds without the mark are all personal).
     """
     deny = [wq.Term("sec", str(level)) for level in range(scope.max_secrecy + 1, max_level + 1)]
+    marks_personal = any(PERSONAL_TERM[0] in r.schema for r in seg_readers)
+    if marks_personal and not scope.personal:
+        deny.append(wq.Term(*PERSONAL_TERM))
+    elif marks_personal and scope.personal_only:
+        q = wq.And([q, wq.ConstantScoreQuery(wq.Term(*PERSONAL_TERM), score=0.0)])
     allow = None
     if scope.unit_ids is not None:
         present = set()

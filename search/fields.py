@@ -22,7 +22,7 @@ from datetime import date
 from whoosh import analysis, columns, formats
 from whoosh.fields import FieldType
 
-from search.analyzer import _WORD, fold, normalize
+from search.analyzer import _WORD, fold, join_numbers, normalize
 
 
 def _values(value) -> list[str]:
@@ -150,7 +150,8 @@ def _short_text_terms(text: str, exact: bool, bigrams: bool) -> tuple[str, ...]:
 
 
 def _text_terms(text: str, exact: bool, bigrams: bool) -> list[str]:
-    norm = normalize(text)
+    # 501.363, 501,363 and 501363 are one word (the query side does the same).
+    norm = normalize(join_numbers(text))
     folded_text = fold(norm)
     folded = _WORD.findall(folded_text)
     out = list(folded)

@@ -43,7 +43,12 @@ def _variants() -> dict[str, str]:
 
 
 def _letters(word: str) -> str:
-    """A regular expression of ``word`` (folded, lower case) matching its every form."""
+    """A regular expression of ``word`` (folded, lower case) matching its every form;
+    a number also as written with thousands separators (``501363``: ``501.363``)."""
+    if word.isdigit() and word.isascii() and len(word) > 3:
+        head = len(word) % 3 or 3
+        groups = [word[:head]] + [word[i:i + 3] for i in range(head, len(word), 3)]
+        return r"[.,]?".join(groups)
     table = _variants()
     out = []
     for ch in word:

@@ -11,13 +11,23 @@ import re
 from whoosh import query as wq
 
 from search import querylang as ql
-from search.analyzer import fold, has_marks, normalize
+from search.analyzer import fold, has_marks, join_numbers, normalize
 from search.fields import key_forms
 from search.planner import Alternatives, KindPlanner, value_text
+from search.proximity import Proximity
 
 _YEARISH = re.compile(r"^(1[89]\d\d|20\d\d)$")
 PAIR_BONUS = 1.5  # per pair of typed words found next to each other on the page
+#: Whether unquoted runs of words are re-ranked by closeness (:mod:`search.proximity`);
+#: off only to measure what the re-ranking costs (``bench/search.py``).
+PROXIMITY = True
 _NS = re.compile(r"^(\d+)(/\d{4})?/([^/\s]+)$")
+
+
+def _page_texts(d: dict) -> list[str]:
+    """The texts of a page's ``tx`` field, from its stored ``d`` column: a first page's
+    text field holds its issuer and title too (see :mod:`search.kinds`)."""
+    return [d["x"], d["t"], d["is"]] if d["p"] == 1 else [d["x"]]
 
 
 def _unit_query(planner: KindPlanner, code: str):
@@ -46,7 +56,9 @@ class DocumentPlanner(KindPlanner):
 
     def word_run(self, words):
         """Each word is required; words typed next to each other score more where
-        the page has them next to each other too (their pair terms)."""
+        the page has them next to each other too (their pair terms), and a page
+        ranks by how close together and in order it has them (:class:`Proximity`:
+        the exact sequence, then near, then scattered)."""
         normed = [normalize(w).strip() for w in words]
         folded = [fold(w) for w in normed]
         for i, f in enumerate(folded):
@@ -59,6 +71,11 @@ class DocumentPlanner(KindPlanner):
         pairs = {f"{a} {b}" for a, b in zip(folded, folded[1:])}
         self.bonus += [wq.Term("tx", p, boost=PAIR_BONUS) for p in sorted(pairs)
                        if self.lex.df("tx", p)]
+        if len(folded) >= 2 and PROXIMITY:
+            # A word still unknown stands for the readings it was replaced by.
+            slots = [frozenset([f] + (self.lex.candidates("tx", f) if self.should_correct(f)
+                                      else [])) for f in folded]
+            self.bonus.append(Proximity("tx", slots, _page_texts, out))
         return out
 
     def _correct_in_context(self, folded, i):
@@ -88,9 +105,11 @@ class DocumentPlanner(KindPlanner):
 
     def number_symbol(self, text):
         t = text.strip()
+        if join_numbers(t).isdigit():  # so:501.363 is the number 501363
+            t = join_numbers(t)
         if "/" in t:
             exact, folded = key_forms(t)
-            if self.lex.df("ns", folded) or not _NS.match(exact):
+            if self.lex.seen("ns", folded) or not _NS.match(exact):
                 return self.key("ns", t, boost=4.0)
             return self._fuzzy_number_symbol(exact)
         if t.isdigit():
@@ -106,7 +125,7 @@ class DocumentPlanner(KindPlanner):
         m = _NS.match(exact)
         number, symbol = m.group(1), m.group(3)
         sym_exact, sym_folded = key_forms(symbol)
-        options = [sym_folded] if self.lex.df("sym", sym_folded) else \
+        options = [sym_folded] if self.lex.seen("sym", sym_folded) else \
             self.lex.candidates("sym", sym_folded)
         if not options:
             return wq.NullQuery
@@ -227,7 +246,7 @@ class PersonPlanner(KindPlanner):
         found, seen = [], set()
         for combo in combos:
             key = " ".join(t[1] for t in combo)
-            if key not in seen and (self.lex.df("nk", key) or self.lex.df("rk", key)):
+            if key not in seen and (self.lex.seen("nk", key) or self.lex.seen("rk", key)):
                 seen.add(key)
                 found.append(combo)
                 if len(found) >= 5:
@@ -344,7 +363,7 @@ class PersonPlanner(KindPlanner):
         if name == "book":
             return self.key("book", text, 1.0)
         if name == "number":
-            t = text.strip()
+            t = join_numbers(text.strip())
             return wq.Term("num", t.lstrip("0") or "0") if t.isdigit() else wq.NullQuery
         if name == "type":
             return self.key("type", text, 1.0)

@@ -53,6 +53,9 @@ def type_code(label: str | None) -> int:
 #: id, type code, year, secrecy.
 VALUES = struct.Struct("<iiIhb")
 VALUE_NAMES = ("day", "unit", "tc", "year", "sec")
+#: The term (field, text) on the index documents of personal data, where a kind may hold
+#: both (documents); a scope without ``personal`` excludes it.
+PERSONAL_TERM = ("pd", "1")
 
 
 def common_fields(compress_stored: bool = False, rid: bool = True) -> dict:
@@ -130,6 +133,7 @@ def _document_schema() -> wf.Schema:
         iss=WordsField(bm25=False),      # issuer's name
         arr=TokenField(),                # arrival date
         dir=TokenField(),                # incoming/outgoing
+        pd=TokenField(),                 # "1" on the pages of a personal document
     )
 
 
@@ -154,10 +158,11 @@ def _document_fields(p: DocumentPage) -> dict:
         iss=p.issuer or None,
         arr=day_term(p.arrived_on),
         dir=p.direction or None,
+        pd="1" if p.personal else None,
         d={"id": p.doc_id, "p": p.page, "t": p.title, "ns": ns, "ty": p.doc_type,
            "is": p.issuer, "di": day_number(p.issued_on), "da": day_number(p.arrived_on),
            "dir": p.direction, "u": p.unit, "uid": p.unit_id, "s": p.secrecy,
-           "v": p.version, "x": p.text},
+           "v": p.version, "x": p.text, "pd": bool(p.personal)},
     )
     return values
 
@@ -167,15 +172,18 @@ def _document_hit(d: dict, score: float, highlights: list[str]) -> Hit:
                score=score, highlights=highlights, date=from_day_number(d["di"]),
                extra={"number_symbol": d["ns"], "doc_type": d["ty"], "issuer": d["is"],
                       "arrived_on": from_day_number(d["da"]), "direction": d["dir"],
-                      "unit": d["u"], "secrecy": d["s"]})
+                      "unit": d["u"], "secrecy": d["s"]},
+               personal=bool(d.get("pd")))
 
 
 def _document_snippets(d: dict) -> list[str]:
     return [d["x"] or "", d["t"] or ""] if d["p"] == 1 else [d["x"] or ""]
 
 
+#: Version 2: pages carry the personal-data mark (``pd``); an index without it would
+#: show personal documents to everyone, so it must be rebuilt.
 DOCUMENT = Kind(
-    name="document", record_type=DocumentPage, version=1, schema=_document_schema,
+    name="document", record_type=DocumentPage, version=3, schema=_document_schema,
     key=lambda p: _page_key(p.doc_id, p.page), record_id=lambda p: p.doc_id,
     id_term=lambda i: ("rid", str(i)),
     cursor=lambda p: (p.doc_id, p.page), cursor_key=lambda c: _page_key(*c),
@@ -253,11 +261,12 @@ def _person_hit(d: dict, score: float, highlights: list[str]) -> Hit:
                highlights=highlights, date=from_day_number(d["r"]),
                extra={"event": d["e"], "date_of_birth": from_day_number(d["b"]),
                       "book": d["bk"], "number": d["no"], "related": d["rel"],
-                      "unit": d["u"], "sex": d["sx"]})
+                      "unit": d["u"], "sex": d["sx"]},
+               personal=True)
 
 
 PERSON = Kind(
-    name="person", record_type=PersonRecord, version=1, schema=_person_schema,
+    name="person", record_type=PersonRecord, version=2, schema=_person_schema,
     key=lambda r: _entry_key(r.entry_id), record_id=lambda r: r.entry_id,
     id_term=lambda i: ("key", _entry_key(i)),
     cursor=lambda r: (r.entry_id,), cursor_key=lambda c: _entry_key(*c),

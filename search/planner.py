@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search import querylang as ql
-from search.analyzer import fold, has_marks, normalize
+from search.analyzer import fold, has_marks, join_numbers, normalize
 from search.fields import day_term, key_forms
-from search.spelling import near_words
+from search.spelling import near_words, prefix_words
 
 EXACT_BOOST = 2.0      # an exact (diacritic) match over a folded-only one
 PREFIX_LIMIT = 512     # at most so many expansions of ``abc*``
@@ -110,6 +110,12 @@ class Lexicon:
             self._df[k] = n
         return n
 
+    def seen(self, fieldname: str, text: str) -> bool:
+        """Whether the term is in a record the searching user may see. Here: in the
+        index at all; :class:`search.visibility.ScopedLexicon` checks the scope. Used
+        wherever a term may become a correction or change one ("did you mean")."""
+        return self.df(fieldname, text) > 0
+
     def expand_prefix(self, fieldname: str, prefix: str, limit: int) -> list[str]:
         out = []
         try:
@@ -130,7 +136,7 @@ class Lexicon:
             start = word.find(a)
             while start >= 0:
                 alt = word[:start] + b + word[start + len(a):]
-                if alt not in out and self.df(fieldname, alt):
+                if alt not in out and self.seen(fieldname, alt):
                     out.append(alt)
                 start = word.find(a, start + 1)
         for alt in self.within_one(fieldname, word):
@@ -138,12 +144,45 @@ class Lexicon:
                 out.append(alt)
         return out[:limit]
 
+    def leaves(self) -> list:
+        return [r for r, _ in self.reader.leaf_readers()] if not self.reader.is_atomic() \
+            else [self.reader]
+
     def within_one(self, fieldname: str, word: str, limit: int = FUZZY_LIMIT) -> list[str]:
         """Single-word terms within one edit of ``word`` (most frequent first)."""
-        leaves = [r for r, _ in self.reader.leaf_readers()] if not self.reader.is_atomic() \
-            else [self.reader]
-        found = near_words(leaves, fieldname, word)
+        found = near_words(self.leaves(), fieldname, word)
+        return self.first_seen(fieldname, sorted(found, key=lambda t: (-found[t], t)), limit)
+
+    def prefix_words(self, fieldname: str, prefix: str, limit: int) -> list[str]:
+        """Single-word terms that start with ``prefix`` (most frequent first). Not from
+        the term dictionary's order, where a word's pairs come before the next word."""
+        found = prefix_words(self.leaves(), fieldname, prefix)
         return sorted(found, key=lambda t: (-found[t], t))[:limit]
+
+    def first_seen(self, fieldname: str, terms: list[str], limit: int) -> list[str]:
+        """The first ``limit`` of ``terms`` that :meth:`seen` allows."""
+        return terms[:limit]
+
+
+def joined_number(node):
+    """A word that is a number written with thousands separators (``501.363``) as the
+    number the index holds (``501363``); any other node unchanged."""
+    if isinstance(node, ql.Word) and not node.prefix and not node.fuzzy:
+        text = join_numbers(node.text)
+        if text != node.text and text.isdigit():
+            return ql.Word(text)
+    return node
+
+
+def _number_words(node) -> list:
+    """A word of digit groups the index splits (``3,5``, ``0912.345.678``) as its
+    groups, words typed one after another; any other node as it is."""
+    if isinstance(node, ql.Word) and not node.prefix and not node.fuzzy \
+            and not node.text.isdigit():
+        parts = re.findall(r"[^\W_]+", node.text)
+        if len(parts) > 1 and all(p.isdigit() for p in parts):
+            return [ql.Word(p) for p in parts]
+    return [node]
 
 
 def _term(fieldname, text, boost=1.0):
@@ -178,8 +217,10 @@ class KindPlanner:
         self.bonus: list[wq.Query] = []
 
     def knows(self, folded: str) -> bool:
-        """Whether this kind has indexed the (folded) word."""
-        return any(self.lex.df(f, folded) for f, _ in self.word_fields)
+        """Whether this kind has indexed the (folded) word, in a record the user may see
+        (a word only in hidden records is corrected like an unknown one: its not being
+        corrected would tell that it exists)."""
+        return any(self.lex.seen(f, folded) for f, _ in self.word_fields)
 
     def should_correct(self, folded: str) -> bool:
         return not folded.isdigit() and folded not in self.known and not self.knows(folded)
@@ -191,6 +232,8 @@ class KindPlanner:
             return None
         if isinstance(node, ql.And):
             components = self.conjunction(_flatten(node))
+        elif len(_number_words(node)) > 1:
+            components = self.conjunction([node])
         else:
             components = [self.compile(node)]
         components = [c for c in components if c is not None]
@@ -207,6 +250,7 @@ class KindPlanner:
         """Compile the children of an AND; runs of plain words may be treated together
         (names, for persons)."""
         out, run = [], []
+        items = [x for i in items for x in _number_words(joined_number(i))]
         for item in items + [None]:
             if isinstance(item, ql.Word) and not item.prefix and not item.fuzzy \
                     and (_WORDY.match(normalize(item.text))
@@ -280,6 +324,7 @@ class KindPlanner:
                         _term(fieldname, folded, boost)])
 
     def word(self, w: ql.Word) -> wq.Query:
+        w = joined_number(w)
         exact = normalize(w.text).strip()
         folded = fold(exact)
         marks = has_marks(exact)
@@ -336,8 +381,12 @@ class KindPlanner:
         self.marks.prefixes.add(folded)
         parts = []
         for f, b in self.word_fields:
-            terms = [t for t in self.lex.expand_prefix(f, folded, PREFIX_LIMIT)
-                     if " " not in t and (f in self.folded_only or t == fold(t))]
+            if folded[:1].isdigit():  # not in the word vocabulary (see spelling)
+                terms = [t for t in self.lex.expand_prefix(f, folded, PREFIX_LIMIT)
+                         if " " not in t and (f in self.folded_only or t == fold(t))]
+            else:
+                terms = [t for t in self.lex.prefix_words(f, folded, PREFIX_LIMIT * 4)
+                         if f in self.folded_only or t == fold(t)][:PREFIX_LIMIT]
             parts += [_term(f, t, b) for t in terms]
         return wq.Or(parts) if parts else wq.NullQuery
 
@@ -352,7 +401,7 @@ class KindPlanner:
     # -- phrases --------------------------------------------------------------------
 
     def phrase(self, words: list[str]) -> wq.Query:
-        normed = [normalize(w) for w in words]
+        normed = [normalize(join_numbers(w)) for w in words]
         exact = [x for w in normed for x in re.findall(r"[^\W_]+", w)]
         if len(exact) < 2:
             return self.word(ql.Word(exact[0])) if exact else None
@@ -400,7 +449,7 @@ class KindPlanner:
         words = [value.text] if isinstance(value, ql.Word) else list(value.words)
         parts = []
         for w in words:
-            for e in re.findall(r"[^\W_]+", normalize(w)):
+            for e in re.findall(r"[^\W_]+", normalize(join_numbers(w))):
                 f = fold(e)
                 self.marks.add_word(e, f, e != f)
                 parts.append(self.forms(fieldname, e, f, e != f, boost))

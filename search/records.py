@@ -43,6 +43,9 @@ class DocumentPage:
     unit: str | None = None
     secrecy: int = 0
     version: str = ""
+    #: Personal data (a scanned civil-status page and the like): found only by a scope
+    #: with ``personal`` (the person.view permission).
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,23 +82,37 @@ class AccessScope:
     level the user is cleared for (0 = only unclassified). ``unit_ids``: units whose
     records the user may see; ``None`` means every unit (records without a unit are
     then visible too; a user limited to some units never sees unit-less records).
+    ``personal``: documents marked as personal data are visible (person.view). Off by
+    default, so a scope built without thinking of it hides them. Person-kind records are
+    governed by ``kinds`` (the application grants both with person.view).
+    ``personal_only``: of the kinds that mark personal data (documents), only the
+    personal records are visible (a civil-status officer, who reads no other documents).
     """
 
     kinds: frozenset[str] = frozenset({"document", "person"})
     max_secrecy: int = 0
     unit_ids: frozenset[int] | None = None
+    personal: bool = False
+    personal_only: bool = False
 
     @classmethod
     def everything(cls, kinds=("document", "person")) -> "AccessScope":
-        """Every kind, every unit, every secrecy level (administrators, tools, tests)."""
-        return cls(kinds=frozenset(kinds), max_secrecy=3, unit_ids=None)
+        """Every kind, every unit, every secrecy level, personal data too (tools, tests)."""
+        return cls(kinds=frozenset(kinds), max_secrecy=3, unit_ids=None, personal=True)
+
+    @property
+    def key(self) -> tuple:
+        """What decides which index documents are visible (kinds aside): a cache key."""
+        return (self.max_secrecy, self.unit_ids, self.personal, self.personal_only)
 
 
 @dataclass(frozen=True)
 class Hit:
     """One result. ``id`` is the document id or the register entry id; ``page`` is the
     page number for a document hit and ``None`` for a person. ``highlights`` are
-    HTML-safe snippets with matches wrapped in ``<mark>``."""
+    HTML-safe snippets with matches wrapped in ``<mark>``. ``personal``: the hit shows
+    personal data (every person hit; a page of a document marked personal), so showing
+    it is a personal-data read to be logged."""
 
     kind: str
     id: int
@@ -105,12 +122,14 @@ class Hit:
     highlights: list[str]
     date: date | None = None
     extra: dict = field(default_factory=dict)
+    personal: bool = False
 
     def as_dict(self) -> dict:
         """JSON-ready form (dates as ISO strings)."""
         return {
             "kind": self.kind, "id": self.id, "title": self.title, "page": self.page,
             "score": round(self.score, 4), "highlights": self.highlights,
+            "personal": self.personal,
             "date": self.date.isoformat() if self.date else None,
             **{k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.extra.items()},
         }
@@ -145,8 +164,13 @@ class SearchResult:
 @dataclass(frozen=True)
 class Suggestion:
     """A search-as-you-type completion: ``text`` to put in the box, ``kind`` of record it
-    comes from, ``count`` of records (within the scope) that have it."""
+    comes from, ``count`` of records (within the scope) that have it (index documents:
+    pages, for words completed from document text). ``personal``: it is drawn from
+    personal data (a person's name from the registers, a personal document's number or
+    title, a word completion found on a personal document's page), so showing it is a
+    personal-data read to be logged."""
 
     text: str
     kind: str
     count: int
+    personal: bool = False

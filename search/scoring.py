@@ -13,7 +13,8 @@ helps when several alternatives are active. Here the set of matches is already k
 * ``Or`` sums the alternatives that match, ``And`` sums its parts, ``AndNot`` scores its
   positive side, a constant-score query gives its constant; ``AndMaybe`` adds its
   optional side to the :data:`RERANK` best matches of its required side (a second,
-  re-ranking stage: the optional parts are word pairs and title words).
+  re-ranking stage: the optional parts are word pairs, title words and the closeness
+  of the typed words, :mod:`search.proximity`).
 
 A term's matches are found in its decoded posting list with one vectorised binary search
 and its BM25 is one numpy expression over them (:meth:`SegRun.weights_among`); a long
@@ -34,11 +35,15 @@ from whoosh.util.numeric import byte_to_length
 
 from search.engine import SegRun, is_null
 from search.planner import Alternatives, Bonus, Extra, FormsOr
+from search.proximity import WEIGHT, Proximity
 
 _SCORE = itemgetter(1)
 #: Optional parts of a query (words found next to each other, in the title) re-rank
 #: the matches that score best without them, this many per segment.
 RERANK = 200
+#: Of those, the closeness of the typed words (:mod:`search.proximity`, which reads the
+#: page text) re-ranks this many per segment.
+CLOSENESS_RERANK = 20
 B = 0.75
 K1 = 1.2
 
@@ -190,6 +195,9 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     that the score divided by the ideal is the fraction of the query matched."""
     if not within:
         return Groups()
+    if isinstance(q, Proximity):  # the closeness of the typed words (a re-ranking part)
+        w = proximity_weight(q, stats)
+        return {d: g * w for d, g in q.grades(run.seg, within).items()}
     if isinstance(q, wq.Term):
         scores = _term_scores(q, run, within, stats)
         return _cap(scores, ideal(q, stats)) if clamp else scores
@@ -223,8 +231,18 @@ def score_docs(q, run: SegRun, within: set[int], stats: Stats, clamp: bool = Fal
     if isinstance(q, wq.AndMaybe):
         base = score_docs(q.a, run, within, stats, clamp)
         docs = _best_docs(base, RERANK)
-        extra = score_docs(q.b, run, docs, stats, clamp)
-        return _add([base, extra])
+        b, close = q.b, []
+        if isinstance(b, Bonus) and any(isinstance(s, Proximity) for s in b.subqueries):
+            close = [s for s in b.subqueries if isinstance(s, Proximity)]
+            b = Bonus([s for s in b.subqueries if not isinstance(s, Proximity)])
+        extra = score_docs(b, run, docs, stats, clamp) if b.subqueries else Groups()
+        if not close:
+            return _add([base, extra])
+        # Closeness reads page text: only at the best of the best, with their pairs
+        # and title words counted (a page with the words in sequence has their pairs).
+        first = _add([_restrict(base, docs), extra])
+        near = _best_docs(first, CLOSENESS_RERANK)
+        return _add([base, extra] + [score_docs(c, run, near, stats, clamp) for c in close])
     if isinstance(q, wq.ConstantScoreQuery):
         return _groups(run.among(q.child, within), q.score)
     if isinstance(q, wq.TermRange):
@@ -305,6 +323,8 @@ def ideal(q, stats: Stats) -> float:
         return q.boost
     if isinstance(q, Extra):
         return 0.0
+    if isinstance(q, Proximity):
+        return proximity_weight(q, stats)
     if isinstance(q, (FormsOr, Bonus)):
         return sum(ideal(s, stats) for s in q.subqueries)
     if isinstance(q, wq.And):
@@ -322,6 +342,12 @@ def ideal(q, stats: Stats) -> float:
     if isinstance(q, wq.WrappingQuery):
         return ideal(q.child, stats)
     return 0.0
+
+
+def proximity_weight(q: Proximity, stats: Stats) -> float:
+    """The score of the exact sequence of the typed words: ``WEIGHT`` times the ideal
+    of the words' own parts (see :mod:`search.proximity`)."""
+    return WEIGHT * sum(ideal(p, stats) for p in q.parts)
 
 
 def top(scored: list[tuple[int, object]], k: int) -> list[tuple[float, int]]:

@@ -20,6 +20,7 @@ import struct
 import zlib
 from collections import Counter
 
+import numpy as np
 from whoosh import query as wq
 
 from search import querylang as ql
@@ -33,6 +34,8 @@ from search.kindplans import PLANNERS
 from search.kinds import KINDS, type_code
 from search.planner import Lexicon, Marks
 from search.records import AccessScope, SearchResult, Suggestion
+from search.spelling import exact_form
+from search.visibility import ScopedLexicon, Visibility, ids_array, personal_ids
 
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, IndexError, struct.error,
                 pickle.UnpicklingError, zlib.error)
@@ -40,6 +43,15 @@ MAX_PER_PAGE = 100
 RELAX_MAX_PARTS = 6
 #: Matches scored for relevance at most (the newest ones; see ``_KindRun.best``).
 SCORE_LIMIT = 5_000
+#: Fields whose words complete what is typed (suggestions), per kind.
+SUGGEST_FIELDS = {"document": ("tx", "title")}
+#: Completions of the word being typed that are counted, most frequent first.
+COMPLETE_EXPAND = 24
+#: Completions of the last word considered when it is the start of a word, and the
+#: most likely ones searched (see ``_complete_last_word``).
+PREFIX_PROBE = 64
+COMPLETE_WORDS = 4
+COMPLETE_BUDGET = 5_000
 
 
 class KindSearcher:
@@ -74,6 +86,8 @@ class KindSearcher:
                 if fieldobj.scorable:
                     _norms(run, name, stats.avgfl(name))
         Lexicon(self.lexicon_reader).within_one(planner.word_fields[0][0], "warm")
+        for fieldname in SUGGEST_FIELDS.get(self.kind.name, ()):  # sorted vocabularies
+            Lexicon(self.lexicon_reader).prefix_words(fieldname, "warm", 1)
         self.labels("type")
         self.labels("unit")
         self.stored(0)  # opens the column of what hits show (its offsets are read)
@@ -144,8 +158,12 @@ def _filters_to_nodes(filters: dict | None) -> list:
             nodes.append(ql.Field("type", ql.Phrase(tuple(words)) if len(words) > 1
                                   else ql.Word(words[0])))
         elif key == "year":
-            y = int(value)
-            nodes.append(ql.Field("year", ql.YearRange(y, y)))
+            try:
+                y = int(value)
+            except (TypeError, ValueError):
+                continue  # not a year (a hand-edited address): no such filter
+            if 1 <= y <= 9999:
+                nodes.append(ql.Field("year", ql.YearRange(y, y)))
         elif key == "unit":
             nodes.append(ql.Field("unit", ql.NumberSymbol(str(value))))
         elif key in ("date_from", "date_to"):
@@ -284,23 +302,90 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
     per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
     node = ql.parse(query)
     extra = _filters_to_nodes(filters)
-    if extra:
-        if node is None:
-            node = ql.And(tuple(extra)) if len(extra) > 1 else extra[0]
-        else:
-            node = ql.And((node, *extra))
     kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
     searchers = [index.searcher(k) for k in kinds]  # IndexUnavailable: the app's 503
     try:
-        return _search(searchers, node, query, scope, page, per_page, sort, facets)
+        lexicons = [_lexicon(ks, scope) for ks in searchers]
+        if node is not None:
+            node = _complete_last_word(node, searchers, lexicons)
+        if extra:
+            if node is None:
+                node = ql.And(tuple(extra)) if len(extra) > 1 else extra[0]
+            else:
+                node = ql.And((node, *extra))
+        return _search(searchers, node, query, scope, page, per_page, sort, facets, lexicons)
     except _READ_ERRORS as exc:  # damaged files found while reading
         for k in kinds:
             index._forget(k)
         raise IndexCorrupt("/".join(kinds), f"{type(exc).__name__}: {exc}") from exc
 
 
-def _search(searchers, node, query, scope, page, per_page, sort, facets) -> SearchResult:
-    planners = [PLANNERS[ks.kind.name](Lexicon(ks.lexicon_reader, ks.df)) for ks in searchers]
+def _lexicon(ks: KindSearcher, scope: AccessScope) -> ScopedLexicon:
+    """Term look-ups for one query: corrections only from what ``scope`` may see."""
+    return ScopedLexicon(ks.lexicon_reader, ks.df, Visibility(ks.segments, scope))
+
+
+def _complete_last_word(node, searchers, lexicons):
+    """The last word of a query, when no visible record has it but some have words it
+    starts (``khai si``: ``sinh``), is the start of a word still being typed: it is
+    searched as the few words it most likely is and never "corrected". Those are the
+    visible words it starts that follow the word before it on a visible page ("khai
+    sinh"), else the most frequent ones; at most :data:`COMPLETE_WORDS` of them, and no
+    more than fit in :data:`COMPLETE_BUDGET` records (by their frequency; the first
+    always): a prefix query of hundreds of words, or of four
+    frequent ones, made a keystroke of search-as-you-type cost ten times more than the
+    query with the whole word. Earlier words are whole words (and may be corrected)."""
+    items = list(node.items) if isinstance(node, ql.And) else [node]
+    last = items[-1] if items else None
+    if not isinstance(last, ql.Word) or last.prefix or last.fuzzy:
+        return node
+    folded = fold(normalize(last.text).strip())
+    if not re.fullmatch(r"[^\W\d_]+", folded):
+        return node
+    before = items[-2] if len(items) > 1 else None
+    prev = fold(normalize(before.text).strip()) if isinstance(before, ql.Word) \
+        and not before.prefix and not before.fuzzy else None
+    fields = []
+    for ks, lex in zip(searchers, lexicons):
+        planner = PLANNERS[ks.kind.name]
+        fieldname = planner.word_fields[0][0]
+        pairs = planner.pair_fields[0][0] if planner.pair_fields else None
+        fields.append((lex, fieldname, fieldname in planner.folded_only, pairs))
+    if any(lex.seen(f, folded) for lex, f, _, _ in fields):
+        return node  # a whole word some visible record has
+    ranked: dict[str, tuple[int, int]] = {}
+    where: dict[str, list] = {}
+    for lex, f, folded_only, pairs in fields:
+        for t in lex.prefix_words(f, folded, PREFIX_PROBE):
+            if t == folded or not (folded_only or t == fold(t)):
+                continue
+            pair = f"{prev} {t}" if prev and pairs else None
+            follows = lex.df(pairs, pair) if pair and lex.seen(pairs, pair) else 0
+            ranked[t] = max(ranked.get(t, (0, 0)), (follows, lex.df(f, t)))
+            where.setdefault(t, []).append((lex, f))
+    order = sorted(ranked, key=lambda t: (ranked[t], t), reverse=True)
+    if order and ranked[order[0]][0]:  # some follow the word before: only those
+        order = [t for t in order if ranked[t][0]]
+    chosen, cost = [], 0
+    for t in order:
+        if any(lex.seen(f, t) for lex, f in where[t]):
+            cost += ranked[t][1]
+            if chosen and cost > COMPLETE_BUDGET:
+                break
+            chosen.append(t)
+            if len(chosen) >= COMPLETE_WORDS:
+                break
+    if not chosen:
+        return node
+    items[-1] = ql.Word(chosen[0]) if len(chosen) == 1 else \
+        ql.Or(tuple(ql.Word(t) for t in chosen))
+    return ql.And(tuple(items)) if isinstance(node, ql.And) else items[-1]
+
+
+def _search(searchers, node, query, scope, page, per_page, sort, facets,
+            lexicons=None) -> SearchResult:
+    lexicons = lexicons or [_lexicon(ks, scope) for ks in searchers]
+    planners = [PLANNERS[ks.kind.name](lex) for ks, lex in zip(searchers, lexicons)]
     known = {w for w in _typed_words(node) if any(p.knows(w) for p in planners)}
     runs: list[_KindRun] = []
     for ks, planner in zip(searchers, planners):
@@ -361,23 +446,38 @@ def _facets(runs) -> dict[str, dict]:
 
 # --------------------------------------------------------------------------- suggest
 
-def _visible_doc(ks: KindSearcher, q, scope) -> tuple[int, int]:
-    """``(first docnum, count)`` of ``q`` within the scope (-1 if none)."""
-    rq = restrict(q, scope, ks.readers)
-    first, count = -1, 0
-    for seg in ks.segments:
-        s = SegRun(seg).docset(rq)
-        if s and first < 0:
-            first = min(s) + seg.offset
-        count += len(s)
-    return first, count
+def _key_suggestions(ks, lex, vis, fieldname, display, folded, limit, expand):
+    """Whole keys (a person's full name, a number/symbol) that start like what is
+    typed, each with its count of visible records, most frequent first."""
+    kind = ks.kind.name
+    terms = [t for t in lex.expand_prefix(fieldname, folded, expand) if t == fold(t)]
+    terms.sort(key=lambda t: -lex.df(fieldname, t))
+    out = []
+    for t in terms:
+        first, count, personal = -1, 0, kind == "person"
+        for seg in ks.segments:
+            if not seg.df(fieldname, t):
+                continue
+            docs = vis.docs(seg, ids_array(seg.postings(fieldname, t)[0]))
+            if len(docs):
+                if first < 0:
+                    first = int(docs.min()) + seg.offset
+                count += len(docs)
+                personal = personal or bool(np.isin(docs, personal_ids(seg)).any())
+        if first >= 0:
+            out.append(Suggestion(ks.stored(first)[display] or t, kind, count, personal))
+            if len(out) >= limit:
+                break
+    return out
 
 
 def suggest(index, prefix: str, scope: AccessScope, *, limit: int = 10,
             kind: str | None = None, expand: int = 200) -> list[Suggestion]:
-    """Completions of what is being typed: full names of people (whole-name keys) and
-    numbers/symbols and titles of documents, each with its count within the scope,
-    most frequent first. Only what the scope may see is ever suggested."""
+    """Completions of what is being typed: full names of people (whole-name keys),
+    numbers/symbols of documents, the typed words with the last one completed
+    (``khai si`` → ``khai sinh``: the last word is the start of a word) and titles,
+    each with its count within the scope, most frequent first. Only what the scope may
+    see is ever suggested: every candidate is checked against its visibility mask."""
     text = " ".join(normalize(prefix).split())
     if len(text) < 2:
         return []
@@ -386,42 +486,94 @@ def suggest(index, prefix: str, scope: AccessScope, *, limit: int = 10,
     out: list[Suggestion] = []
     for k in kinds:
         ks = index.searcher(k)
-        lex = Lexicon(ks.lexicon_reader)
+        vis = Visibility(ks.segments, scope)
+        lex = ScopedLexicon(ks.lexicon_reader, ks.df, vis)
         if k == "person":
-            fieldname, display = "nk", "n"
+            out += _key_suggestions(ks, lex, vis, "nk", "n", folded, limit, expand)
+        elif re.search(r"[\d/-]", text):
+            out += _key_suggestions(ks, lex, vis, "ns", "ns", folded, limit, expand)
         else:
-            fieldname, display = ("ns", "ns") if re.search(r"[\d/-]", text) else ("title", None)
-        if display is None:
+            out += _word_completions(ks, lex, vis, text, limit)
             out += _title_suggestions(ks, lex, folded, scope, limit)
-            continue
-        terms = [t for t in lex.expand_prefix(fieldname, folded, expand) if t == fold(t)]
-        terms.sort(key=lambda t: -lex.df(fieldname, t))
-        for t in terms:
-            first, count = _visible_doc(ks, wq.Term(fieldname, t), scope)
-            if first >= 0:
-                out.append(Suggestion(ks.stored(first)[display] or t, k, count))
-            if sum(1 for s in out if s.kind == k) >= limit:
-                break
+    seen, unique = set(), []
+    for s in sorted(out, key=lambda s: -s.count):
+        if s.text.casefold() not in seen:
+            seen.add(s.text.casefold())
+            unique.append(s)
+    return unique[:limit]
+
+
+def _word_completions(ks, lex, vis, text, limit):
+    """The typed words with the last one completed by the words of visible pages that
+    start with it and follow the words before it (``khai si`` → ``khai sinh``: the
+    pair "khai sinh" is on a visible page). Counted in pages, as a search for the
+    completed words typed next to each other would find them."""
+    fieldname = SUGGEST_FIELDS["document"][0]
+    words = re.findall(r"[^\W_]+", text)
+    if not words or not re.fullmatch(r"[^\W\d_]+", words[-1]):
+        return []
+    last, earlier = words[-1], [fold(w) for w in words[:-1]]
+    typed_marks = last != fold(last)
+    # Typed with diacritics, the completions keep them (exact forms are indexed too).
+    cands = [t for t in lex.prefix_words(fieldname, last, COMPLETE_EXPAND * 4)
+             if typed_marks or t == fold(t)][:COMPLETE_EXPAND]
+    if not cands:
+        return []
+    pairs = [f"{a} {b}" for a, b in zip(earlier, earlier[1:])]
+    head = " ".join(words[:-1])
+    # Marks typed anywhere: the completed word is shown with its usual marks too.
+    marked = not typed_marks and text != fold(text)
+    out = []
+    for cand in cands:
+        cf = fold(cand)
+        term = f"{earlier[-1]} {cf}" if earlier else cand if typed_marks else cf
+        count, personal = 0, False
+        for seg in ks.segments:
+            if not seg.df(fieldname, term):
+                continue
+            docs = ids_array(seg.postings(fieldname, term)[0])
+            for p in pairs:  # the words typed before, next to each other too
+                if not len(docs):
+                    break
+                docs = np.intersect1d(docs, ids_array(seg.postings(fieldname, p)[0]),
+                                      assume_unique=True)
+            docs = vis.docs(seg, docs)
+            count += len(docs)
+            if len(docs) and vis.scope.personal:
+                personal = personal or bool(np.isin(docs, personal_ids(seg)).any())
+        if count:
+            shown = cand
+            if marked:
+                exact = exact_form(lex.leaves(), fieldname, cand)
+                shown = exact if exact and lex.seen(fieldname, exact) else cand
+            out.append(Suggestion(f"{head} {shown}" if head else shown, "document", count,
+                                  personal))
     out.sort(key=lambda s: -s.count)
     return out[:limit]
 
 
 def _title_suggestions(ks, lex, folded, scope, limit):
-    """Titles of documents whose title words start like what is typed."""
+    """Titles of the newest documents whose title words start like what is typed.
+
+    Matched by the executor, like a search (not by Whoosh's searcher: its union
+    matcher skips over some documents of the scope's exclusions, so a personal
+    document's title came through)."""
     words = folded.split()
     parts = [wq.Term("title", w) for w in words[:-1]]
-    last = [wq.Term("title", t) for t in lex.expand_prefix("title", words[-1], 64)
-            if " " not in t]
+    last = [wq.Term("title", t) for t in lex.prefix_words("title", words[-1], 64)
+            if t == fold(t)]
     if not last:
         return []
     q = wq.And(parts + [wq.Or(last)]) if parts else wq.Or(last)
     rq = restrict(q, scope, ks.readers)
+    sets = [SegRun(seg).docset(rq) for seg in ks.segments]
     seen, out = set(), []
-    for score, doc in ks.searcher.search(rq, limit=limit * 3, terms=False).top_n:
-        title = ks.stored(doc)["t"]
+    for doc, _ in newest(ks.segments, sets, limit * 3):
+        stored = ks.stored(doc)
+        title = stored["t"]
         if title and title not in seen:
             seen.add(title)
-            out.append(Suggestion(title, "document", 1))
+            out.append(Suggestion(title, "document", 1, bool(stored.get("pd"))))
         if len(out) >= limit:
             break
     return out

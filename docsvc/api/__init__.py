@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from docsvc.i18n import gettext as _
+from docsvc.services.personal import InvalidPurpose, Purpose, PurposeRequired, parse_purpose
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -27,6 +28,25 @@ def _api_error(exc: ApiError):
     return error_response(exc.status, exc.code, exc.message)
 
 
+def request_purpose() -> Purpose | None:
+    """The purpose of this request: ``purpose=`` in the query, else the ``X-Purpose`` header
+    (percent-encoded UTF-8). Either is a code or ``other:<text>``; InvalidPurpose → 400."""
+    if request.args.get("purpose", "").strip():
+        return parse_purpose(request.args["purpose"])
+    return parse_purpose(request.headers.get("X-Purpose"), percent_encoded=True)
+
+
+@bp.errorhandler(PurposeRequired)
+def _purpose_required(_exc: PurposeRequired):
+    message = _("Cần nêu mục đích xem dữ liệu cá nhân: tham số purpose= hoặc tiêu đề X-Purpose (extract_request, verification, correction, statistics, other:<nội dung>).")  # noqa: E501
+    return error_response(400, "purpose_required", message)
+
+
+@bp.errorhandler(InvalidPurpose)
+def _invalid_purpose(exc: InvalidPurpose):
+    return error_response(400, "invalid_purpose", exc.message)
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
     codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 400: "bad_request",
@@ -41,8 +61,12 @@ def _http_error(exc: HTTPException):
     }
     if exc.response is not None:  # already a full answer (e.g. the 401 from docsvc.auth)
         return exc.response
-    return error_response(exc.code or 500, codes.get(exc.code, "http_error"),
-                          messages.get(exc.code, exc.description or ""))
+    response = error_response(exc.code or 500, codes.get(exc.code, "http_error"),
+                              messages.get(exc.code, exc.description or ""))
+    for name, value in exc.get_headers():  # Allow of a 405, Content-Range of a 416, ...
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
-from docsvc.api import documents, openapi, search  # noqa: E402,F401  (routes register on bp)
+from docsvc.api import documents, openapi, search, validation  # noqa: E402,F401  (routes register on bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from docsvc.api import ApiError, bp
+from docsvc.api import ApiError, bp, request_purpose
 from docsvc.auth import current_principal
 from docsvc.i18n import gettext as _
 from docsvc.permissions import requires
@@ -29,7 +29,7 @@ def search():
         result = run_search(current_app.extensions["docsvc"], current_principal(), args.get("q", ""), kind=kind,
                             page=args.get("page", 1, type=int) or 1, per_page=args.get("per_page", 20, type=int) or 20,
                             sort=args.get("sort", "relevance"), filters=search_filters(args),
-                            purpose=args.get("purpose"))
+                            purpose=request_purpose())
     except PermissionDenied:
         raise ApiError(403, "forbidden", _("Vai trò của bạn không được làm việc này.")) from None
     except SearchUnavailable as exc:
@@ -44,5 +44,5 @@ def search():
 @requires("search")
 def suggest():
     items = run_suggest(current_app.extensions["docsvc"], current_principal(), request.args.get("q", ""),
-                        limit=request.args.get("limit", 8, type=int) or 8)
+                        limit=request.args.get("limit", 8, type=int) or 8, purpose=request_purpose())
     return jsonify({"suggestions": [{"text": s.text, "kind": s.kind, "count": s.count} for s in items]})

@@ -1,4 +1,5 @@
-"""Accounts: units, users, passwords (Argon2), API tokens, and sign-in with throttling.
+"""Accounts: units, users, passwords (Argon2) and API tokens. Signing in is in
+``docsvc.services.signin``; browser sessions in ``docsvc.services.sessions``.
 
 Every change is written to the audit trail in the same transaction, with a digest of the
 object's state after it. Passwords are never stored or logged; API tokens are shown once
@@ -14,16 +15,17 @@ from datetime import date, datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from archive.accounts import ROLES, SECRECY_LABELS, ApiToken, LoginAttempt, Unit, User
-from archive.audit import Actor, append
+from archive.accounts import ROLES, SECRECY_LABELS, ApiToken, Unit, User
 from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
+from docsvc.services.sessions import end_user_sessions
 
 PASSWORD_MIN_LENGTH = 8
+VIETNAM = timezone(timedelta(hours=7))
 TOKEN_PREFIX = "dsv_"
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so the answer takes as long either way.
@@ -36,12 +38,6 @@ class AccountError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message
-
-
-class LoginRefused(AccountError):
-    def __init__(self, code: str, message: str, retry_after: int | None = None):
-        super().__init__(code, message)
-        self.retry_after = retry_after
 
 
 def _now() -> datetime:
@@ -58,7 +54,7 @@ def _require(principal: Principal, action: str) -> None:
 def user_state(user: User) -> dict:
     return {"id": user.id, "username": user.username, "full_name": user.full_name, "unit_id": user.unit_id,
             "roles": sorted(user.roles), "clearance": user.clearance, "is_active": user.is_active,
-            "session_version": user.session_version, "locked_until": user.locked_until}
+            "session_version": user.session_version}
 
 
 def unit_state(unit: Unit) -> dict:
@@ -167,22 +163,48 @@ def update_user(services: Services, session: Session, principal: Principal, user
         user.full_name = full_name.strip()
     if is_active is not None and is_active != user.is_active:
         user.is_active = is_active
-        user.session_version += 1  # signs the user out everywhere
+        user.session_version += 1
+        if not is_active:  # signs the user out everywhere, now
+            end_user_sessions(session, user.id, "disabled", now=_now())
     session.flush()
     action = "user.disable" if is_active is False else "user.update"
     record(services, session, principal, action, object_type="user", object_id=user.id, state=user_state(user))
     return user
 
 
-def set_password(services: Services, session: Session, principal: Principal, user: User, password: str) -> None:
+def set_password(services: Services, session: Session, principal: Principal, user: User, password: str, *,
+                 now: datetime | None = None) -> None:
+    """Set a new password and end every session of the user (the web view that changed it
+    starts a fresh one for its own browser)."""
     if principal.user_id != user.id:
         _require(principal, "user.manage")
     user.password_hash = hash_password(password)
     user.session_version += 1
-    user.failed_logins, user.locked_until = 0, None
+    end_user_sessions(session, user.id, "password", now=now or _now())
     session.flush()
     record(services, session, principal, "user.password", object_type="user", object_id=user.id,
            state=user_state(user))
+    _forget_initial_password(services, session, user.username)
+
+
+INITIAL_PASSWORD_FILE = "admin-password.txt"
+
+
+def _forget_initial_password(services: Services, session: Session, username: str) -> None:
+    """Once the first administrator's password is changed, the file that kept the generated
+    one (written by ``docsvc init``) goes, after the change has committed."""
+    path = services.settings.data_dir / INITIAL_PASSWORD_FILE
+    if not path.exists():
+        return
+
+    def remove(_session) -> None:
+        try:
+            if path.read_text(encoding="utf-8").startswith(f"username: {username}\n"):
+                path.unlink()
+        except OSError:
+            pass
+
+    event.listen(session, "after_commit", remove, once=True)
 
 
 # -- API tokens -----------------------------------------------------------------------
@@ -191,16 +213,31 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(services: Services, session: Session, principal: Principal, user: User, name: str = "") -> str:
-    """A new token for ``user``; the only time it is ever shown."""
+def token_expiry(last_day: date) -> datetime:
+    """A token valid through ``last_day`` (Vietnam time, UTC+7, no daylight saving) stops at
+    the following midnight there."""
+    midnight = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=VIETNAM)
+    return midnight.astimezone(timezone.utc)
+
+
+def create_token(services: Services, session: Session, principal: Principal, user: User, name: str = "", *,
+                 valid_through: date | None = None, now: datetime | None = None) -> str:
+    """A new token for ``user``; the only time it is ever shown. ``valid_through``: its last
+    day (None: until revoked)."""
     if principal.user_id != user.id:
         _require(principal, "user.manage")
+    now = now or _now()
+    expires_at = token_expiry(valid_through) if valid_through is not None else None
+    if expires_at is not None and expires_at <= now:
+        raise AccountError("token_expiry_past", "Ngày hết hạn phải từ hôm nay trở đi.")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name.strip()[:100], token_hash=token_hash(token), prefix=token[:10])
+    row = ApiToken(user_id=user.id, name=name.strip()[:100], token_hash=token_hash(token), prefix=token[:10],
+                   created_at=now, expires_at=expires_at)
     session.add(row)
     session.flush()
     record(services, session, principal, "token.create", object_type="api_token", object_id=row.id,
-           state={"id": row.id, "user_id": user.id, "prefix": row.prefix, "name": row.name})
+           state={"id": row.id, "user_id": user.id, "prefix": row.prefix, "name": row.name,
+                  "expires_at": row.expires_at})
     return token
 
 
@@ -218,79 +255,17 @@ def revoke_token(services: Services, session: Session, principal: Principal, tok
     return row
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a token belongs to, or None (unknown, revoked, or user disabled)."""
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    """The active user a token belongs to, or None (unknown, revoked, expired, or user disabled)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
-    now = _now()
+    now = now or _now()
+    if row.expires_at is not None and now >= row.expires_at:
+        return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
         row.last_used_at = now  # coarse, so a busy client does not write on every call
         session.commit()
     return row.user
-
-
-# -- sign-in --------------------------------------------------------------------------
-
-@dataclass
-class LoginPolicy:
-    max_failures: int = 5
-    lock_minutes: int = 15
-    ip_max_failures: int = 20
-    window_minutes: int = 15
-
-
-def policy_from(services: Services) -> LoginPolicy:
-    s = services.settings
-    return LoginPolicy(s.login_max_failures, s.login_lock_minutes, s.login_ip_max_failures, s.login_window_minutes)
-
-
-def authenticate(services: Services, session: Session, username: str, password: str, ip: str,
-                 *, now: datetime | None = None) -> User:
-    """Check a sign-in; raise LoginRefused (bad_credentials, locked, disabled, throttled).
-
-    Throttling works across processes (it counts rows): an address with too many recent
-    failures is refused before any password is checked; an account is locked for a while
-    after consecutive failures."""
-    policy = policy_from(services)
-    now = now or _now()
-    username = (username or "").strip().lower()[:64]
-    ip = (ip or "?")[:64]
-    recent = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.ip == ip, LoginAttempt.success.is_(False),
-        LoginAttempt.at >= now - timedelta(minutes=policy.window_minutes)))
-    if recent >= policy.ip_max_failures:
-        raise LoginRefused("throttled", "Quá nhiều lần đăng nhập sai từ địa chỉ này; hãy thử lại sau.",
-                           retry_after=policy.window_minutes * 60)
-    user = session.scalar(select(User).where(User.username == username))
-    anonymous = Actor(None, "anonymous", ip)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        session.add(LoginAttempt(username=username, ip=ip, at=now, success=False))
-        session.commit()
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        raise LoginRefused("locked", f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau {wait // 60 + 1} phút.",
-                           retry_after=wait)
-    ok = verify_password(user.password_hash if user else None, password or "")
-    session.add(LoginAttempt(username=username, ip=ip, at=now, success=ok and user is not None and user.is_active))
-    if ok and user is not None and not user.is_active:
-        session.commit()
-        raise LoginRefused("disabled", "Tài khoản đã bị vô hiệu hóa.")
-    if ok and user is not None:
-        user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-        append(session, services.audit_key, Actor(user.id, user.username, ip), "auth.login",
-               object_type="user", object_id=user.id)
-        session.commit()
-        return user
-    details = {"username": username}
-    if user is not None:
-        user.failed_logins += 1
-        if user.failed_logins >= policy.max_failures:
-            user.locked_until = now + timedelta(minutes=policy.lock_minutes)
-            user.failed_logins = 0
-            append(session, services.audit_key, anonymous, "auth.lockout", object_type="user",
-                   object_id=user.id, state=user_state(user), details=details)
-    append(session, services.audit_key, anonymous, "auth.login_failed", details=details)
-    session.commit()
-    raise LoginRefused("bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.")

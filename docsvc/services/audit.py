@@ -2,7 +2,8 @@
 
 ``record`` appends in the caller's transaction (the change and its record commit together).
 ``record_now`` appends in a transaction of its own, for things that change nothing else:
-a download, a view of a confidential document, a view of personal data.
+a download, a view of a confidential document, a read of personal data (the latter through
+docsvc.services.personal.record_personal_read, which also requires its purpose).
 """
 
 from __future__ import annotations
@@ -34,19 +35,3 @@ def record_now(services: Services, principal: Principal, action: str, **kwargs) 
         seq = record(services, session, principal, action, **kwargs)
         session.commit()
         return seq
-
-
-def record_personal_data_view(services: Services, principal: Principal, *, subject_type: str,
-                              subject_id: Any, purpose: str, request_ref: str | None = None) -> int:
-    """Log that ``principal`` looked at a person's data, and why (Personal Data Protection Law
-    91/2025/QH15). Every view of a civil-status entry goes through here; without a stated
-    purpose (the request being served) the view is refused."""
-    if not principal.can("person.view"):
-        raise PermissionDenied("person.view")
-    if not purpose or not purpose.strip():
-        raise ValueError("a purpose is required to view personal data (e.g. the request being served)")
-    details = {"purpose": purpose.strip()}
-    if request_ref:
-        details["request"] = request_ref
-    return record_now(services, principal, "person.view", object_type=subject_type,
-                      object_id=subject_id, details=details)

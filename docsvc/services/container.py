@@ -10,7 +10,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.blobstore import BlobStore
+from archive.blobstore import BlobStore, private_dir
 from archive.db import make_engine, make_session_factory
 from archive.uow import UnitOfWork
 from docsvc.config import Settings
@@ -29,7 +29,9 @@ class Services:
     @property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(max_bytes=s.max_upload_bytes, max_pixels=s.max_image_pixels, max_pages=s.max_pages)
+        return Limits(max_bytes=s.max_upload_bytes, max_pixels=s.max_image_pixels, max_pages=s.max_pages,
+                      inspect_memory_mb=s.inspect_memory_mb, inspect_cpu_seconds=s.inspect_cpu_seconds,
+                      inspect_timeout_seconds=s.inspect_timeout_seconds)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -54,6 +56,13 @@ class Services:
         return self.settings.resolved_audit_key()
 
     @cached_property
+    def anchors(self):
+        """Where the audit chain's head is written down outside the database."""
+        from docsvc.services.anchoring import make_anchor_log
+
+        return make_anchor_log(self.settings, self.audit_key)
+
+    @cached_property
     def ocr_executor(self) -> ThreadPoolExecutor:
         # One Tesseract process per core: the threads only wait on the subprocesses.
         return ThreadPoolExecutor(max_workers=self.settings.ocr_processes, thread_name_prefix="ocr")
@@ -76,7 +85,7 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)  # 0700: documents, keys and the database are for the service alone
     engine = make_engine(settings.resolved_database_url)
     return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                     blobs=BlobStore(settings.resolved_blob_dir))

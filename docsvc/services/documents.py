@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from archive.accounts import Unit
 from archive.models import Document, Job, Page
-from docsvc.access import Principal, can_see
+from docsvc.access import ABSENT, VISIBLE, Principal, visibility
 
 
 class NotFound(LookupError):
@@ -17,6 +18,18 @@ class NotFound(LookupError):
 
 class Hidden(PermissionError):
     """The document exists but this principal is not cleared for it, or its unit is not theirs."""
+
+
+def _check(principal: Principal | None, doc, what: str) -> None:
+    """NotFound for what the principal may not know exists (personal data), Hidden for an
+    ordinary document kept from them (docsvc.access.visibility)."""
+    if principal is None:
+        return
+    seen = visibility(principal, doc)
+    if seen == ABSENT:
+        raise NotFound(what)
+    if seen != VISIBLE:
+        raise Hidden(what)
 
 
 def job_dict(job: Job) -> dict:
@@ -66,6 +79,7 @@ def document_dict(doc: Document, *, pages: bool = True, words: bool = False) -> 
         "page_count": doc.page_count,
         "unit_id": doc.unit_id,
         "secrecy": doc.secrecy,
+        "personal_data": doc.personal_data,
         "doc_type": doc.doc_type,
         "number": doc.number,
         "symbol": doc.symbol,
@@ -92,17 +106,18 @@ def get_document(session: Session, doc_id: int, principal: Principal | None = No
     )
     if doc is None:
         raise NotFound(f"document {doc_id}")
-    if principal is not None and not can_see(principal, doc):
-        raise Hidden(f"document {doc_id}")
+    _check(principal, doc, f"document {doc_id}")
     return doc
 
 
 def get_page(session: Session, doc_id: int, number: int, principal: Principal | None = None) -> Page:
     page = session.scalar(select(Page).where(Page.document_id == doc_id, Page.number == number))
     if page is None:
+        doc = session.get(Document, doc_id)  # a missing page of a document one may not see is not told
+        if doc is not None:
+            _check(principal, doc, f"document {doc_id}")
         raise NotFound(f"page {number} of document {doc_id}")
-    if principal is not None and not can_see(principal, page.document):
-        raise Hidden(f"document {doc_id}")
+    _check(principal, page.document, f"document {doc_id}")
     return page
 
 
@@ -122,8 +137,8 @@ def get_job(session: Session, job_id: int, principal: Principal | None = None) -
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"job {job_id}")
-    if principal is not None and job.document is not None and not can_see(principal, job.document):
-        raise Hidden(f"job {job_id}")
+    if job.document is not None:
+        _check(principal, job.document, f"job {job_id}")
     return job
 
 
@@ -140,19 +155,53 @@ class DocumentPage:
 
 
 def list_documents(session: Session, *, page: int = 1, per_page: int = 25,
-                   status: str | None = None, where=None) -> DocumentPage:
-    """Newest first. ``where`` is an extra SQL condition (the access filter)."""
+                   status: str | None = None, doc_type: str | None = None, year: int | None = None,
+                   unit_id: int | None = None, where=None) -> DocumentPage:
+    """Newest first. ``where`` is an extra SQL condition (the access filter). ``year`` is the
+    year of issue (the register date), ``unit_id`` the holding unit."""
     page, per_page = max(1, page), min(max(1, per_page), 200)
-    query = select(Document)
-    count = select(func.count()).select_from(Document)
+    conditions = []
     if status:
-        query, count = query.where(Document.status == status), count.where(Document.status == status)
+        conditions.append(Document.status == status)
+    if doc_type:
+        conditions.append(Document.doc_type == doc_type)
+    if year:
+        conditions.append(extract("year", Document.issued_on) == year)
+    if unit_id:
+        conditions.append(Document.unit_id == unit_id)
     if where is not None:
-        query, count = query.where(where), count.where(where)
+        conditions.append(where)
+    query = select(Document).where(*conditions)
+    count = select(func.count()).select_from(Document).where(*conditions)
     total = session.scalar(count) or 0
+    if (page - 1) * per_page >= total:
+        return DocumentPage([], total, page, per_page)  # past the end (no offset beyond SQL's integers)
     items = list(session.scalars(query.order_by(Document.id.desc())
                                  .offset((page - 1) * per_page).limit(per_page)))
     return DocumentPage(items, total, page, per_page)
+
+
+@dataclass
+class ListFilters:
+    """What the document list can be narrowed by, among the documents the user sees."""
+    doc_types: list[str]
+    years: list[int]
+    units: list[tuple[int, str]]
+
+
+def list_filters(session: Session, where=None) -> ListFilters:
+    def visible(query):
+        return query if where is None else query.where(where)
+
+    types = session.scalars(visible(select(Document.doc_type).where(Document.doc_type.is_not(None)))
+                            .distinct().order_by(Document.doc_type))
+    year = extract("year", Document.issued_on)
+    years = session.scalars(visible(select(year).where(Document.issued_on.is_not(None))).distinct()
+                            .order_by(year.desc()))
+    unit_ids = set(session.scalars(visible(select(Document.unit_id).where(Document.unit_id.is_not(None)))
+                                   .distinct()))
+    units = [(u.id, u.name) for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).order_by(Unit.name))]
+    return ListFilters(list(types), [int(y) for y in years], units)
 
 
 def status_counts(session: Session, where=None) -> dict[str, int]:

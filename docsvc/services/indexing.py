@@ -35,15 +35,20 @@ KINDS = ("document", "person")
 def scope_for(principal: Principal) -> AccessScope:
     """What this principal may find: the same rules as every listing (docsvc.access)."""
     kinds = set()
-    if principal.can("search.documents"):
+    documents, personal = principal.can("search.documents"), principal.can("person.view")
+    if documents or personal:
         kinds.add("document")
-    if principal.can("person.view"):
+    if personal:
         kinds.add("person")
-    return AccessScope(kinds=frozenset(kinds), max_secrecy=principal.clearance, unit_ids=principal.unit_ids)
+    # Personal documents (issue 9) need person.view, like the civil-status entries themselves; a
+    # holder of person.view who reads no other documents (civil_status, one_stop) finds only those.
+    return AccessScope(kinds=frozenset(kinds), max_secrecy=principal.clearance, unit_ids=principal.unit_ids,
+                       personal=personal, personal_only=personal and not documents)
 
 
 def document_version(doc: Document) -> str:
-    """Changes whenever the document row does (its fields, its state)."""
+    """Changes whenever the document row does (its fields, its state, its personal-data mark):
+    a change the index missed is found stale by ``reindex --check``."""
     return doc.updated_at.isoformat()
 
 
@@ -56,7 +61,8 @@ def _record(doc: Document, page: Page, units: dict[int, str]) -> DocumentPage:
         doc_id=doc.id, page=page.number, title=doc.display_title, text=page.text or "",
         number=doc.number, symbol=doc.symbol, number_symbol=doc.number_symbol, doc_type=doc.doc_type,
         issuer=doc.issuer, issued_on=doc.issued_on, arrived_on=doc.arrived_on, direction=doc.direction,
-        unit_id=doc.unit_id, unit=units.get(doc.unit_id), secrecy=doc.secrecy, version=document_version(doc))
+        unit_id=doc.unit_id, unit=units.get(doc.unit_id), secrecy=doc.secrecy, version=document_version(doc),
+        personal=bool(doc.personal_data))
 
 
 def page_records(session: Session, doc_ids: Sequence[int]) -> list[DocumentPage]:
@@ -171,13 +177,24 @@ def warm_index(services: Services) -> threading.Thread:
     return thread
 
 
+def _database_is_empty(services: Services) -> bool:
+    with services.session_factory() as session:
+        return session.scalar(select(Document.id).limit(1)) is None
+
+
 def ensure_index(services: Services, *, background: bool = True) -> threading.Thread | None:
     """At start: rebuild missing or corrupt indexes (in a thread, so the server answers
     meanwhile; searches get 503 until it is done)."""
-    broken = needs_rebuild(services.search_index)
+    index = services.search_index
+    broken = needs_rebuild(index)
     if not broken:
         return None
-    log.warning("search index needs a rebuild (%s); rebuilding from the database", ", ".join(broken))
+    states = index.status()
+    if all(states[kind].state == "missing" for kind in broken) and _database_is_empty(services):
+        # A new install: making the first (empty) index is not news.
+        log.info("creating the search index (%s)", ", ".join(broken))
+    else:
+        log.warning("search index needs a rebuild (%s); rebuilding from the database", ", ".join(broken))
 
     def run() -> None:
         try:

@@ -1,7 +1,10 @@
 """Taking a file in: check it, keep its bytes once, record the document and its job together.
 
 Bad input is refused before anything is stored (no blob, no row). The same bytes twice
-give the same document. The job is enqueued only after the commit, with its id.
+give the same document, but only within what the uploader can see: bytes that exist in
+another unit or at a secrecy above their clearance become a document of their own that
+shares the stored blob, and the answer is the one any new upload gets, so an upload never
+tells that the other document exists. The job is enqueued only after the commit, with its id.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.exc import IntegrityError
 
 from archive.accounts import SECRECY_LABELS, Unit
 from archive.blobstore import BlobTooLarge
 from archive.models import DOC_QUEUED, JOB_QUEUED, Document, Job
-from docsvc.access import Principal
+from docsvc.access import Principal, document_filter
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
 from ingest.errors import IngestError
@@ -68,11 +71,15 @@ def _placement(services: Services, principal: Principal, unit_code: str | None, 
 
 
 def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *, principal: Principal,
-                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None) -> Submission:
+                  unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None,
+                  personal_data: bool = False) -> Submission:
     """Check and record one file. Raises IngestError for bad input and SubmissionRefused for a
-    request the rules refuse; nothing is kept in either case."""
+    request the rules refuse; nothing is kept in either case. ``personal_data`` marks the
+    document as holding personal data (docsvc.access: only ``person.view`` holders see it)."""
     if not principal.can("document.upload"):
         raise PermissionDenied("document.upload")
+    fields = dict(fields or {})
+    personal_data = bool(personal_data or fields.pop("personal_data", False))
     unit_id = _placement(services, principal, unit_code, secrecy)
     limits = services.limits
     try:
@@ -82,7 +89,7 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
     try:
         if staged.size == 0:
             raise IngestError("empty_file")
-        existing = _existing(services, staged.sha256)
+        existing = _existing(services, principal, staged.sha256, unit_id, secrecy)
         if existing:
             return existing
         from ingest.inspect import inspect_file
@@ -93,24 +100,30 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
         staged.discard()  # no-op once committed (the file has moved)
 
     with services.uow() as uow:
-        record_blob(uow.session, staged.sha256, staged.size, info.media_type, "original")
-        doc = Document(sha256=staged.sha256, media_type=info.media_type, size_bytes=staged.size,
-                       original_name=_clean_name(filename), status=DOC_QUEUED, page_count=info.page_count,
-                       unit_id=unit_id, secrecy=secrecy, created_by=principal.user_id)
-        for name, value in (fields or {}).items():  # register fields given at upload
-            setattr(doc, name, value)
-        job = Job(kind="ingest", document=doc, status=JOB_QUEUED,
-                  max_attempts=services.settings.job_max_attempts, progress_total=info.page_count)
-        uow.session.add_all([doc, job])
-        try:
-            uow.session.flush()
-        except IntegrityError:
-            # The same bytes arrived at the same moment through another door.
-            uow.rollback()
-            existing = _existing(services, staged.sha256)
-            if existing:
-                return existing
-            raise
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                record_blob(uow.session, staged.sha256, staged.size, info.media_type, "original")
+                doc = Document(sha256=staged.sha256, media_type=info.media_type, size_bytes=staged.size,
+                               original_name=_clean_name(filename), status=DOC_QUEUED, page_count=info.page_count,
+                               unit_id=unit_id, secrecy=secrecy, personal_data=bool(personal_data),
+                               created_by=principal.user_id)
+                for name, value in (fields or {}).items():  # register fields given at upload
+                    setattr(doc, name, value)
+                job = Job(kind="ingest", document=doc, status=JOB_QUEUED,
+                          max_attempts=services.settings.job_max_attempts, progress_total=info.page_count)
+                uow.session.add_all([doc, job])
+                uow.session.flush()
+                break
+            except IntegrityError:
+                # The same bytes arrived at the same moment through another door: the blob row
+                # (shared by every holder) or this holder's document was made meanwhile.
+                uow.rollback()
+                existing = _existing(services, principal, staged.sha256, unit_id, secrecy)
+                if existing:
+                    return existing
+                place = (unit_id, secrecy, personal_data)
+                if attempt == _ATTEMPTS or _taken_unseen(services, staged.sha256, *place):
+                    raise _cannot_place(services, staged.sha256, *place) from None
         doc_id, job_id = doc.id, job.id
         record(services, uow.session, principal, "document.create", object_type="document",
                object_id=doc_id, state=document_state(doc), details={"job_id": job_id})
@@ -124,13 +137,39 @@ def submit_path(services: Services, path: Path, **kwargs) -> Submission:
         return submit_stream(services, fh, path.name, **kwargs)
 
 
-def _existing(services: Services, sha256: str) -> Submission | None:
+_ATTEMPTS = 3   # a lost race for the blob row, then for the document: the third try settles
+
+
+def _existing(services: Services, principal: Principal, sha256: str, unit_id: int,
+              secrecy: int) -> Submission | None:
+    """A document with these bytes that the uploader can see, the one at the requested holder
+    and secrecy first. One they cannot see is never answered (see the module docstring)."""
+    same_place = case((and_(Document.unit_id == unit_id, Document.secrecy == secrecy), 0), else_=1)
     with services.session_factory() as session:
-        doc = session.scalar(select(Document).where(Document.sha256 == sha256))
+        doc = session.scalar(select(Document)
+                             .where(Document.sha256 == sha256, document_filter(principal))
+                             .order_by(same_place, Document.id).limit(1))
         if doc is None:
             return None
         last_job = session.scalar(select(Job.id).where(Job.document_id == doc.id).order_by(Job.id.desc()))
         return Submission("duplicate", doc.id, last_job, doc.page_count, doc.media_type)
+
+
+def _taken_unseen(services: Services, sha256: str, unit_id: int, secrecy: int, personal_data: bool) -> bool:
+    """These bytes already have a document at this very holder, secrecy and mark that the
+    uploader may not see (only when they mark an upload personal without holding
+    ``person.view``): one cannot be made beside it."""
+    with services.session_factory() as session:
+        return session.scalar(select(Document.id).where(
+            Document.sha256 == sha256, Document.unit_id == unit_id, Document.secrecy == secrecy,
+            Document.personal_data == personal_data)) is not None
+
+
+def _cannot_place(services: Services, sha256: str, unit_id: int, secrecy: int, personal_data: bool) -> Exception:
+    if _taken_unseen(services, sha256, unit_id, secrecy, personal_data):
+        return SubmissionRefused("cannot_place", "Không thể lưu tệp này vào đơn vị và độ mật đã chọn; "
+                                                 "hãy liên hệ văn thư của đơn vị.")
+    return RuntimeError(f"could not record the upload of {sha256} after {_ATTEMPTS} attempts")
 
 
 def _enqueue(services: Services, job_id: int) -> None:

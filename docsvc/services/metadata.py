@@ -53,14 +53,26 @@ def _direction(value: str) -> str:
     return value
 
 
+def flag(value: Any) -> bool:
+    """A yes/no field from a form (a ticked box sends "on"), multipart or JSON."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "on", "yes"):
+        return True
+    if text in ("0", "false", "off", "no", ""):
+        return False
+    raise ValueError("phải là true hoặc false")
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "title": _text(1000), "doc_type": _text(64), "number": _number, "symbol": _text(64),
     "issuer": _text(300), "issued_on": _date, "arrived_on": _date, "direction": _direction,
-    "abstract": _text(4000),
+    "abstract": _text(4000), "personal_data": flag,
 }
 LABELS = {"title": "Tiêu đề", "doc_type": "Loại văn bản", "number": "Số", "symbol": "Ký hiệu",
           "issuer": "Cơ quan ban hành", "issued_on": "Ngày văn bản", "arrived_on": "Ngày đến",
-          "direction": "Văn bản đến/đi", "abstract": "Trích yếu"}
+          "direction": "Văn bản đến/đi", "abstract": "Trích yếu", "personal_data": "Dữ liệu cá nhân"}
 
 
 def parse_fields(raw: Mapping[str, Any], *, only_given: bool = True) -> dict[str, Any]:
@@ -75,6 +87,12 @@ def parse_fields(raw: Mapping[str, Any], *, only_given: bool = True) -> dict[str
         if name not in raw:
             continue
         value = raw[name]
+        if name == "personal_data":  # a mark, never "cleared" by an empty value (see update_document)
+            try:
+                out[name] = flag(False if value is None else value)
+            except ValueError as exc:
+                raise FieldError(name, f"{LABELS[name]}: {exc}") from None
+            continue
         if value is None or (isinstance(value, str) and not value.strip()):
             out[name] = None
             continue
@@ -87,9 +105,14 @@ def parse_fields(raw: Mapping[str, Any], *, only_given: bool = True) -> dict[str
 
 def update_document(services: Services, session: Session, principal: Principal, doc: Document,
                     fields: Mapping[str, Any]) -> list[str]:
-    """Apply changed fields; audit them; returns the names changed."""
+    """Apply changed fields; audit them; returns the names changed. The personal-data mark
+    may be set but never taken off: once a document held personal data, every copy of its
+    pages in caches, exports and logs was treated so, and it stays so."""
     if not principal.can("document.edit"):
         raise PermissionDenied("document.edit")
+    if doc.personal_data and "personal_data" in fields and not fields["personal_data"]:
+        raise FieldError("personal_data", "Không thể bỏ dấu dữ liệu cá nhân của văn bản: "
+                                          "văn bản đã chứa dữ liệu cá nhân thì luôn được bảo vệ như vậy.")
     changed = [name for name, value in fields.items() if getattr(doc, name) != value]
     if not changed:
         return []

@@ -19,9 +19,13 @@
     if (!data.get("q").trim()) { return; }
     data.set("fragment", "1");
     fetch(form.action + "?" + data.toString(), {headers: {"Accept": "text/html"}})
-      .then(function (r) { return r.text(); })
+      .then(function (r) {
+        // Sent to choose the purpose of reading personal data: go there, and come back.
+        if (r.redirected && r.url.indexOf("/purpose") !== -1) { location.href = r.url; return null; }
+        return r.text();
+      })
       .then(function (html) {
-        if (ticket !== latest) return;  // a newer query is on its way
+        if (html === null || ticket !== latest) return;  // leaving, or a newer query is on its way
         results.innerHTML = html;
         data.delete("fragment");
         history.replaceState(null, "", form.action + "?" + data.toString());

@@ -54,6 +54,8 @@
     var direction = document.getElementById("upload-direction"), arrived = document.getElementById("upload-arrived");
     if (direction && direction.value) body.append("direction", direction.value);
     if (arrived && arrived.value) body.append("arrived_on", arrived.value);
+    var personal = document.getElementById("upload-personal");
+    if (personal && personal.checked) body.append("personal_data", "true");
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
     if (csrf) xhr.setRequestHeader("X-CSRFToken", csrf.content);

@@ -6,10 +6,14 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from docsvc.web import admin, auth, documents, main, search
+    from docsvc import labels
+    from docsvc.web import admin, auth, documents, main, purpose, search
+
+    labels.register(app.jinja_env)
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(purpose.bp)

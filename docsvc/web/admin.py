@@ -8,11 +8,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 
 from archive.accounts import ROLE_LABELS, ROLES, SECRECY_LABELS, Unit, User
-from archive.audit import query as audit_query
-from archive.audit import verify_chain
+from docsvc import labels
 from docsvc.auth import current_principal
+from docsvc.dates import PLACEHOLDER as DATE_PLACEHOLDER, parse_day
 from docsvc.i18n import gettext as _
 from docsvc.permissions import TABLE, requires
+from docsvc.services.audit_log import read_audit
 from docsvc.services.accounts import (
     AccountError,
     create_unit,
@@ -157,8 +158,36 @@ def _date(value: str | None):
 @requires("audit.view")
 def audit():
     args = request.args
-    services = _services()
-    with services.session_factory() as db:
+    since, until, errors = None, None, []
+    for name in ("since", "until"):
+        try:
+            value = parse_day(args.get(name))
+        except ValueError:
+            errors.append(_("Ngày không hợp lệ: {value} (viết theo dạng dd/mm/yyyy).").format(value=args.get(name)))
+            value = None
+        since, until = (value, until) if name == "since" else (since, value)
+    for message in errors:
+        flash(message, "error")
+    with _services().session_factory() as db:
+        rows = read_audit(db, current_principal(), person=args.get("person"), action=args.get("action") or None,
+                          since=since, until=until, object_type=args.get("object_type") or None,
+                          object_id=args.get("object_id") or None, before_seq=args.get("before", type=int), limit=100)
+    older_url = None
+    if len(rows) == 100:
+        query_args = {k: v for k, v in args.items() if k != "before" and v}
+        older_url = url_for("admin.audit", before=rows[-1].seq, **query_args)
+    return render_template("admin/audit.html", rows=rows, args=args, older_url=older_url,
+                           actions=labels.choices(labels.ACTIONS), placeholder=DATE_PLACEHOLDER)
+
+
+@bp.get("/personal-log")
+@requires("audit.view")
+def personal_log():
+    """Reads of personal data, as sentences: who read what, when, and why."""
+    from docsvc.services.personal import log_entry, personal_log as read_log
+
+    args = request.args
+    with _services().session_factory() as db:
         actor_id = None
         if args.get("user"):
             try:
@@ -166,32 +195,56 @@ def audit():
             except AccountError as exc:
                 flash(exc.message, "error")
                 actor_id = -1
-        since = _day_bound(args.get("since"), time.min)
-        until = _day_bound(args.get("until"), time.max)
-        rows = audit_query(db, actor_id=actor_id, object_type=args.get("object_type") or None,
-                           object_id=args.get("object_id") or None, action=args.get("action") or None,
-                           since=since, until=until, limit=100, before_seq=args.get("before", type=int))
-        older_url = None
-        if len(rows) == 100:
-            query_args = {k: v for k, v in args.items() if k != "before" and v}
-            older_url = url_for("admin.audit", before=rows[-1].seq, **query_args)
-        return render_template("admin/audit.html", rows=rows, args=args, older_url=older_url)
+        rows = read_log(db, person=args.get("person"), actor_id=actor_id,
+                        since=_day_bound(args.get("since"), time.min), until=_day_bound(args.get("until"), time.max),
+                        limit=100, before_seq=args.get("before", type=int))
+        entries = [(row, log_entry(row)) for row in rows]
+    older_url = None
+    if len(rows) == 100:
+        older_url = url_for("admin.personal_log", before=rows[-1].seq,
+                            **{k: v for k, v in args.items() if k != "before" and v})
+    return render_template("admin/personal_log.html", entries=[(r, e, _read_sentence(e)) for r, e in entries],
+                           args=args, older_url=older_url)
+
+
+def _day_bound(value: str | None, at: time) -> datetime | None:
+    """A dd/mm/yyyy field as the start or end of that day; a wrong date is said, not ignored."""
+    try:
+        day = parse_day(value)
+    except ValueError:
+        flash(_("Ngày không hợp lệ: {value} (viết theo dạng dd/mm/yyyy).").format(value=value), "error")
+        return None
+    return datetime.combine(day, at).astimezone(timezone.utc) if day else None
+
+
+def _read_sentence(entry: dict) -> str:
+    """What was read, in a sentence (the person, the time and the purpose are shown beside it)."""
+    details = entry["details"]
+    what, oid = entry["what"], entry["object_id"]
+    page = details.get("page")
+    if what == "document":
+        return _("Xem văn bản #{id}").format(id=oid)
+    if what == "page_image":
+        return _("Xem ảnh trang {page} của văn bản #{id}").format(page=page, id=oid)
+    if what == "thumbnail":
+        return _("Xem ảnh thu nhỏ trang {page} của văn bản #{id}").format(page=page, id=oid)
+    if what == "original":
+        return _("Tải bản gốc văn bản #{id}").format(id=oid)
+    if what == "search" or entry["action"] == "person.search":
+        return _("Tra cứu “{query}”: thấy {people} người, {docs} văn bản chứa dữ liệu cá nhân").format(
+            query=details.get("query", ""), people=len(details.get("entries") or []),
+            docs=len(details.get("documents") or []))
+    if what == "suggest":
+        return _("Gõ “{query}”, được gợi ý các tên: {names}").format(
+            query=details.get("query", ""), names=", ".join(details.get("persons") or []))
+    return _("Xem {kind} #{id}").format(kind=entry["object_type"] or "", id=oid or "")
 
 
 @bp.get("/audit/verify")
 @requires("audit.verify")
 def audit_verify():
-    services = _services()
-    with services.session_factory() as db:
-        report = verify_chain(db, services.audit_key)
-    return render_template("admin/audit_verify.html", report=report)
+    from docsvc.services.anchoring import describe, verify_audit
 
-
-def _day_bound(value: str | None, at: time) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    return datetime.combine(day, at).astimezone(timezone.utc)
+    check = verify_audit(_services(), current_principal())
+    return render_template("admin/audit_verify.html", report=check.result.chain, check=check,
+                           anchor_lines=describe(check))

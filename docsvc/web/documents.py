@@ -1,16 +1,22 @@
-"""Documents: list, detail (page image beside its text), upload with job progress."""
+"""Documents: list, detail (page image beside its text), upload with job progress.
+
+A document the principal may not open answers 404 when it holds personal data (or their
+role never opens documents of its kind), 403 for an ordinary document kept from them by
+secrecy or unit. Reading a personal document asks for the session's purpose first."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 
 from archive.accounts import SECRECY_LABELS, Unit
-from docsvc.access import document_filter
+from docsvc.access import can_see, document_filter
 from docsvc.auth import current_principal
 from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
 from docsvc.services.container import Services
+from docsvc.services.downloads import attachment_headers
 from docsvc.services.documents import (
+    list_filters,
     Hidden,
     NotFound,
     get_document,
@@ -23,6 +29,7 @@ from docsvc.services.indexing import index_documents
 from docsvc.services.ingest import SubmissionRefused, submit_stream
 from docsvc.services.metadata import DIRECTIONS, LABELS, FieldError, parse_fields, update_document
 from docsvc.services.viewing import log_download, log_view
+from docsvc.web.purpose import session_purpose
 from ingest.errors import IngestError
 
 bp = Blueprint("documents", __name__)
@@ -47,23 +54,30 @@ def _load(doc_id: int):
 
 
 @bp.get("/documents")
-@requires("document.view")
+@requires("document.open")
 def index():
-    page = request.args.get("page", 1, type=int)
-    status = request.args.get("status")
+    args = request.args
+    page = args.get("page", 1, type=int)
+    status = args.get("status")
     if status not in STATUSES:
         status = None
+    chosen = {"status": status, "doc_type": args.get("doc_type") or None,
+              "year": args.get("year", type=int), "unit_id": args.get("unit", type=int)}
+    visible = document_filter(current_principal())
     with _services().session_factory() as session:
-        result = list_documents(session, page=page, per_page=25, status=status,
-                                where=document_filter(current_principal()))
-    return render_template("documents/list.html", result=result, status=status, statuses=STATUSES)
+        result = list_documents(session, page=page, per_page=25, where=visible, **chosen)
+        filters = list_filters(session, where=visible)
+    # Links keep the other filters: {"status": ..., "doc_type": ..., "year": ..., "unit": ...}
+    current = {"status": status, "doc_type": chosen["doc_type"], "year": chosen["year"], "unit": chosen["unit_id"]}
+    return render_template("documents/list.html", result=result, status=status, statuses=STATUSES,
+                           filters=filters, current={k: v for k, v in current.items() if v})
 
 
 @bp.get("/documents/<int:doc_id>")
-@requires("document.view")
+@requires("document.open")
 def detail(doc_id: int):
     doc = _load(doc_id)
-    log_view(_services(), current_principal(), doc)
+    log_view(_services(), current_principal(), doc, purpose=session_purpose())
     return render_template("documents/detail.html", doc=doc, labels=LABELS, directions=DIRECTIONS)
 
 
@@ -85,9 +99,13 @@ def edit_fields(doc_id: int):
             flash(exc.message, "error")
             return redirect(url_for("documents.detail", doc_id=doc_id) + "#fields")
         session.commit()
+        still_open = can_see(principal, doc)
     if changed:
         index_documents(services, [doc_id])
         flash(_("Đã lưu thông tin văn bản."), "ok")
+    if not still_open:  # just marked as personal data: no longer theirs to open
+        flash(_("Văn bản đã được đánh dấu chứa dữ liệu cá nhân; chỉ người có quyền xem hộ tịch mới mở được."), "ok")
+        return redirect(url_for("documents.index"))
     return redirect(url_for("documents.detail", doc_id=doc_id))
 
 
@@ -95,13 +113,14 @@ def edit_fields(doc_id: int):
 @requires("document.download")
 def download(doc_id: int):
     doc = _load(doc_id)
-    log_download(_services(), current_principal(), doc)
-    return send_file(_services().blobs.path(doc.sha256), mimetype=doc.media_type, as_attachment=True,
-                     download_name=doc.original_name or f"document-{doc_id}", etag=doc.sha256)
+    log_download(_services(), current_principal(), doc, purpose=session_purpose())
+    response = send_file(_services().blobs.path(doc.sha256), mimetype=doc.media_type, etag=doc.sha256)
+    response.headers.update(attachment_headers(doc.id, doc.original_name, doc.media_type))
+    return response
 
 
 @bp.get("/documents/<int:doc_id>/pages/<int:number>/<any(image, thumbnail):kind>")
-@requires("document.view")
+@requires("document.open")
 def page_picture(doc_id: int, number: int, kind: str):
     svc = _services()
     principal = current_principal()
@@ -113,7 +132,11 @@ def page_picture(doc_id: int, number: int, kind: str):
         except Hidden:
             abort(403)
         doc = get_document(session, doc_id)
-    log_view(svc, principal, doc, page=number, what=kind)
+    log_view(svc, principal, doc, purpose=session_purpose(), page=number, what=kind)
+    if doc.personal_data:  # every read is logged: none may be served from a cache
+        response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=False, conditional=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"  # never in a shared cache
     return response
@@ -139,10 +162,12 @@ def upload():
     if upload is None:
         return jsonify({"error": {"code": "missing_file", "message": _("Chưa chọn tệp.")}}), 400
     try:
-        fields = parse_fields({k: v for k, v in request.form.items() if k in ("direction", "arrived_on")})
+        fields = parse_fields({k: v for k, v in request.form.items()
+                               if k in ("direction", "arrived_on", "personal_data")})
         sub = submit_stream(_services(), upload.stream, upload.filename, principal=current_principal(),
                             unit_code=request.form.get("unit") or None,
-                            secrecy=request.form.get("secrecy", 0, type=int), fields=fields)
+                            secrecy=request.form.get("secrecy", 0, type=int),
+                            personal_data=fields.pop("personal_data", False), fields=fields)
     except FieldError as exc:
         return jsonify({"error": {"code": "invalid_field", "message": exc.message}}), 400
     except IngestError as exc:
@@ -155,7 +180,7 @@ def upload():
 
 
 @bp.get("/jobs/<int:job_id>/progress")
-@requires("document.view")
+@requires("document.open")
 def job_progress(job_id: int):
     with _services().session_factory() as session:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from docsvc.access import document_filter
 from docsvc.auth import current_principal
@@ -20,18 +20,36 @@ AREAS = {
 }
 
 
+# A role's home shows that role's work: (permission, title, blurb, endpoint, arguments).
+WORK = [
+    ("document.upload", N_("Tải lên văn bản"), N_("Đưa văn bản đến, văn bản đi hoặc bản quét vào lưu trữ."),
+     "documents.upload_form", {}),
+    ("person.view", N_("Tra cứu hộ tịch"), N_("Tìm một người trong sổ hộ tịch đã số hóa, có hoặc không dấu."),
+     "search.page", {}),
+    ("search.documents", N_("Tra cứu văn bản"), N_("Tìm theo số, ký hiệu, trích yếu, nội dung."), "search.page", {}),
+    ("user.manage", N_("Người dùng"), N_("Tài khoản, vai trò, đơn vị, mức được tiếp cận."), "admin.users", {}),
+    ("audit.view", N_("Nhật ký hệ thống"), N_("Ai làm gì, khi nào, với đối tượng nào."), "admin.audit", {}),
+]
+
+
 @bp.get("/")
 @requires("account.self")
 def home():
     svc = current_app.extensions["docsvc"]
     principal = current_principal()
-    counts, recent = {}, []
-    if principal.can("document.view"):
+    counts, recent, failed = {}, [], 0
+    if principal.can("document.open"):
         visible = document_filter(principal)
-        with svc.session_factory() as session:
-            counts = status_counts(session, where=visible)
-            recent = list_documents(session, per_page=8, where=visible).items
-    return render_template("home.html", counts=counts, recent=recent, workers=live_workers(svc))
+        with svc.session_factory() as db:
+            counts = status_counts(db, where=visible)
+            recent = list_documents(db, per_page=8, where=visible).items
+    work = [(title, blurb, url_for(endpoint, **args)) for action, title, blurb, endpoint, args in WORK
+            if principal.can(action)]
+    # Processing figures and workers matter to those who put documents in.
+    show_processing = principal.can("document.upload")
+    return render_template("home.html", counts=counts, recent=recent, work=work, show_processing=show_processing,
+                           workers=live_workers(svc) if show_processing else [],
+                           purpose_chosen=session.get("purpose") is not None)
 
 
 @bp.get("/<any(registers, reports):area>")

@@ -3,13 +3,15 @@ highlighted snippets with page numbers and thumbnails, "did you mean"."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from docsvc.api.search import search_filters
 from docsvc.auth import current_principal
 from docsvc.permissions import requires
 from docsvc.services.audit import PermissionDenied
+from docsvc.services.personal import PurposeRequired
 from docsvc.services.searching import SearchUnavailable, run_search, run_suggest
+from docsvc.web.purpose import session_purpose
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
@@ -42,7 +44,10 @@ def page():
             context["result"] = run_search(current_app.extensions["docsvc"], current_principal(), query, kind=kind,
                                            page=args.get("page", 1, type=int) or 1, per_page=PER_PAGE,
                                            sort=context["sort"], filters=context["filters"],
-                                           purpose=args.get("purpose"))
+                                           purpose=session_purpose())
+        except PurposeRequired:  # ask once, then come back to this search (the whole page)
+            back = url_for("search.page", **{k: v for k, v in args.items() if k != "fragment"})
+            return redirect(url_for("purpose.choose", next=back))
         except SearchUnavailable as exc:
             context["error"], status = exc.message, 503
         except PermissionDenied:
@@ -55,5 +60,6 @@ def page():
 @bp.get("/search/suggest")
 @requires("search")
 def suggest():
-    items = run_suggest(current_app.extensions["docsvc"], current_principal(), request.args.get("q", ""))
+    items = run_suggest(current_app.extensions["docsvc"], current_principal(), request.args.get("q", ""),
+                        purpose=session_purpose(), withhold_without_purpose=True)
     return jsonify([{"text": s.text, "kind": s.kind, "count": s.count} for s in items])

@@ -41,7 +41,7 @@ def test_upload_then_duplicate(clerk_api, services):
 def test_a_processed_document_has_pages_original_and_images(clerk_api, services):
     pdf = text_pdf(LINES)
     body = upload(clerk_api, pdf, "ke-hoach.pdf").get_json()
-    wait_for_jobs(services, [body["job_id"]], timeout=120)
+    wait_for_jobs(services, [body["job_id"]], timeout=600)
 
     job = clerk_api.get(f"/api/v1/jobs/{body['job_id']}").get_json()
     assert job["status"] == "done" and job["progress"] == {"done": 1, "total": 1}

@@ -25,7 +25,7 @@ def docs(services, accounts):
                                                            "THÔNG BÁO", f"Về việc {key}"])), f"{key}.pdf",
                             principal=accounts.system, unit_code=unit, secrecy=secrecy)
         made[key] = sub
-    wait_for_jobs(services, [s.job_id for s in made.values()], timeout=120)
+    wait_for_jobs(services, [s.job_id for s in made.values()], timeout=600)
     return made
 
 

@@ -27,7 +27,7 @@ def test_every_marked_string_has_an_english_translation():
     assert not missing, "add to docsvc/translations_en.py:\n" + "\n".join(missing)
 
 
-def test_language_follows_query_cookie_and_header(client, accounts):
+def test_language_follows_the_user_s_choice_not_the_browser(client, accounts):
     from tests.conftest import login
 
     accounts.user("lan", "clerk")
@@ -39,4 +39,12 @@ def test_language_follows_query_cookie_and_header(client, accounts):
     assert "Documents" in client.get("/").get_data(as_text=True)  # remembered by cookie
     client.delete_cookie("lang")
     page = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="vi"' in page and "Đăng nhập" in page and "Sign in" not in page
+
+
+def test_the_installation_s_language_is_the_default(app_config, accounts):
+    from docsvc import create_app
+
+    english = create_app({**app_config, "LANGUAGE": "en"}).test_client()
+    page = english.get("/login", headers={"Accept-Language": "vi"}).get_data(as_text=True)
     assert 'lang="en"' in page and "Sign in" in page

@@ -110,3 +110,31 @@ def test_every_route_for_every_role_follows_the_table(app, world, accounts):
                 csrf = csrf_token(client)
     assert not problems, "\n".join(problems)
     assert checked >= 9 * 30
+
+
+def test_a_route_that_declares_nothing_is_refused_at_run_time(app_config, accounts):
+    """A route added without @requires or @public answers 403 to everyone, the administrator
+    included, and says why in the log; declaring it opens it."""
+    import inspect
+
+    from docsvc import create_app, permissions
+    from tests.conftest import login
+
+    assert "import" not in inspect.getsource(permissions.requires)  # no cycle to dodge any more
+    app = create_app(app_config)
+
+    @app.get("/forgotten")
+    def forgotten():
+        return "opened"
+
+    @app.get("/declared")
+    @permissions.requires("account.self")
+    def declared():
+        return "opened"
+
+    accounts.user("root2", "admin", clearance=3)
+    client = app.test_client()
+    login(client, "root2", accounts.passwords["root2"])
+    assert client.get("/forgotten").status_code == 403
+    assert client.get("/declared").get_data(as_text=True) == "opened"
+    assert app.test_client().get("/forgotten").status_code == 403

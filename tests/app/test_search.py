@@ -35,7 +35,7 @@ def corpus(services, accounts):
         body = ["ỦY BAN NHÂN DÂN XÃ", f"Số: {number}/{ABBR[lines[0]]}-UBND", "ngày 05 tháng 01 năm 2026", *lines]
         subs.append(submit_stream(services, io.BytesIO(text_pdf(body)), f"{number}.pdf", principal=accounts.system,
                                   unit_code=unit, secrecy=secrecy))
-    wait_for_jobs(services, [s.job_id for s in subs], timeout=120)  # indexed as each one is done
+    wait_for_jobs(services, [s.job_id for s in subs], timeout=600)  # indexed as each one is done
     return {number: sub.document_id for (number, *_), sub in zip(DOCS, subs)}
 
 
@@ -82,10 +82,11 @@ def test_results_totals_and_facets_stay_within_access(app, accounts, corpus):
 
 def test_search_needs_a_token_and_a_role_that_may_search(app, client, accounts, corpus):
     assert client.get("/api/v1/search?q=hộ tịch").status_code == 401
-    accounts.user("motcua", "one_stop")  # may search people, not documents
+    accounts.user("motcua", "one_stop")  # may search people and personal documents, no others
     api = Api(app.test_client(), accounts.token("motcua"))
-    assert api.get("/api/v1/search", query_string={"q": "hộ tịch", "kind": "document"}).status_code == 403
+    assert _search(api, "hộ tịch", kind="document")["total"] == 0
     assert _search(api, "hộ tịch")["total"] == 0  # no document leaks into a people search
+    assert _search(api, "135/KH-UBND")["total"] == 0
 
 
 def test_an_edit_is_searchable_at_once(app, accounts, corpus):
@@ -200,3 +201,82 @@ def test_warming_at_start_runs_in_the_background_and_changes_no_answer(app, serv
     after = _search(api, "chuyen doi so")
     assert after["total"] == before["total"] == 3
     assert [h["id"] for h in after["hits"]] == [h["id"] for h in before["hits"]]
+
+
+def _mark_personal(services, doc_id):
+    from archive.models import Document
+
+    with services.session_factory() as db:
+        db.get(Document, doc_id).personal_data = True
+        db.commit()
+
+
+def _ids(result):
+    return {h["id"] for h in result["hits"] if h["kind"] == "document"}
+
+
+def test_personal_documents_are_found_only_with_person_view(app, services, accounts, corpus):
+    """Roles without person.view (clerk, viewer, admin) never find a personal document;
+    a civil-status officer finds it (and no other document), a leader finds both.
+    Changing the mark reaches the index (through a re-index of the document, as an edit
+    does, and through `reindex --check`: the mark changes the document's version)."""
+    for name, role, unit in (("clerk_a", "clerk", "XA-A"), ("viewer_a", "viewer", "XA-A"),
+                             ("adm", "admin", "UBND"), ("hotich_a", "civil_status", "XA-A"),
+                             ("lead", "leader", "UBND")):
+        accounts.user(name, role, unit=unit, clearance=3)
+    api = {name: Api(app.test_client(), accounts.token(name))
+           for name in ("clerk_a", "viewer_a", "adm", "hotich_a", "lead")}
+    for name in ("hotich_a", "lead"):  # a read of personal data states its purpose
+        api[name].headers["X-Purpose"] = "verification"
+    assert corpus[135] in _ids(_search(api["clerk_a"], "hộ tịch"))
+    assert _ids(_search(api["hotich_a"], "hộ tịch")) == set()
+
+    _mark_personal(services, corpus[135])
+    indexing.index_documents(services, [corpus[135]])
+    for name in ("clerk_a", "viewer_a", "adm"):
+        for q in ("hộ tịch", "135/KH-UBND", "chuyển đổi số"):
+            result = _search(api[name], q)
+            assert corpus[135] not in _ids(result), (name, q)
+            assert result["total"] == len(result["hits"]) == sum(result["facets"].get("type", {}).values())
+        suggested = api[name].get("/api/v1/search/suggest", query_string={"q": "135/KH"}).get_json()
+        assert suggested["suggestions"] == [], name
+    officer = _search(api["hotich_a"], "hộ tịch")
+    assert _ids(officer) == {corpus[135]} and all(h["personal"] for h in officer["hits"])
+    assert _ids(_search(api["hotich_a"], '"chuyển đổi số"')) == {corpus[135]}   # not 136, 137
+    lead = _search(api["lead"], '"chuyển đổi số"')
+    assert _ids(lead) == set(corpus.values())
+    assert [h["personal"] for h in lead["hits"] if h["id"] == corpus[135]] == [True]
+    assert not any(h["personal"] for h in lead["hits"] if h["id"] != corpus[135])
+
+    # Behind the index's back (no re-index): `reindex --check` finds the document stale.
+    services.search_index.delete("document", [corpus[137]])
+    indexing.index_documents(services, [corpus[137]])
+    assert corpus[137] in _ids(_search(api["adm"], "lịch tiếp"))
+    _mark_personal(services, corpus[137])
+    report = json.loads(app.test_cli_runner().invoke(args=["reindex", "--check", "--json"]).output)
+    assert report["stale"] == [corpus[137]] and report["repaired"] == 1
+    assert corpus[137] not in _ids(_search(api["adm"], "lịch tiếp"))
+
+
+def test_suggestions_and_did_you_mean_offer_only_words_the_user_may_see(app, accounts, corpus):
+    """"lịch tiếp" is only on commune B's document: a clerk of A is never offered it,
+    neither completed nor as a correction; a clerk of B is. The last word typed is
+    the start of a word: "khen th" completes to "khen thuong" and is not corrected."""
+    accounts.user("clerk_a", "clerk", unit="XA-A", clearance=3)
+    accounts.user("clerk_b", "clerk", unit="XA-B", clearance=3)
+    a, b = (Api(app.test_client(), accounts.token(n)) for n in ("clerk_a", "clerk_b"))
+
+    def suggest(api, q):
+        response = api.get("/api/v1/search/suggest", query_string={"q": q})
+        assert response.status_code == 200
+        return [s["text"].lower() for s in response.get_json()["suggestions"]]
+
+    assert not [t for t in suggest(a, "lich t") if "tiep" in t or "tiếp" in t]
+    assert "lich tiep" in suggest(b, "lich t")
+    assert not [t for t in suggest(a, "li") if t.startswith("lich")]
+    assert "lich" in suggest(b, "li")
+    assert "tiep" not in (_search(a, "tiepp")["suggestion"] or "").lower()
+    assert _search(b, "tiepp")["suggestion"].lower() == "tiep"
+    assert "khen thuong" in suggest(a, "khen th")
+    typed = _search(a, "khen th")
+    assert typed["suggestion"] is None and _ids(typed) == {corpus[136]}

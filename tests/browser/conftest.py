@@ -62,6 +62,9 @@ def browser():
 @pytest.fixture
 def page(browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    # Wait on state, with room for a busy 2-core machine (OCR of a page can take many seconds
+    # there while other tests run): every wait of a test is bounded by this, not by a guess.
+    context.set_default_timeout(180_000)
     page = context.new_page()
     yield page
     context.close()

@@ -33,10 +33,10 @@ def test_upload_progress_then_page_images_beside_text(live_server, page, account
     page.click("text=Tải lên")
     page.set_input_files("#file-input", [str(pdf), str(scan), str(broken)])
     rows = page.locator("#uploads tbody tr")
-    rows.nth(2).locator(".result").filter(has_text="PDF").wait_for(timeout=30_000)
+    rows.nth(2).locator(".result").filter(has_text="PDF").wait_for()
     assert "không đầy đủ" in rows.nth(2).inner_text() or "hỏng" in rows.nth(2).inner_text()
     for i in (0, 1):
-        rows.nth(i).locator(".stage", has_text="Hoàn tất").wait_for(timeout=120_000)
+        rows.nth(i).locator(".stage", has_text="Hoàn tất").wait_for(timeout=300_000)
         assert rows.nth(i).locator("progress").evaluate("p => p.value === p.max")
     page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
 

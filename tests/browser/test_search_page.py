@@ -25,7 +25,7 @@ def documents(services, accounts):
                         kind, f"Về việc {about}", f"Nội dung về {about} trên địa bàn xã."])
         subs.append(submit_stream(services, io.BytesIO(pdf), f"{number}.pdf", principal=accounts.system,
                                   unit_code="XA-A"))
-    wait_for_jobs(services, [s.job_id for s in subs], timeout=120)
+    wait_for_jobs(services, [s.job_id for s in subs], timeout=600)
     return subs
 
 

@@ -107,3 +107,17 @@ class Samples:
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory) -> Samples:
     return Samples(tmp_path_factory.mktemp("ingest-samples"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what tests here measured (report properties named "measured: …"), e.g. the
+    CPU time the web process spends refusing a 20,000-frame TIFF. Measured, never asserted.
+    Shown when this folder is named on the command line (its conftest is then loaded by
+    the controlling process too, under pytest-xdist)."""
+    lines = [f"{name.removeprefix('measured: ')}: {value}" for key in ("passed", "failed")
+             for report in terminalreporter.stats.get(key, [])
+             for name, value in getattr(report, "user_properties", ()) if name.startswith("measured: ")]
+    if lines:
+        terminalreporter.section("ingest measurements")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 from docsvc.sampledata import files
 from ingest.detect import describe_unsupported, detect_media_type
 from ingest.errors import IngestError
-from ingest.inspect import inspect_file
+from ingest.inspect import examine, inspect_file
 from ingest.results import JPEG, PDF, PNG, TIFF, Limits
 
 
@@ -143,8 +143,11 @@ def test_decompression_bomb_is_refused_before_decoding(samples, which, size):
     """Inputs: a 400 KB PNG of 20000×20000 pixels, a TIFF whose harmless first page hides a
     20000×20000 second page, a PDF showing a 20000×20000 image — all valid files."""
     path = getattr(samples, which)
-    with no_decoding():
-        error = refused(path)
+    with no_decoding():  # in this process: the look itself (inspect_file runs it in a child)
+        with pytest.raises(IngestError) as caught:
+            examine(path, Limits())
+    error = caught.value
+    assert error.code == refused(path).code  # the same answer through the sandbox
     assert error.code == "image_too_large"
     assert (error.params["width"], error.params["height"]) == size
     assert "400" in error.message("vi") and "150" in error.message("vi")

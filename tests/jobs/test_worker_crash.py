@@ -69,7 +69,7 @@ def test_a_killed_worker_s_job_completes_once_after_restart(app_config, services
 
     worker = _start_worker(app_config["DATA_DIR"])
     try:
-        _wait(lambda: _job(services, sub.job_id).progress_done >= 1, 120, "the first page")
+        _wait(lambda: _job(services, sub.job_id).progress_done >= 1, 600, "the first page")
         os.killpg(worker.pid, signal.SIGKILL)  # the worker and its Tesseract child, mid-job
         worker.wait(10)
     finally:
@@ -82,7 +82,7 @@ def test_a_killed_worker_s_job_completes_once_after_restart(app_config, services
 
     restarted = _start_worker(app_config["DATA_DIR"])
     try:
-        _wait(lambda: _job(services, sub.job_id).status in ("done", "failed"), 180, "the job to finish")
+        _wait(lambda: _job(services, sub.job_id).status in ("done", "failed"), 900, "the job to finish")
     finally:
         os.killpg(restarted.pid, signal.SIGTERM)
         output = restarted.communicate(timeout=30)[0].decode(errors="replace")
@@ -116,7 +116,7 @@ def test_the_worker_survives_a_file_that_breaks_while_being_read(app_config, ser
     worker = _start_worker(app_config["DATA_DIR"])
     try:
         _wait(lambda: all(_job(services, j).status in ("done", "failed") for j in (broken.job_id, good.job_id)),
-              120, "both jobs")
+              600, "both jobs")
         assert worker.poll() is None  # still running
     finally:
         os.killpg(worker.pid, signal.SIGTERM)

@@ -114,7 +114,7 @@ def fetcher(records, cursor, size=50):
 
 
 def build(root, procs=1) -> SearchIndex:
-    idx = SearchIndex(str(root), lock_timeout=5)
+    idx = SearchIndex(str(root))
     idx.rebuild("person", fetcher(people(), lambda r: (r.entry_id,)), procs=procs)
     idx.rebuild("document", fetcher(pages(), lambda r: (r.doc_id, r.page)), procs=procs)
     return idx

@@ -81,7 +81,10 @@ def test_parallel_writer_writes_one_segment_per_worker(tmp_path):
     for doc in _docs(400):
         w.add_document(**doc)
     w.commit(merge=False)
-    assert len(ix._segments()) == 2
+    # One segment per worker that was given documents, never merged: which worker takes which
+    # batch is up to the scheduler (on a busy machine one worker may take them all).
+    assert 1 <= len(ix._segments()) <= 2
+    assert sum(seg.doc_count_all() for seg in ix._segments()) == 400
     assert _stock_ids(ix, wq.Term("body", "chung")) == list(range(400))
 
 

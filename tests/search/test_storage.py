@@ -53,7 +53,7 @@ def test_view_file_reads_like_bytesio():
 
 
 def _index(tmp_path):
-    idx = SearchIndex(str(tmp_path / "idx"), lock_timeout=5)
+    idx = SearchIndex(str(tmp_path / "idx"))
     start = date(2024, 1, 1)
     words = ["kế hoạch", "triển khai", "ủy ban", "nhân dân", "phường", "báo cáo", "tiêm chủng"]
     rng = random.Random(2)
@@ -84,7 +84,7 @@ def test_a_searcher_does_not_copy_the_segment_files(tmp_path):
 
     def open_searcher():
         idx.searcher("document")  # this thread's first: its allocator is set up
-        other = SearchIndex(idx.root, lock_timeout=5)
+        other = SearchIndex(idx.root)
         before = _anonymous_kib()
         ks = other.searcher("document")  # a second one, the first still open
         got["grown"] = (_anonymous_kib() - before) * 1024

@@ -17,7 +17,7 @@ def _hot_words(idx, kind):
 
 
 def _corpus(tmp_path):
-    idx = SearchIndex(str(tmp_path / "idx"), lock_timeout=5)
+    idx = SearchIndex(str(tmp_path / "idx"))
     start = date(2024, 1, 1)
     # "kế hoạch" on every page; "tiêm" on HOT_MIN + 50 of them; "vắcxin" on too few to cache.
     pages = [page(i, 1, " ".join(["Kế hoạch"] + ["tiêm"] * (i < HOT_MIN + 50)
@@ -55,7 +55,7 @@ def test_the_budget_limits_the_prefetch_and_results_do_not_change(tmp_path):
 
 
 def test_warming_empty_kinds_is_harmless(tmp_path):
-    idx = SearchIndex(str(tmp_path / "new"), lock_timeout=5)
+    idx = SearchIndex(str(tmp_path / "new"))
     for kind in ("document", "person"):  # a new install: nothing indexed yet
         idx.rebuild(kind, lambda after: [], procs=1)
         assert idx.searcher(kind).searcher.doc_count_all() == 0

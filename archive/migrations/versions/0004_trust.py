@@ -20,7 +20,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('personal_data', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.drop_constraint('uq_documents_sha256', type_='unique')
         batch_op.create_index(batch_op.f('ix_documents_sha256'), ['sha256'], unique=False)
-        batch_op.create_unique_constraint('uq_documents_sha256_unit_secrecy', ['sha256', 'unit_id', 'secrecy'])
+        batch_op.create_unique_constraint('uq_documents_holder', ['sha256', 'unit_id', 'secrecy', 'personal_data'])
 
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.add_column(sa.Column('expires_at', archive.models.UTCDateTime(timezone=True), nullable=True))
@@ -49,7 +49,7 @@ def downgrade() -> None:
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_column('expires_at')
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_documents_sha256_unit_secrecy', type_='unique')
+        batch_op.drop_constraint('uq_documents_holder', type_='unique')
         batch_op.drop_index(batch_op.f('ix_documents_sha256'))
         batch_op.create_unique_constraint('uq_documents_sha256', ['sha256'])
         batch_op.drop_column('personal_data')

@@ -1,0 +1,120 @@
+"""The web edge: what every request and every response goes through, whatever the route.
+
+- **Proxies.** ``DOCSVC_TRUSTED_PROXIES=N`` puts werkzeug's ProxyFix in front, believing
+  the last N hops of X-Forwarded-For/-Proto/-Host; by default (0) those headers are ignored,
+  so a client cannot choose the address that throttling and the audit trail see, nor
+  pretend to be on TLS.
+- **Bodies.** A request with a body to a route that needs a signed-in user (or a role) is
+  answered before anything reads the body: CSRF checking, form parsing and the view come
+  after (``guard_body`` runs before Flask-WTF's check). Every route accepts at most
+  ``DOCSVC_MAX_REQUEST_KB``; only the upload routes take files up to the upload limit.
+- **Headers.** Every response (pages, JSON, files, errors, static files) carries a
+  Content-Security-Policy with a per-request nonce for scripts and no ``unsafe-inline``,
+  refuses framing, turns off MIME sniffing, keeps the referrer on this site, and is
+  ``Cache-Control: no-store`` unless it is a static asset: what sits behind sign-in may
+  hold personal data and must not stay in a shared or a browser cache.
+- **Cookies** set over TLS (directly or through a trusted proxy) are marked ``Secure``,
+  whoever set them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Callable
+
+from flask import Flask, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Routes that take files; others are held to the small request limit. A new upload route
+# is added here or marked with ``@accepts_uploads``.
+UPLOAD_ENDPOINTS = frozenset({"documents.upload", "api.create_document"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+STATIC_ENDPOINTS = frozenset({"static"})
+
+
+def accepts_uploads(view: Callable) -> Callable:
+    """Mark a view that takes files as large as the upload limit."""
+    view.accepts_uploads = True  # type: ignore[attr-defined]
+    return view
+
+
+def csp_nonce() -> str:
+    """This request's script nonce: ``<script nonce="{{ csp_nonce() }}">``."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _has_body() -> bool:
+    if request.headers.get("Transfer-Encoding", "").lower().find("chunked") >= 0:
+        return True
+    return bool(request.content_length)
+
+
+def guard_body() -> None:
+    """Before anything reads the body: set this route's size limit, and refuse a body sent
+    to a route the asker may not use (anonymous: 401 or the sign-in page; wrong role: 403).
+    Only headers are looked at here; ``request.stream`` is not touched."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is not None and (request.endpoint in UPLOAD_ENDPOINTS or getattr(view, "accepts_uploads", False)):
+        request.max_content_length = current_app.extensions["docsvc"].settings.max_upload_bytes + 1024 * 1024
+    if request.method not in BODY_METHODS or not _has_body():
+        return
+    if view is None or request.endpoint in STATIC_ENDPOINTS:
+        return  # no route (404/405 follows) or a built-in one: nothing will read the body
+    action = getattr(view, "permission", "unmarked")
+    if action is None:
+        return  # a public route (sign-in): small bodies only, by the global limit
+    from docsvc.auth import current_principal, enforce, refuse_anonymous
+
+    if action == "unmarked":
+        if current_principal() is None:
+            refuse_anonymous()
+        return
+    enforce(action)
+
+
+def security_headers(response):
+    headers = response.headers
+    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint not in STATIC_ENDPOINTS:
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+        cookies = headers.getlist("Set-Cookie")
+        if any("; secure" not in c.lower() for c in cookies):
+            headers.setlist("Set-Cookie", [c if "; secure" in c.lower() else c + "; Secure" for c in cookies])
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the edge. Call first in the factory: after-request functions run in reverse
+    order of registration, so these headers are set last and win."""
+    settings = app.extensions["docsvc"].settings
+    hops = settings.trusted_proxies
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_kb * 1024
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(security_headers)

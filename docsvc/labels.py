@@ -1,0 +1,126 @@
+"""The words a person reads for the codes the system stores.
+
+Roles, unit kinds, document and job states, permissions and audit actions are stored and
+served by the API as codes (``civil_status``, ``document.download``); wherever a person reads
+them, they read these Vietnamese words (English through the catalog). One module, so that a
+new code without words is caught by a test (tests/app/test_labels.py) instead of showing up
+raw in the interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from archive.accounts import ROLE_LABELS, SECRECY_LABELS
+from docsvc.i18n import N_, gettext as _
+from docsvc.permissions import TABLE
+
+UNIT_KINDS = {
+    "province": N_("Tỉnh, thành phố"),
+    "commune": N_("Xã, phường"),
+    "department": N_("Phòng, ban"),
+    "unit": N_("Đơn vị khác"),
+}
+
+DOCUMENT_STATES = {
+    "queued": N_("Chờ xử lý"),
+    "processing": N_("Đang xử lý"),
+    "done": N_("Hoàn tất"),
+    "failed": N_("Lỗi"),
+}
+
+JOB_STATES = {
+    "queued": N_("Đang chờ"),
+    "running": N_("Đang chạy"),
+    "done": N_("Hoàn tất"),
+    "failed": N_("Thất bại"),
+}
+
+# Audit actions as sentences: {actor} did something to {object}. Every action the code appends
+# is here (a test greps the code for them).
+ACTIONS: dict[str, tuple[str, str]] = {
+    # action: (short name for filters, sentence)
+    "auth.login": (N_("Đăng nhập"), N_("{actor} đã đăng nhập")),
+    "auth.logout": (N_("Đăng xuất"), N_("{actor} đã đăng xuất")),
+    "auth.login_failed": (N_("Đăng nhập không thành công"), N_("Đăng nhập không thành công vào tài khoản {object}")),
+    "auth.lockout": (N_("Tạm khóa đăng nhập"), N_("Tài khoản {object} bị tạm khóa đăng nhập")),
+    "document.create": (N_("Đưa văn bản vào lưu trữ"), N_("{actor} đã đưa văn bản {object} vào lưu trữ")),
+    "document.update": (N_("Sửa thông tin văn bản"), N_("{actor} đã sửa thông tin đăng ký của văn bản {object}")),
+    "document.view": (N_("Xem văn bản"), N_("{actor} đã xem văn bản {object}")),
+    "document.download": (N_("Tải bản gốc"), N_("{actor} đã tải bản gốc văn bản {object}")),
+    "document.processed": (N_("Đọc xong văn bản"), N_("{actor} đã đọc xong văn bản {object}")),
+    "document.failed": (N_("Không đọc được văn bản"), N_("{actor} không đọc được văn bản {object}")),
+    "person.view": (N_("Xem dữ liệu cá nhân"), N_("{actor} đã xem dữ liệu hộ tịch {object}")),
+    "person.search": (N_("Tra cứu dữ liệu cá nhân"), N_("{actor} đã tra cứu dữ liệu hộ tịch")),
+    "person.read": (N_("Đọc dữ liệu cá nhân"), N_("{actor} đã đọc dữ liệu cá nhân: {object}")),
+    "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
+    "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
+    "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
+    "unit.end": (N_("Kết thúc đơn vị"), N_("{actor} đã kết thúc hoạt động của đơn vị {object}")),
+    "user.create": (N_("Tạo người dùng"), N_("{actor} đã tạo người dùng {object}")),
+    "user.update": (N_("Sửa người dùng"), N_("{actor} đã sửa vai trò, đơn vị hoặc quyền của {object}")),
+    "user.password": (N_("Đặt mật khẩu"), N_("{actor} đã đặt mật khẩu mới cho {object}")),
+}
+
+OBJECT_TYPES = {
+    "document": N_("văn bản"),
+    "user": N_("người dùng"),
+    "unit": N_("đơn vị"),
+    "token": N_("mã API"),
+    "job": N_("công việc"),
+    "entry": N_("mục đăng ký"),
+}
+
+
+def role(code: str) -> str:
+    return _(ROLE_LABELS.get(code, code))
+
+
+def roles(codes) -> str:
+    return ", ".join(role(c) for c in sorted(codes))
+
+
+def unit_kind(code: str | None) -> str:
+    return _(UNIT_KINDS.get(code or "unit", code or ""))
+
+
+def document_state(code: str) -> str:
+    return _(DOCUMENT_STATES.get(code, code))
+
+
+def job_state(code: str) -> str:
+    return _(JOB_STATES.get(code, code))
+
+
+def permission(code: str) -> str:
+    entry = TABLE.get(code)
+    return _(entry[0]) if entry else code
+
+
+def secrecy(level: int) -> str:
+    return _(SECRECY_LABELS.get(level, str(level)))
+
+
+def action_name(code: str) -> str:
+    entry = ACTIONS.get(code)
+    return _(entry[0]) if entry else code
+
+
+def action_sentence(code: str, actor: str, obj: str) -> str:
+    """``{actor} đã …`` for an audit record; an action without words says so plainly."""
+    entry = ACTIONS.get(code)
+    if entry is None:
+        return _("{actor}: {action}").format(actor=actor, action=code)
+    return _(entry[1]).format(actor=actor, object=obj).strip()
+
+
+def register(env: Any) -> None:
+    """Jinja filters: ``{{ code|role }}``, ``|unit_kind``, ``|doc_state``, ``|job_state``,
+    ``|permission``, ``|action_name``."""
+    env.filters.update(role=role, roles=roles, unit_kind=unit_kind, doc_state=document_state,
+                       job_state=job_state, permission=permission, action_name=action_name)
+
+
+def choices(mapping: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(code, words) pairs for a select box, in the mapping's order."""
+    return [(code, _(value[0] if isinstance(value, tuple) else value)) for code, value in mapping.items()]

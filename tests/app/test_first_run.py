@@ -1,0 +1,66 @@
+"""The first run as a new user meets it: `docsvc init` on an empty data directory prints the
+administrator's password in a box and keeps it in an owner-only file, logs nothing alarming,
+and the file goes once the password is changed. Real processes, real SQLite."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+
+from archive.db import make_engine
+from archive.accounts import User
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsvc.services.accounts import verify_password
+
+
+def _docsvc(data_dir, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSVC_")}
+    env["DOCSVC_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "docsvc", *args], env=env, input=stdin, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _admin_hash(data_dir) -> str:
+    engine = make_engine(f"sqlite:///{data_dir / 'docsvc.db'}")
+    with Session(engine) as db:
+        return db.scalar(select(User.password_hash).where(User.username == "admin"))
+
+
+def test_first_init_shows_the_password_in_a_box_and_keeps_it_private(tmp_path):
+    data_dir = tmp_path / "var"
+    first = _docsvc(data_dir, "init")
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "╔" in out and "╚" in out
+    password = re.search(r"password: (\S+)", out).group(1)
+    assert verify_password(_admin_hash(data_dir), password)
+
+    kept = data_dir / "admin-password.txt"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert f"username: admin\npassword: {password}\n" in kept.read_text(encoding="utf-8")
+    # Nothing alarming on a brand-new install (the empty index is made, not "rebuilt").
+    assert "WARNING" not in first.stderr and "rebuild" not in first.stderr, first.stderr
+
+    again = _docsvc(data_dir, "init")
+    assert again.returncode == 0 and "password:" not in again.stdout and kept.exists()
+
+    changed = _docsvc(data_dir, "user", "passwd", "admin", "--password-stdin", stdin="a-new-Password-2026\n")
+    assert changed.returncode == 0, changed.stderr
+    assert not kept.exists()
+    assert verify_password(_admin_hash(data_dir), "a-new-Password-2026")
+
+
+def test_a_given_admin_password_is_not_written_anywhere(tmp_path):
+    data_dir = tmp_path / "var"
+    env_run = subprocess.run([sys.executable, "-m", "docsvc", "init"], capture_output=True, text=True, timeout=300,
+                             env={**{k: v for k, v in os.environ.items() if not k.startswith("DOCSVC_")},
+                                  "DOCSVC_DATA_DIR": str(data_dir), "DOCSVC_ADMIN_PASSWORD": "Given-Secret-99"})
+    assert env_run.returncode == 0, env_run.stderr
+    assert "Given-Secret-99" not in env_run.stdout
+    assert "DOCSVC_ADMIN_PASSWORD" in env_run.stdout
+    assert not (data_dir / "admin-password.txt").exists()

@@ -1,0 +1,82 @@
+"""In a real browser, under the Content-Security-Policy (no inline script): the scripts that
+used to be inline still work, no page reports a policy violation, and a session cookie
+copied before signing out is refused by the server afterwards.
+
+Tried: the document page of a file still being read (its progress script reloads the page
+when the job ends), the "end a unit" form (its script sets where the form posts), the
+upload, search and account pages; signing out, then replaying the old cookie."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from docsvc.services.ingest import submit_stream
+from tests.app.inputs import text_png
+
+pytestmark = [pytest.mark.browser, pytest.mark.ocr, pytest.mark.xdist_group("ocr")]
+
+
+@pytest.fixture
+def violations(page):
+    found: list[str] = []
+    page.on("console", lambda msg: found.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return found
+
+
+def sign_in(page, base, username, password):
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_pages_work_under_the_policy(live_server, page, violations, services, accounts):
+    accounts.user("quantri", "admin", "clerk", unit="UBND", clearance=3)
+    sign_in(page, live_server, "quantri", accounts.passwords["quantri"])
+
+    # A scanned page takes the worker a few seconds to read: the page shows its progress
+    # and its script reloads it when the job ends.
+    sub = submit_stream(services, io.BytesIO(text_png(["Sổ đăng ký khai sinh", "Nguyễn Văn An"])), "scan.png",
+                        principal=accounts.system, unit_code="XA-A")
+    page.goto(f"{live_server}/documents/{sub.document_id}")
+    assert page.locator(".job-live").count() == 1, "the job ended before the page was open"
+    page.locator("section.page").first.wait_for(timeout=180_000)  # shown after the script's reload
+    assert page.locator(".job-live").count() == 0
+
+    page.goto(f"{live_server}/admin/units")
+    form = page.locator("#end-unit")
+    form.locator("select[name=code]").select_option("XA-B")
+    form.locator("input[name=valid_to]").fill("2025-06-30")
+    form.locator("select[name=successor]").select_option("XA-A")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Đã kết thúc đơn vị" in page.locator(".flash").inner_text()
+
+    for path in ("/upload", "/search?q=khai+sinh", "/account", "/documents"):
+        response = page.goto(f"{live_server}{path}")
+        assert response.status == 200 and "no-store" in response.headers["cache-control"]
+    assert violations == []
+
+
+def test_a_cookie_copied_before_logout_is_refused(live_server, browser, page, accounts):
+    accounts.user("vanthu", "clerk", unit="XA-A")
+    sign_in(page, live_server, "vanthu", accounts.passwords["vanthu"])
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "session"]
+    assert cookie["httpOnly"]
+    thief = browser.new_context()
+    try:
+        thief.add_cookies([cookie])
+        stolen = thief.new_page()
+        stolen.goto(f"{live_server}/documents")
+        assert stolen.url == f"{live_server}/documents"  # works while the session lives
+        page.click("button:has-text('Đăng xuất')")
+        page.wait_for_url(f"{live_server}/login")
+        thief.clear_cookies()
+        thief.add_cookies([cookie])  # the same cookie, replayed
+        stolen.goto(f"{live_server}/documents")
+        assert "/login?next=" in stolen.url
+    finally:
+        thief.close()
