@@ -35,7 +35,7 @@ lock:
 	  --extra dev --extra postgres --extra redis --strip-extras -o requirements.lock pyproject.toml requirements-build.in
 
 db: venv
-	$(BIN)/docsvc init
+	DOCSVC_SIGN_IN_URL=http://$(HOST):$(PORT)/login $(BIN)/docsvc init
 
 run: setup
 	$(BIN)/docsvc demo --if-empty

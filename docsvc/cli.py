@@ -96,7 +96,8 @@ def _announce_admin(data_dir: Path, username: str, password: str | None) -> None
         lines += [f"Mật khẩu / password: {password}",
                   f"Đã lưu tại / saved in: {path} (chỉ chủ sở hữu đọc được / owner only)",
                   "Đổi mật khẩu / change it: docsvc user passwd admin"]
-    lines.append("Đăng nhập / sign in: http://127.0.0.1:5000/login")
+    sign_in = os.environ.get("DOCSVC_SIGN_IN_URL") or "http://127.0.0.1:5000/login"  # make run passes its own
+    lines.append(f"Đăng nhập / sign in: {sign_in}")
     width = max(len(line) for line in lines) + 2
     bar = "═" * width
     click.echo("")
