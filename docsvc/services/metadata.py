@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable, Mapping
 
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
 from ingest.jobs import document_state
+from docsvc.dates import parse_day
 
 DIRECTIONS = ("incoming", "outgoing")
 
@@ -39,12 +40,13 @@ def _number(value: str) -> int:
 
 
 def _date(value: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise ValueError("ngày phải có dạng 2026-01-05 hoặc 05/01/2026")
+    try:
+        day = parse_day(value)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError("ngày phải có dạng 05/01/2026 (hoặc 2026-01-05)")
+    return day
 
 
 def _direction(value: str) -> str:

@@ -149,7 +149,7 @@ def close_unit(code: str):
 
 
 def _date(value: str | None):
-    return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+    return parse_day(value)  # dd/mm/yyyy (or yyyy-mm-dd); ValueError for anything else
 
 
 # -- audit ----------------------------------------------------------------------------

@@ -64,3 +64,26 @@ def test_a_unit_s_user_sees_only_its_filters_and_no_upload_when_not_allowed(clie
     page = client.get("/documents").get_data(as_text=True)
     assert "Giấy mời" not in page and "2024" not in page  # another unit's type and year are not offered
     assert "Công văn" in page and "Tải lên văn bản" not in page
+
+
+def test_the_edit_form_reads_and_writes_day_month_year(client, services, accounts):
+    """The register fields' dates are typed dd/mm/yyyy and shown back that way; a date that is
+    not one is refused with the form it should have, nothing changed."""
+    from archive.models import Document
+    from tests.conftest import csrf_token
+
+    accounts.user("vt9", "clerk")
+    sub = _doc(services, accounts.principal("vt9"), "to-trinh", "XA-A")
+    login(client, "vt9", accounts.passwords["vt9"])
+    url = f"/documents/{sub.document_id}/fields"
+    client.post(url, data={"issued_on": "05/01/2026", "arrived_on": "6/1/2026", "csrf_token": csrf_token(client)})
+    with services.session_factory() as db:
+        doc = db.get(Document, sub.document_id)
+        assert (doc.issued_on, doc.arrived_on) == (date(2026, 1, 5), date(2026, 1, 6))
+    page = client.get(f"/documents/{sub.document_id}").get_data(as_text=True)
+    assert 'value="05/01/2026"' in page and 'value="06/01/2026"' in page
+    refused = client.post(url, data={"issued_on": "31/02/2026", "csrf_token": csrf_token(client)},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "05/01/2026" in refused
+    with services.session_factory() as db:
+        assert db.get(Document, sub.document_id).issued_on == date(2026, 1, 5)

@@ -49,7 +49,7 @@ def test_pages_work_under_the_policy(live_server, page, violations, services, ac
     page.goto(f"{live_server}/admin/units")
     form = page.locator("#end-unit")
     form.locator("select[name=code]").select_option("XA-B")
-    form.locator("input[name=valid_to]").fill("2025-06-30")
+    form.locator("input[name=valid_to]").fill("30/06/2025")
     form.locator("select[name=successor]").select_option("XA-A")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
