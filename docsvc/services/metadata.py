@@ -11,7 +11,7 @@ from archive.models import Document
 from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
-from ingest.jobs import document_state
+from archive.records import document_state
 from docsvc.dates import parse_day
 
 DIRECTIONS = ("incoming", "outgoing")
