@@ -43,8 +43,8 @@ def _iter_files(paths: tuple[str, ...]) -> list[Path]:
 
 
 def register_commands(app: Flask) -> None:
-    from docsvc.cli_accounts import GROUPS
-    from docsvc.cli_search import COMMANDS
+    from docsvc.accounts.cli import GROUPS
+    from docsvc.finding.cli import COMMANDS
 
     for command in (init_command, ingest_command, show_command, worker_command, serve_command,
                     run_command, demo_command, fixity_command, *GROUPS, *COMMANDS):
@@ -57,14 +57,14 @@ def register_commands(app: Flask) -> None:
 def init_command() -> None:
     from archive.migrate import current_revision, upgrade
 
-    from docsvc.services.bootstrap import ensure_admin
+    from docsvc.accounts.bootstrap import ensure_admin
 
     svc = services()
     before = current_revision(svc.engine)
     upgrade(svc.engine)
     for folder in make_private(svc):
         click.echo(f"Đã giới hạn quyền thư mục {folder} (chỉ tài khoản chạy dịch vụ được đọc).")
-    from docsvc.services.indexing import ensure_index
+    from docsvc.finding.indexing import ensure_index
 
     ensure_index(svc, background=False)  # a new install gets its (empty) indexes here
     after = current_revision(svc.engine)
@@ -83,7 +83,7 @@ def _announce_admin(data_dir: Path, username: str, password: str | None) -> None
     if password is None:
         lines.append("Mật khẩu / password: giá trị của DOCSVC_ADMIN_PASSWORD")
     else:
-        from docsvc.services.accounts import INITIAL_PASSWORD_FILE
+        from docsvc.accounts.services import INITIAL_PASSWORD_FILE
 
         path = Path(data_dir).resolve() / INITIAL_PASSWORD_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +134,7 @@ def make_private(svc: Services) -> list[Path]:
 @with_appcontext
 def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code: str | None, secrecy: int,
                    personal: bool) -> None:
-    from docsvc.cli_accounts import require
+    from docsvc.accounts.cli import require
     from docsvc.worker import live_workers, local_slots
 
     principal = require("document.upload")
@@ -163,7 +163,7 @@ def ingest_command(paths: tuple[str, ...], wait: bool, as_json: bool, unit_code:
 
 def _submit_all(svc: Services, files: list[Path], principal, unit_code: str | None, secrecy: int,
                 personal: bool, lang: str, results: list[dict], slots, as_json: bool) -> None:
-    from docsvc.services.ingest import SubmissionRefused, submit_path
+    from docsvc.documents.submit import SubmissionRefused, submit_path
     from ingest.errors import IngestError
 
     for path in files:
@@ -249,10 +249,10 @@ def _wait_and_update(svc: Services, results: list[dict], show_progress: bool, sl
                                              "verification, correction, statistics hoặc other:<nội dung>.")
 @with_appcontext
 def show_command(document_id: int, as_json: bool, purpose: str | None) -> None:
-    from docsvc.cli_accounts import require
-    from docsvc.services.documents import Hidden, NotFound, document_dict, get_document
-    from docsvc.services.personal import InvalidPurpose, PurposeRequired, parse_purpose
-    from docsvc.services.viewing import log_view
+    from docsvc.accounts.cli import require
+    from docsvc.documents.queries import Hidden, NotFound, document_dict, get_document
+    from docsvc.audit.personal import InvalidPurpose, PurposeRequired, parse_purpose
+    from docsvc.documents.reading import log_view
 
     principal = require("document.open")
     try:
@@ -311,7 +311,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
 def _serve(host: str, port: int, threads: int = 8) -> None:
     from waitress import serve
 
-    from docsvc.services.indexing import ensure_index, warm_index
+    from docsvc.finding.indexing import ensure_index, warm_index
 
     app = current_app._get_current_object()
     if services().settings.index_check_on_start:
@@ -349,10 +349,10 @@ def run_command(host: str, port: int) -> None:
 @with_appcontext
 def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     from archive.models import Document
-    from docsvc.cli_accounts import require
+    from docsvc.accounts.cli import require
     from docsvc.sampledata.corpus import write_demo_corpus
-    from docsvc.services.bootstrap import ensure_demo_accounts
-    from docsvc.services.ingest import SubmissionRefused, submit_path
+    from docsvc.accounts.bootstrap import ensure_demo_accounts
+    from docsvc.documents.submit import SubmissionRefused, submit_path
     from ingest.errors import IngestError
 
     principal = require("system.demo")
@@ -391,7 +391,7 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
 @with_appcontext
 def fixity_command(as_json: bool) -> None:
     from archive.fixity import check_fixity
-    from docsvc.cli_accounts import require
+    from docsvc.accounts.cli import require
 
     require("system.fixity")
     svc = services()

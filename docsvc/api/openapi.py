@@ -75,7 +75,7 @@ FILE_RESPONSES = {"206": {"description": "The requested byte range (Range)"},
 _TEXT = {"type": ["string", "null"]}
 _DATE = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}, {"type": "null"}],
          "description": "YYYY-MM-DD; empty or null clears"}
-# The register fields a person may set (docsvc.services.metadata.PARSERS); in JSON or form fields.
+# The register fields a person may set (docsvc.documents.fields.PARSERS); in JSON or form fields.
 REGISTER_FIELDS = {
     "title": {**_TEXT, "maxLength": 1000}, "doc_type": {**_TEXT, "maxLength": 64},
     "number": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 999_999},

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from archive.accounts import ROLES, ApiToken, Unit, User
 from docsvc.access import Principal, principal_for, system_principal
 from docsvc.auth import now
-from docsvc.services.accounts import (
+from docsvc.accounts.services import (
     VIETNAM,
     AccountError,
     create_token,
@@ -261,7 +261,7 @@ def audit_group() -> None:
               help="Kiểm tra theo mốc neo lưu nơi khác (tệp hoặc thư mục; có thể lặp lại).")
 @with_appcontext
 def audit_verify(as_json, anchor_paths) -> None:
-    from docsvc.services.anchoring import describe, verify_audit
+    from docsvc.audit.anchoring import describe, verify_audit
 
     principal = require("audit.verify")
     paths = None
@@ -289,7 +289,7 @@ def audit_verify(as_json, anchor_paths) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @with_appcontext
 def audit_anchor(as_json) -> None:
-    from docsvc.services.anchoring import HeadMismatch, anchor_now
+    from docsvc.audit.anchoring import HeadMismatch, anchor_now
 
     principal = require("audit.verify")
     svc = services()
@@ -313,7 +313,7 @@ def audit_anchor(as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON (một danh sách).")
 @with_appcontext
 def audit_personal(person, since, until, username, limit, as_json) -> None:
-    from docsvc.services.personal import PURPOSES, log_entry, personal_log
+    from docsvc.audit.personal import PURPOSES, log_entry, personal_log
 
     require("audit.view")
     bounds = []
