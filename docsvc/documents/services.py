@@ -162,5 +162,11 @@ def upload_choices(services: Services, principal: Principal) -> UploadChoices:
     return UploadChoices(units, levels, principal.unit_id)
 
 
-__all__ = ["PageNotFound", "FieldsEdited", "PagePicture", "UploadChoices", "browse", "overview", "read_document",
-           "fetch_original", "page_picture", "job_status", "edit_fields", "upload_choices", "document_dict"]
+def page_counts(services: Services, doc_ids: list[int]) -> dict[int, int]:
+    """For the CLI's summary after a wait: the pages read of each document done, else the
+    pages it announced."""
+    if not doc_ids:
+        return {}
+    with services.uow() as uow:
+        docs = uow.session.scalars(select(Document).where(Document.id.in_(doc_ids)))
+        return {d.id: (len(d.pages) if d.status == "done" else d.page_count) for d in docs}
