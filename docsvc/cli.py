@@ -183,7 +183,8 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
 
     principal = require("system.demo")
     svc = services()
-    with svc.session_factory() as session:
+    with svc.uow() as uow:
+        session = uow.session
         if if_empty and session.query(Document).count():
             click.echo("Đã có dữ liệu; bỏ qua dữ liệu mẫu.")
             return
@@ -221,7 +222,8 @@ def fixity_command(as_json: bool) -> None:
 
     require("system.fixity")
     svc = services()
-    with svc.session_factory() as session:
+    with svc.uow() as uow:
+        session = uow.session
         if as_json:
             report = check_fixity(session, svc.blobs)
         else:
