@@ -12,7 +12,7 @@ from docsvc.api import ApiError, bp, request_purpose
 from docsvc.auth import current_principal
 from docsvc.documents import services as documents
 from docsvc.documents.downloads import attachment_headers
-from docsvc.documents.fields import PARSERS, FieldError, parse_fields
+from docsvc.documents.fields import PARSERS, FieldError, MarkTaken, parse_fields
 from docsvc.documents.queries import Hidden, NotFound
 from docsvc.documents.submit import SubmissionRefused, submit_stream
 from docsvc.documents.views import INGEST_STATUS
@@ -97,6 +97,8 @@ def document_update(doc_id: int):
         edited = documents.edit_fields(_services(), current_principal(), doc_id, body)
     except (NotFound, Hidden) as exc:
         raise _refusal(exc, _("văn bản")) from None
+    except MarkTaken as exc:  # a valid request another document's state refuses
+        raise ApiError(409, "personal_data_duplicate", exc.message) from None
     except FieldError as exc:
         if exc.name == "personal_data":  # a valid request the document's state refuses
             raise ApiError(409, "personal_data_kept", exc.message) from None

@@ -4,7 +4,8 @@ transaction, and tells the index only after the commit; a refused edit leaves no
 
 Bad inputs tried: an unknown field name (``nubmer``), an impossible date (31/02/2026), a
 negative number, taking the personal-data mark off, a role without ``document.edit``, a
-clerk of another unit, a document id that does not exist.
+clerk of another unit, a document id that does not exist, marking an unmarked copy of a file
+already marked in the same unit and secrecy.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from archive.audit import AuditRecord
 from archive.models import Document
 from docsvc.documents import services as documents
-from docsvc.documents.fields import FieldError
+from docsvc.documents.fields import FieldError, MarkTaken
 from docsvc.documents.queries import Hidden, NotFound
 from docsvc.documents.submit import submit_stream
 from docsvc.finding.services import run_search
@@ -95,3 +96,20 @@ def test_permission_and_scope_are_checked_by_the_use_case(services, accounts, do
     with pytest.raises(NotFound):
         documents.edit_fields(services, accounts.principal("binh"), doc_id + 1000, {"abstract": "x"})
     assert _abstract(services, doc_id) == ABSTRACT and _updates(services, doc_id) == []
+
+
+def test_marking_a_second_copy_of_a_marked_file_is_refused_not_a_crash(services, accounts):
+    """The same bytes, unit and secrecy are one marked document: marking an unmarked copy
+    would collide with it (it was a 500 on the API, found by the OpenAPI conformance run)."""
+    data = text_pdf(["TRÍCH LỤC", "Khai sinh"])
+    marked = submit_stream(services, io.BytesIO(data), "a.pdf", principal=accounts.system, unit_code="XA-A",
+                           personal_data=True)
+    accounts.user("van", "clerk", unit="XA-A")  # may not see personal data: makes a copy of its own
+    copy = submit_stream(services, io.BytesIO(data), "b.pdf", principal=accounts.principal("van"), unit_code="XA-A")
+    assert copy.document_id != marked.document_id
+    doc_id = copy.document_id
+    accounts.user("lan", "clerk", "civil_status", unit="XA-A")
+    with pytest.raises(MarkTaken) as refused:
+        documents.edit_fields(services, accounts.principal("lan"), doc_id, {"personal_data": True, "abstract": "x"})
+    assert refused.value.name == "personal_data"
+    assert _abstract(services, doc_id) != "x" and _updates(services, doc_id) == []

@@ -221,7 +221,7 @@ def test_ingest_wait_with_no_worker_starts_jobs_while_it_submits(app, services, 
     engine = DigestOcr(services, together=2)
     monkeypatch.setattr(services, "make_pipeline",
                         lambda: Pipeline(engine, services.limits, concurrency=2, executor=services.ocr_executor))
-    import docsvc.documents.submit as ingest_service
+    import docsvc.documents.cli as ingest_service  # the ingest command, where it calls submit_path
 
     submit_path, submitted, started_early = ingest_service.submit_path, [], []
 
