@@ -36,18 +36,34 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     edge.init_app(app)  # first: its response headers are applied last
     from docsvc.api import bp as api_bp
     from docsvc.cli import register_commands
-    from docsvc.web import register as register_web
 
     i18n.init_app(app)
     auth.init_app(app)
     auth.csrf.exempt(api_bp)  # the API takes Bearer tokens, never cookies
     app.register_blueprint(api_bp)
-    register_web(app)
+    _register_pages(app)
     app.jinja_env.globals["secrecy_label"] = lambda level: i18n.gettext(SECRECY_LABELS.get(level, str(level)))
     register_commands(app)
     _error_pages(app)
     logging.getLogger("docsvc").setLevel(logging.INFO)
     return app
+
+
+def _register_pages(app: Flask) -> None:
+    """Each capability's web blueprint (with its templates/ folder), and the shared /admin
+    area, to which accounts and audit add their pages when imported."""
+    from docsvc import admin, labels
+    from docsvc.accounts import admin as _accounts_admin  # noqa: F401  (pages on docsvc.admin.bp)
+    from docsvc.accounts import views as accounts
+    from docsvc.audit import purpose
+    from docsvc.audit import views as _audit_views  # noqa: F401  (pages on docsvc.admin.bp)
+    from docsvc.documents import views as documents
+    from docsvc.finding import views as finding
+    from docsvc.home import views as home
+
+    labels.register(app.jinja_env)
+    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp):
+        app.register_blueprint(bp)
 
 
 def _error_pages(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Pages: Flask's signed session cookie (HttpOnly, SameSite=Lax, Secure whenever the request
 came over TLS) carries a random session token; the session itself lives on the server
-(``docsvc.services.sessions``), so signing out, a password change, a disabled account, a
+(``docsvc.accounts.sessions``), so signing out, a password change, a disabled account, a
 working day's end or half an hour idle ends it for every copy of the cookie. Other data may
 still be kept in ``flask.session`` (it is cleared at sign-in and sign-out). Every form is
 protected against CSRF (Flask-WTF). API: ``Authorization: Bearer <token>``; no cookie is
@@ -25,10 +25,10 @@ from flask import Flask, abort, current_app, g, jsonify, redirect, request, sess
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
-from archive.accounts import User
 from docsvc.access import Principal, principal_for
 from docsvc.i18n import gettext as _
-from docsvc.services.sessions import SessionPolicy, current_session, end_session, start_session
+from docsvc.accounts.sessions import SessionPolicy, current_session
+from docsvc.accounts.usecases import sign_out as end_browser_session
 
 csrf = CSRFProtect()
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def load_principal() -> None:
     if is_api_request():
         header = request.headers.get("Authorization", "")
         if header[:7].lower() == "bearer ":
-            from docsvc.services.accounts import user_for_token
+            from docsvc.accounts.services import user_for_token
 
             with services.session_factory() as db:
                 user = user_for_token(db, header[7:].strip(), now=now())
@@ -96,22 +96,17 @@ def load_principal() -> None:
         g.principal = principal_for(db, row.user, ip=client_ip(), via="session")
 
 
-def sign_in(db, user: User) -> None:
-    """Start a server-side session for ``user`` in this browser (a fresh cookie: no
-    fixation). Commits the session row."""
+def sign_in(token: str) -> None:
+    """Put a session started by docsvc.accounts.usecases (sign_in, change_my_password) in
+    this browser's cookie: a fresh cookie, so no fixation."""
     session.clear()
-    session[SESSION_KEY] = start_session(db, user, _policy(), now=now(), ip=client_ip(),
-                                         user_agent=request.headers.get("User-Agent"))
+    session[SESSION_KEY] = token
     session.permanent = False
-    db.commit()
 
 
 def sign_out(reason: str = "logout") -> None:
-    token = session.get(SESSION_KEY)
-    if token is not None:
-        with _services().session_factory() as db:
-            end_session(db, token, reason, now=now())
-            db.commit()
+    """End this browser's session (and record the sign-out) and clear its cookie."""
+    end_browser_session(_services(), current_principal(), session.get(SESSION_KEY), now=now(), reason=reason)
     session.clear()
 
 

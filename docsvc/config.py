@@ -65,7 +65,7 @@ class Settings:
     # Sign-in failures slow down (never lock) a name and an address: after the free failures,
     # each further attempt waits base·2^(n−free) seconds after the last failure, up to the cap.
     # Failures older than the window are forgotten; keep it well above the cap, or the delay
-    # falls back while someone keeps guessing (docsvc/services/signin.py).
+    # falls back while someone keeps guessing (docsvc/accounts/signin.py).
     login_free_failures: int = 3            # per name (since its last successful sign-in)
     login_ip_free_failures: int = 10        # per address (several people may share one)
     login_delay_base_seconds: int = 1

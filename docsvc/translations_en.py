@@ -411,4 +411,6 @@ CATALOG: dict[str, str] = {
     'Yêu cầu quá lớn: vượt giới hạn {limit} KB.': 'Request too large: over the {limit} KB limit.',
     'Phương thức {method} không dùng được ở địa chỉ này.': 'The {method} method cannot be used at this address.',
     'Ngày hết hạn không hợp lệ (viết theo dạng dd/mm/yyyy).': 'Not a valid expiry date (write it as dd/mm/yyyy).',
+    # -- use cases and the layout by capability (issue 10 §6) --
+    'Đã có một văn bản cùng tệp, cùng đơn vị và độ mật được đánh dấu dữ liệu cá nhân; không đánh dấu thêm bản này.': 'A document with the same file, unit and secrecy is already marked as personal data; this copy is not marked as well.',
 }

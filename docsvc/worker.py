@@ -59,7 +59,7 @@ def local_slots(services: Services, threads: int | None = None) -> JobSlots:
 
 
 def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:
-    from docsvc.services.indexing import index_documents
+    from docsvc.finding.indexing import index_documents
 
     return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
                      worker_id=worker_id, settings=job_settings(services),
@@ -135,14 +135,14 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     runner = make_runner(services, worker_id, schedule_retry=schedule_retry)
     queue = JobQueue(huey, run_job=runner.run)
     if services.settings.index_check_on_start:
-        from docsvc.services.indexing import ensure_index
+        from docsvc.finding.indexing import ensure_index
 
         ensure_index(services)
     holder["queue"] = queue
     services.set_queue(queue)
     registration = _Registration(services, worker_id, queue.enqueue)
     registration.start()
-    from docsvc.services.anchoring import start_anchoring
+    from docsvc.audit.anchoring import start_anchoring
 
     anchorer = start_anchoring(services)  # the audit chain's head, written down regularly
     slots = job_slots(services, threads)

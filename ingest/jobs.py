@@ -35,11 +35,11 @@ from archive.models import (
     JOB_FAILED,
     JOB_QUEUED,
     JOB_RUNNING,
-    Blob,
     Document,
     Job,
     Page,
 )
+from archive.records import REGISTER_FIELDS, document_state, record_blob
 from ingest.errors import IngestError
 from ingest.metadata import extract_fields
 from ingest.results import PageResult
@@ -78,17 +78,6 @@ class Outcome:
     error: str | None = None
 
 
-REGISTER_FIELDS = ("doc_type", "number", "symbol", "issuer", "issued_on", "abstract")
-
-
-def document_state(doc: Document) -> dict:
-    """What the audit trail digests about a document after a change."""
-    return {"id": doc.id, "sha256": doc.sha256, "media_type": doc.media_type, "status": doc.status,
-            "page_count": doc.page_count, "unit_id": doc.unit_id, "secrecy": doc.secrecy,
-            "title": doc.title, "error": doc.error, "direction": doc.direction,
-            "arrived_on": doc.arrived_on, **{f: getattr(doc, f) for f in REGISTER_FIELDS}}
-
-
 def fill_register_fields(session: Session, doc: Document) -> list[str]:
     """Fill the register fields a person left empty from what page 1 says; returns those set."""
     first = session.scalar(select(Page.text).where(Page.document_id == doc.id, Page.number == 1))
@@ -102,13 +91,6 @@ def fill_register_fields(session: Session, doc: Document) -> list[str]:
             setattr(doc, name, value)
             filled.append(name)
     return filled
-
-
-def record_blob(session: Session, sha256: str, size: int, media_type: str, role: str) -> None:
-    """Insert a blob row unless it exists (blobs are shared: the same bytes, one row)."""
-    if session.get(Blob, sha256) is None:
-        session.add(Blob(sha256=sha256, size_bytes=size, media_type=media_type, role=role))
-        session.flush()
 
 
 class JobRunner:

@@ -29,8 +29,8 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def app(app_config):
-    from docsvc.services.bootstrap import ensure_root_unit
-    from docsvc.services.indexing import ensure_index
+    from docsvc.accounts.bootstrap import ensure_root_unit
+    from docsvc.finding.indexing import ensure_index
 
     app = create_app(app_config)
     upgrade(app.extensions["docsvc"].engine)  # as `docsvc init` does: schema, root unit, indexes
@@ -55,8 +55,8 @@ class Accounts:
 
     def __init__(self, services):
         from docsvc.access import system_principal
-        from docsvc.services.accounts import create_unit
-        from docsvc.services.bootstrap import ensure_root_unit
+        from docsvc.accounts.services import create_unit
+        from docsvc.accounts.bootstrap import ensure_root_unit
 
         self.services = services
         self.system = system_principal("test")
@@ -68,7 +68,7 @@ class Accounts:
         self.passwords: dict[str, str] = {}
 
     def user(self, username: str, *roles: str, unit: str = "XA-A", clearance: int = 0):
-        from docsvc.services.accounts import create_user
+        from docsvc.accounts.services import create_user
 
         password = f"pw-{username}-123"
         with self.services.session_factory() as db:
@@ -79,7 +79,7 @@ class Accounts:
             return user
 
     def token(self, username: str) -> str:
-        from docsvc.services.accounts import create_token, get_user
+        from docsvc.accounts.services import create_token, get_user
 
         with self.services.session_factory() as db:
             token = create_token(self.services, db, self.system, get_user(db, username))
@@ -88,7 +88,7 @@ class Accounts:
 
     def principal(self, username: str):
         from docsvc.access import principal_for
-        from docsvc.services.accounts import get_user
+        from docsvc.accounts.services import get_user
 
         with self.services.session_factory() as db:
             return principal_for(db, get_user(db, username))

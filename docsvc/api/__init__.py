@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from docsvc.i18n import gettext as _
-from docsvc.services.personal import InvalidPurpose, Purpose, PurposeRequired, parse_purpose
+from docsvc.audit.personal import InvalidPurpose, Purpose, PurposeRequired, parse_purpose
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -69,4 +69,8 @@ def _http_error(exc: HTTPException):
     return response
 
 
-from docsvc.api import documents, openapi, search, validation  # noqa: E402,F401  (routes register on bp)
+# Each capability adds its routes to bp from its own api.py; openapi and validation describe
+# and check them all.
+from docsvc.documents import api as _documents  # noqa: E402,F401
+from docsvc.finding import api as _finding  # noqa: E402,F401
+from docsvc.api import openapi, validation  # noqa: E402,F401

@@ -55,10 +55,12 @@ PURPOSE_TEXT = ("Why personal data is read (required when the answer holds perso
                 "`statistics` (Thống kê, báo cáo), or `other:<text>` (Khác, ghi rõ; at most 200 characters). "
                 "Without it such a read answers 400 `purpose_required`; a malformed value answers 400 "
                 "`invalid_purpose`. Every such read is written to the personal-data log with the purpose.")
-PURPOSE_PATTERN = "^(extract_request|verification|correction|statistics|other:.+)$"
+# ``other:`` needs some text that is not blank (docsvc.audit.personal.make_purpose folds
+# whitespace, so "other:" followed by a vertical tab alone is refused), of at most 200 characters.
+PURPOSE_PATTERN = "^(extract_request|verification|correction|statistics|other:.*\\S.*)$"
 PURPOSE = [
     {"name": "purpose", "in": "query", "required": False, "description": PURPOSE_TEXT,
-     "schema": {"type": "string", "pattern": PURPOSE_PATTERN}, "example": "verification",
+     "schema": {"type": "string", "pattern": PURPOSE_PATTERN, "maxLength": 206}, "example": "verification",
      "x-error-code": "invalid_purpose"},
     {"name": "X-Purpose", "in": "header", "required": False,
      "description": "The same as `purpose=` (the query parameter wins when both are given), percent-encoded "
@@ -75,7 +77,7 @@ FILE_RESPONSES = {"206": {"description": "The requested byte range (Range)"},
 _TEXT = {"type": ["string", "null"]}
 _DATE = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}, {"type": "null"}],
          "description": "YYYY-MM-DD; empty or null clears"}
-# The register fields a person may set (docsvc.services.metadata.PARSERS); in JSON or form fields.
+# The register fields a person may set (docsvc.documents.fields.PARSERS); in JSON or form fields.
 REGISTER_FIELDS = {
     "title": {**_TEXT, "maxLength": 1000}, "doc_type": {**_TEXT, "maxLength": 64},
     "number": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 999_999},
@@ -232,7 +234,9 @@ SPEC: dict = {
                         **REGISTER_FIELDS,
                         "personal_data": {"type": "boolean", "description": "true marks the document as holding "
                                           "personal data; false on a marked document answers 409 `personal_data_kept` "
-                                          "(the mark is never cleared)."},
+                                          "(the mark is never cleared); true when a document with the same file, "
+                                          "unit and secrecy is already marked answers 409 "
+                                          "`personal_data_duplicate`."},
                     }}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/Document"}, "Updated document"),
                               **_errors(409)},

@@ -3,7 +3,7 @@
 ``record`` appends in the caller's transaction (the change and its record commit together).
 ``record_now`` appends in a transaction of its own, for things that change nothing else:
 a download, a view of a confidential document, a read of personal data (the latter through
-docsvc.services.personal.record_personal_read, which also requires its purpose).
+docsvc.audit.personal.record_personal_read, which also requires its purpose).
 """
 
 from __future__ import annotations

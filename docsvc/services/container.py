@@ -58,7 +58,7 @@ class Services:
     @cached_property
     def anchors(self):
         """Where the audit chain's head is written down outside the database."""
-        from docsvc.services.anchoring import make_anchor_log
+        from docsvc.audit.anchoring import make_anchor_log
 
         return make_anchor_log(self.settings, self.audit_key)
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from archive.audit import Actor, append
-from docsvc.services.anchoring import Anchorer, HeadMismatch, anchor_now, verify_audit
+from docsvc.audit.anchoring import Anchorer, HeadMismatch, anchor_now, verify_audit
 from docsvc.services.audit import PermissionDenied
 from tests.conftest import login
 

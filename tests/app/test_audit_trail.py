@@ -12,8 +12,8 @@ from sqlalchemy import select, text
 
 from archive.audit import AuditRecord
 from docsvc.services.audit import PermissionDenied
-from docsvc.services.personal import PurposeRequired, make_purpose, record_personal_read
-from docsvc.services.ingest import submit_stream
+from docsvc.audit.personal import PurposeRequired, make_purpose, record_personal_read
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
 from tests.conftest import Api, csrf_token, login

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from archive.accounts import User
-from docsvc.services.signin import LoginRefused, authenticate
+from docsvc.accounts.signin import LoginRefused, authenticate
 from tests.conftest import Api, csrf_token, login
 
 
@@ -130,7 +130,7 @@ def test_the_api_ignores_session_cookies(client, accounts):
 
 def test_cli_user_commands(app, services):
     runner = app.test_cli_runner()
-    from docsvc.services.bootstrap import ensure_root_unit
+    from docsvc.accounts.bootstrap import ensure_root_unit
 
     ensure_root_unit(services)
     result = runner.invoke(args=["unit", "add", "XA-C", "Ủy ban nhân dân xã C", "--parent", "UBND"])

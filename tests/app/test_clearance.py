@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
 from tests.conftest import Api, csrf_token, login

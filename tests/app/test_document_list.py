@@ -8,7 +8,7 @@ import io
 import re
 from datetime import date
 
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from tests.app.inputs import text_pdf
 from tests.conftest import login
 
@@ -43,7 +43,7 @@ def test_columns_and_filters(client, services, accounts):
     in_2026 = _rows(client.get("/documents?year=2026").get_data(as_text=True))
     assert sorted(r.split()[0] for r in in_2026) == ["07/KH-UBND", "12/QĐ-UBND"]
     with services.session_factory() as db:
-        from docsvc.services.accounts import get_unit
+        from docsvc.accounts.services import get_unit
 
         unit_b = get_unit(db, "XA-B").id
     only_b = _rows(client.get(f"/documents?unit={unit_b}&year=2026").get_data(as_text=True))

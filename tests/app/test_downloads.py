@@ -13,8 +13,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from docsvc.services.downloads import content_disposition, download_name
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.downloads import content_disposition, download_name
+from docsvc.documents.submit import submit_stream
 from tests.app.inputs import text_pdf, text_png
 from tests.conftest import Api, login
 

@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from archive.models import Document, Job
-from docsvc.services.documents import document_dict
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.queries import document_dict
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
 from tests.conftest import Api, Accounts
@@ -115,7 +115,7 @@ def test_a_clerk_without_clearance_uploading_a_confidential_documents_bytes(serv
 def _make_app(tmp_path, database_url: str | None):
     from archive.migrate import upgrade
     from docsvc import create_app
-    from docsvc.services.bootstrap import ensure_root_unit
+    from docsvc.accounts.bootstrap import ensure_root_unit
 
     config = {"DATA_DIR": tmp_path / "var", "SECRET_KEY": "x", "TESTING": True, "INDEX_PROCS": 1}
     if database_url:
@@ -213,7 +213,7 @@ def test_bytes_of_a_personal_document_the_uploader_cannot_see_make_their_own_doc
     data mark: the upload makes the uploader's own (unmarked) document sharing the blob, with
     the answer any new upload gets (the schema allows one document per bytes, holder, secrecy
     and mark)."""
-    import docsvc.services.ingest as ingest_service
+    import docsvc.documents.submit as ingest_service
     from docsvc.access import document_filter
 
     monkeypatch.setattr(ingest_service, "document_filter",

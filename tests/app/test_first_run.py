@@ -15,7 +15,7 @@ from archive.accounts import User
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from docsvc.services.accounts import verify_password
+from docsvc.accounts.services import verify_password
 
 
 def _docsvc(data_dir, *args, stdin: str | None = None) -> subprocess.CompletedProcess:

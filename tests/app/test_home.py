@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from tests.app.inputs import text_pdf
 from tests.conftest import login
 

@@ -68,17 +68,17 @@ def test_dates_read_and_write_day_month_year():
 
 
 def test_the_audit_page_reads_as_sentences_with_filters(client, services, accounts):
-    from docsvc.services.ingest import submit_stream
+    from docsvc.documents.submit import submit_stream
 
     accounts.user("quantri", "admin", clearance=3)
     with services.session_factory() as db:
-        from docsvc.services.accounts import get_user
+        from docsvc.accounts.services import get_user
 
         get_user(db, "quantri").full_name = "Trần Thị Quản"
         db.commit()
     clerk = accounts.user("vanthu2", "clerk")
     with services.session_factory() as db:
-        from docsvc.services.accounts import get_user
+        from docsvc.accounts.services import get_user
 
         get_user(db, "vanthu2").full_name = "Nguyễn Văn An"
         db.commit()

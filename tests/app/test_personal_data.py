@@ -25,7 +25,7 @@ import pytest
 
 from archive.audit import AuditRecord
 from archive.models import Document
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from search import PersonRecord
 from tests.app.inputs import text_pdf
@@ -272,7 +272,7 @@ def test_the_cli_marks_shows_with_a_purpose_and_lists_the_log(app, services, acc
     assert runner.invoke(args=["audit", "personal", "--json"]).exit_code == 1  # audit.view: administrators only
     monkeypatch.delenv("DOCSVC_USER")
 
-    from docsvc.services.personal import make_purpose, record_personal_read
+    from docsvc.audit.personal import make_purpose, record_personal_read
 
     officer = accounts.principal("hoa")
     record_personal_read(services, officer, make_purpose("verification"), what="entry",
@@ -309,7 +309,7 @@ def test_the_admin_page_lists_the_log_in_sentences(app, client, services, accoun
     api = Api(app.test_client(), accounts.token("hoa"))
     assert api.get(f"/api/v1/documents/{docs['personal'].document_id}/pages/1/thumbnail",
                    query_string={"purpose": "statistics"}).status_code == 200
-    from docsvc.services.personal import make_purpose, record_personal_read
+    from docsvc.audit.personal import make_purpose, record_personal_read
 
     record_personal_read(services, accounts.principal("hoa"), make_purpose("verification"), what="suggest",
                          object_type="search", person="Trần Th", query="Trần Th", persons=["Trần Thị Mai"])

@@ -15,7 +15,7 @@ import pytest
 
 from archive.accounts import ROLES
 from docsvc.permissions import TABLE
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from tests.app.inputs import text_pdf
 from tests.conftest import csrf_token, login
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from docsvc.services import indexing
-from docsvc.services.ingest import submit_stream
+from docsvc.finding import indexing
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
 from tests.conftest import Api
@@ -193,7 +193,7 @@ def test_warming_at_start_runs_in_the_background_and_changes_no_answer(app, serv
     accounts.user("lan", "clerk", unit="UBND", clearance=3)
     api = Api(app.test_client(), accounts.token("lan"))
     before = _search(api, "chuyen doi so")
-    with caplog.at_level("INFO", logger="docsvc.services.indexing"):
+    with caplog.at_level("INFO", logger="docsvc.finding.indexing"):
         thread = indexing.warm_index(services)
         thread.join(timeout=60)
     assert not thread.is_alive()

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from archive.accounts import LoginAttempt
 from archive.audit import AuditRecord
-from docsvc.services.signin import LoginRefused, SigninPolicy, authenticate
+from docsvc.accounts.signin import LoginRefused, SigninPolicy, authenticate
 from tests.app.clock import FakeClock
 from tests.conftest import csrf_token, login
 
@@ -138,7 +138,7 @@ def test_policy_delay():
 def test_one_message_for_every_failure(client, services, accounts, clock):
     accounts.user("lan", "clerk")
     accounts.user("tat", "clerk")
-    from docsvc.services.accounts import update_user, get_user
+    from docsvc.accounts.services import update_user, get_user
 
     with services.session_factory() as db:
         update_user(services, db, accounts.system, get_user(db, "tat"), is_active=False)

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from search import PersonRecord
 from tests.app.inputs import text_pdf

@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from tests.app.inputs import text_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.ocr, pytest.mark.xdist_group("ocr")]

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import select
 
 from archive.models import Document, Job, Page
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from ingest.errors import IngestError
 from ingest.pdf import usable_text
 

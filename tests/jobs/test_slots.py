@@ -32,7 +32,7 @@ from archive.audit import AuditRecord
 from archive.migrate import upgrade
 from archive.models import Document, Job, Page
 from docsvc import create_app
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from docsvc.worker import job_slots, wait_for_jobs
 from ingest.errors import TransientIngestError
 from ingest.images import prepare_for_ocr, to_grayscale
@@ -153,8 +153,8 @@ def processed_records(services, doc_id) -> int:
 @pytest.fixture
 def sequential_services(tmp_path):
     """Another data directory, for the same files run one job at a time."""
-    from docsvc.services.bootstrap import ensure_root_unit
-    from docsvc.services.indexing import ensure_index
+    from docsvc.accounts.bootstrap import ensure_root_unit
+    from docsvc.finding.indexing import ensure_index
 
     app = create_app({"DATA_DIR": tmp_path / "sequential", "OCR_PROCESSES": 2, "JOB_RETRY_DELAY": 0,
                       "INDEX_PROCS": 1, "SECRET_KEY": "test-secret", "TESTING": True})
@@ -221,7 +221,7 @@ def test_ingest_wait_with_no_worker_starts_jobs_while_it_submits(app, services, 
     engine = DigestOcr(services, together=2)
     monkeypatch.setattr(services, "make_pipeline",
                         lambda: Pipeline(engine, services.limits, concurrency=2, executor=services.ocr_executor))
-    import docsvc.services.ingest as ingest_service
+    import docsvc.documents.cli as ingest_service  # the ingest command, where it calls submit_path
 
     submit_path, submitted, started_early = ingest_service.submit_path, [], []
 

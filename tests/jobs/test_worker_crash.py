@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from archive.audit import AuditRecord
 from archive.models import Job, Page
-from docsvc.services.ingest import submit_stream
+from docsvc.documents.submit import submit_stream
 from tests.app.inputs import FONT
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow, pytest.mark.xdist_group("ocr")]

@@ -15,9 +15,9 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from docsvc.auth import current_principal
 from docsvc.i18n import gettext as _
 from docsvc.permissions import requires
-from docsvc.services.personal import PURPOSES, InvalidPurpose, Purpose, PurposeRequired, make_purpose
+from docsvc.audit.personal import PURPOSES, InvalidPurpose, Purpose, PurposeRequired, make_purpose
 
-bp = Blueprint("purpose", __name__)
+bp = Blueprint("purpose", __name__, template_folder="templates")
 
 
 def session_purpose() -> Purpose | None:

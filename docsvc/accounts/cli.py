@@ -1,4 +1,4 @@
-"""Command line for accounts, units, API tokens and the audit trail.
+"""Command line for accounts, units and API tokens (the audit trail's: docsvc.audit.cli).
 
 Who acts: the user named by ``DOCSVC_USER`` (then the permission table applies), or, when
 it is unset, the local operator, who already holds the data directory; either way the audit
@@ -7,12 +7,10 @@ trail names them.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import click
 from flask import current_app
@@ -22,7 +20,7 @@ from sqlalchemy import select
 from archive.accounts import ROLES, ApiToken, Unit, User
 from docsvc.access import Principal, principal_for, system_principal
 from docsvc.auth import now
-from docsvc.services.accounts import (
+from docsvc.accounts.services import (
     VIETNAM,
     AccountError,
     create_token,
@@ -46,7 +44,8 @@ def cli_principal() -> Principal:
     username = os.environ.get("DOCSVC_USER")
     if not username:
         return system_principal()
-    with services().session_factory() as db:
+    with services().uow() as uow:
+        db = uow.session
         user = db.scalar(select(User).where(User.username == username))
         if user is None or not user.is_active:
             raise click.ClickException(f"DOCSVC_USER={username}: không có người dùng đang hoạt động với tên này.")
@@ -77,15 +76,16 @@ def _fail(exc: Exception) -> None:
 
 @contextmanager
 def transaction():
-    """(services, session) for one change; commits on success, turns a refusal into a clear
+    """(services, session) of one unit of work for the steps of docsvc.accounts.services
+    (each checks the permission and appends its audit record); commits on success, turns a refusal into a clear
     command-line error (and rolls back)."""
     svc = services()
-    with svc.session_factory() as db:
+    with svc.uow() as uow:
         try:
-            yield svc, db
+            yield svc, uow.session
         except (AccountError, PermissionDenied, ValueError) as exc:
             _fail(exc)
-        db.commit()
+        uow.commit()
 
 
 # -- users ----------------------------------------------------------------------------
@@ -139,7 +139,8 @@ def user_disable(username) -> None:
 @with_appcontext
 def user_list() -> None:
     require("user.manage")
-    with services().session_factory() as db:
+    with services().uow() as uow:
+        db = uow.session
         for user in db.scalars(select(User).order_by(User.username)):
             state = "" if user.is_active else " [vô hiệu]"
             click.echo(f"{user.username:20} {user.unit.code:12} mức {user.clearance}  "
@@ -185,7 +186,8 @@ def unit_end(code, valid_to, successor) -> None:
 @with_appcontext
 def unit_list() -> None:
     require("unit.manage")
-    with services().session_factory() as db:
+    with services().uow() as uow:
+        db = uow.session
         for unit in db.scalars(select(Unit).order_by(Unit.code)):
             parent = unit.parent.code if unit.parent else "-"
             click.echo(f"{unit.code:16} {parent:16} {unit.name}")
@@ -247,103 +249,4 @@ def token_list(username) -> None:
             click.echo(f"#{row.id:<5} {row.prefix}…  {row.name:20} {state}")
 
 
-# -- audit ----------------------------------------------------------------------------
-
-@click.group("audit", help="Nhật ký hệ thống. (Audit trail.)")
-def audit_group() -> None:
-    pass
-
-
-@audit_group.command("verify", help="Kiểm tra chuỗi nhật ký và mốc neo; mã thoát 1 nếu bị can thiệp. "
-                                     "Khi nguyên vẹn, ghi một mốc neo mới.")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
-@click.option("--anchors", "anchor_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Kiểm tra theo mốc neo lưu nơi khác (tệp hoặc thư mục; có thể lặp lại).")
-@with_appcontext
-def audit_verify(as_json, anchor_paths) -> None:
-    from docsvc.services.anchoring import describe, verify_audit
-
-    principal = require("audit.verify")
-    paths = None
-    if anchor_paths:
-        paths = [f for p in anchor_paths for f in (sorted(x for x in p.iterdir() if x.is_file())
-                                                    if p.is_dir() else [p])]
-    check = verify_audit(services(), principal, paths=paths)
-    report = check.result
-    if as_json:
-        click.echo(json.dumps(check.as_dict(), ensure_ascii=False))
-        sys.exit(0 if check.intact else 1)
-    if report.intact:
-        click.echo(f"Nhật ký nguyên vẹn: {report.chain.checked} bản ghi.")
-    elif report.chain.intact:  # the chain holds together, but its end is not where it was anchored
-        click.echo(f"Chuỗi {report.chain.checked} bản ghi liền mạch, nhưng không khớp mốc neo:", err=True)
-    else:
-        click.echo(f"Nhật ký đã bị can thiệp: bản ghi #{report.chain.first_bad_seq}: {report.chain.reason} "
-                   f"({report.chain.checked} bản ghi trước đó hợp lệ).", err=True)
-    for level, message in describe(check):
-        click.echo(message, err=level != "ok")
-    sys.exit(0 if check.intact else 1)
-
-
-@audit_group.command("anchor", help="Ghi điểm cuối hiện tại của nhật ký làm mốc neo (ngoài cơ sở dữ liệu).")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
-@with_appcontext
-def audit_anchor(as_json) -> None:
-    from docsvc.services.anchoring import HeadMismatch, anchor_now
-
-    principal = require("audit.verify")
-    svc = services()
-    try:
-        anchor = anchor_now(svc, principal)
-    except HeadMismatch:
-        raise click.ClickException("Điểm cuối nhật ký không khớp bản ghi cuối; hãy chạy 'docsvc audit verify'.")
-    if as_json:
-        click.echo(json.dumps({**anchor.as_dict(), "anchor_dir": str(svc.anchors.directory)}, ensure_ascii=False))
-    else:
-        click.echo(f"Đã ghi mốc neo: bản ghi #{anchor.seq} vào {svc.anchors.directory}.")
-
-
-@audit_group.command("personal", help="Nhật ký xem dữ liệu cá nhân: ai, khi nào, xem gì, mục đích gì.")
-@click.option("--person", default=None, help="Chỉ những lần xem có tên/nội dung tra cứu chứa chữ này "
-                                            "(không phân biệt hoa thường, có dấu hay không).")
-@click.option("--since", default=None, help="Từ ngày (YYYY-MM-DD).")
-@click.option("--until", default=None, help="Đến hết ngày (YYYY-MM-DD).")
-@click.option("--user", "username", default=None, help="Chỉ của người dùng này.")
-@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 100000))
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON (một danh sách).")
-@with_appcontext
-def audit_personal(person, since, until, username, limit, as_json) -> None:
-    from docsvc.services.personal import PURPOSES, log_entry, personal_log
-
-    require("audit.view")
-    bounds = []
-    for value, end in ((since, False), (until, True)):
-        if not value:
-            bounds.append(None)
-            continue
-        try:
-            day = datetime.strptime(value, "%Y-%m-%d")
-        except ValueError:
-            raise click.ClickException(f"Ngày không hợp lệ: {value} (cần YYYY-MM-DD).") from None
-        moment = day.replace(hour=23, minute=59, second=59, microsecond=999999) if end else day
-        bounds.append(moment.astimezone(timezone.utc))  # the day in local time
-    with transaction() as (_svc, db):
-        actor_id = get_user(db, username).id if username else None
-        rows = [log_entry(r) for r in personal_log(db, person=person, actor_id=actor_id, since=bounds[0],
-                                                    until=bounds[1], limit=limit)]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        click.echo("Không có lần xem dữ liệu cá nhân nào khớp.")
-    for row in rows:
-        purpose = PURPOSES.get(row["purpose"], row["purpose"] or "?")
-        if row["purpose_text"]:
-            purpose += f": {row['purpose_text']}"
-        target = f"{row['object_type']} #{row['object_id']}" if row["object_id"] else (row["object_type"] or "")
-        who = f" — {row['person']}" if row["person"] else ""
-        click.echo(f"#{row['seq']:<6} {row['at'][:19]}  {row['user']:<14} {row['what'] or row['action']:<10} "
-                   f"{target}{who}  [{purpose}]")
-
-
-GROUPS = (user_group, unit_group, token_group, audit_group)
+GROUPS = (user_group, unit_group, token_group)

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from docsvc.cli_accounts import require
+from docsvc.accounts.cli import require
 
 
 @click.command("search", help="Tìm văn bản và người. (Search documents and people.)")
@@ -23,8 +23,8 @@ from docsvc.cli_accounts import require
 @with_appcontext
 def search_command(query, kind, limit, page, sort, as_json, purpose) -> None:
     from docsvc.services.audit import PermissionDenied
-    from docsvc.services.personal import InvalidPurpose, PurposeRequired, parse_purpose
-    from docsvc.services.searching import SearchUnavailable, run_search
+    from docsvc.audit.personal import InvalidPurpose, PurposeRequired, parse_purpose
+    from docsvc.finding.services import SearchUnavailable, run_search
 
     principal = require("search")
     try:
@@ -56,7 +56,7 @@ def search_command(query, kind, limit, page, sort, as_json, purpose) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @with_appcontext
 def reindex_command(check, fresh, as_json) -> None:
-    from docsvc.services import indexing
+    from docsvc.finding import indexing
 
     require("system.reindex")
     services = current_app.extensions["docsvc"]

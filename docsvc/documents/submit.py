@@ -24,7 +24,7 @@ from docsvc.access import Principal, document_filter
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
 from ingest.errors import IngestError
-from ingest.jobs import document_state, record_blob
+from archive.records import document_state, record_blob
 
 log = logging.getLogger(__name__)
 

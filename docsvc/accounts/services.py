@@ -1,5 +1,5 @@
 """Accounts: units, users, passwords (Argon2) and API tokens. Signing in is in
-``docsvc.services.signin``; browser sessions in ``docsvc.services.sessions``.
+``docsvc.accounts.signin``; browser sessions in ``docsvc.accounts.sessions``.
 
 Every change is written to the audit trail in the same transaction, with a digest of the
 object's state after it. Passwords are never stored or logged; API tokens are shown once
@@ -24,7 +24,7 @@ from archive.accounts import ROLES, SECRECY_LABELS, ApiToken, Unit, User
 from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
-from docsvc.services.sessions import end_user_sessions
+from docsvc.accounts.sessions import end_user_sessions
 
 PASSWORD_MIN_LENGTH = 8
 VIETNAM = timezone(timedelta(hours=7))

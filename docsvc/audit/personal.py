@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from archive.audit import AuditRecord
 from docsvc.access import Principal
+from docsvc.accounts.services import AccountError, get_user
 from docsvc.i18n import N_
 from docsvc.services.audit import PermissionDenied, record_now
 from docsvc.services.container import Services
@@ -178,3 +179,29 @@ def log_entry(row: AuditRecord) -> dict:
         "purpose_text": details.get("purpose_text"), "person": details.get("person"),
         "details": details,
     }
+
+
+@dataclass(frozen=True)
+class PersonalReads:
+    entries: list[tuple[AuditRecord, dict]]   # (record, log_entry(record)), newest first
+    unknown_user: str | None                  # the message when the reader named is not a user
+
+
+def personal_reads(services: Services, principal: Principal, *, username: str | None = None,
+                   person: str | None = None, since: datetime | None = None, until: datetime | None = None,
+                   limit: int | None = 100, before_seq: int | None = None) -> PersonalReads:
+    """The use case behind the personal-data log page: reads of personal data by one user
+    (``username``) and/or about one person, as entries. An unknown username finds nothing."""
+    if not principal.can("audit.view"):
+        raise PermissionDenied("audit.view")
+    unknown = None
+    with services.uow() as uow:
+        actor_id = None
+        if username:
+            try:
+                actor_id = get_user(uow.session, username).id
+            except AccountError as exc:
+                unknown, actor_id = exc.message, -1
+        rows = personal_log(uow.session, person=person, actor_id=actor_id, since=since, until=until, limit=limit,
+                            before_seq=before_seq)
+        return PersonalReads([(row, log_entry(row)) for row in rows], unknown)

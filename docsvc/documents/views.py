@@ -6,33 +6,22 @@ secrecy or unit. Reading a personal document asks for the session's purpose firs
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 
-from archive.accounts import SECRECY_LABELS, Unit
-from docsvc.access import can_see, document_filter
+from docsvc.audit.purpose import session_purpose
 from docsvc.auth import current_principal
+from docsvc.documents import services as documents
+from docsvc.documents.downloads import attachment_headers
+from docsvc.documents.fields import DIRECTIONS, LABELS, FieldError, parse_fields
+from docsvc.documents.queries import Hidden, NotFound
+from docsvc.documents.submit import SubmissionRefused, submit_stream
 from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
 from docsvc.services.container import Services
-from docsvc.services.downloads import attachment_headers
-from docsvc.services.documents import (
-    list_filters,
-    Hidden,
-    NotFound,
-    get_document,
-    get_job,
-    job_dict,
-    list_documents,
-    page_blob,
-)
-from docsvc.services.indexing import index_documents
-from docsvc.services.ingest import SubmissionRefused, submit_stream
-from docsvc.services.metadata import DIRECTIONS, LABELS, FieldError, parse_fields, update_document
-from docsvc.services.viewing import log_download, log_view
-from docsvc.web.purpose import session_purpose
 from ingest.errors import IngestError
+from werkzeug import exceptions as http
 
-bp = Blueprint("documents", __name__)
+bp = Blueprint("documents", __name__, template_folder="templates")
 
 STATUSES = ("queued", "processing", "done", "failed")
 INGEST_STATUS = {"empty_file": 400, "too_large": 413, "unsupported_type": 415, "too_many_pages": 413,
@@ -43,30 +32,29 @@ def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
-def _load(doc_id: int):
-    with _services().session_factory() as session:
-        try:
-            return get_document(session, doc_id, current_principal())
-        except NotFound:
-            abort(404)
-        except Hidden:
-            abort(403)
+@bp.errorhandler(NotFound)
+def _not_found(_exc):
+    """404: absent, or personal data the principal may not know exists (the app's error page)."""
+    return current_app.handle_user_exception(http.NotFound())
+
+
+@bp.errorhandler(Hidden)
+def _hidden(_exc):
+    """403: an ordinary document kept from them by secrecy or unit."""
+    return current_app.handle_user_exception(http.Forbidden())
 
 
 @bp.get("/documents")
 @requires("document.open")
 def index():
     args = request.args
-    page = args.get("page", 1, type=int)
     status = args.get("status")
     if status not in STATUSES:
         status = None
     chosen = {"status": status, "doc_type": args.get("doc_type") or None,
               "year": args.get("year", type=int), "unit_id": args.get("unit", type=int)}
-    visible = document_filter(current_principal())
-    with _services().session_factory() as session:
-        result = list_documents(session, page=page, per_page=25, where=visible, **chosen)
-        filters = list_filters(session, where=visible)
+    result, filters = documents.browse(_services(), current_principal(), page=args.get("page", 1, type=int),
+                                       per_page=25, with_filters=True, **chosen)
     # Links keep the other filters: {"status": ..., "doc_type": ..., "year": ..., "unit": ...}
     current = {"status": status, "doc_type": chosen["doc_type"], "year": chosen["year"], "unit": chosen["unit_id"]}
     return render_template("documents/list.html", result=result, status=status, statuses=STATUSES,
@@ -76,34 +64,21 @@ def index():
 @bp.get("/documents/<int:doc_id>")
 @requires("document.open")
 def detail(doc_id: int):
-    doc = _load(doc_id)
-    log_view(_services(), current_principal(), doc, purpose=session_purpose())
+    doc = documents.read_document(_services(), current_principal(), doc_id, purpose=session_purpose())
     return render_template("documents/detail.html", doc=doc, labels=LABELS, directions=DIRECTIONS)
 
 
 @bp.post("/documents/<int:doc_id>/fields")
 @requires("document.edit")
 def edit_fields(doc_id: int):
-    services = _services()
-    principal = current_principal()
-    with services.session_factory() as session:
-        try:
-            doc = get_document(session, doc_id, principal)
-        except NotFound:
-            abort(404)
-        except Hidden:
-            abort(403)
-        try:
-            changed = update_document(services, session, principal, doc, parse_fields(request.form))
-        except FieldError as exc:
-            flash(exc.message, "error")
-            return redirect(url_for("documents.detail", doc_id=doc_id) + "#fields")
-        session.commit()
-        still_open = can_see(principal, doc)
-    if changed:
-        index_documents(services, [doc_id])
+    try:
+        edited = documents.edit_fields(_services(), current_principal(), doc_id, request.form)
+    except FieldError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("documents.detail", doc_id=doc_id) + "#fields")
+    if edited.changed:
         flash(_("Đã lưu thông tin văn bản."), "ok")
-    if not still_open:  # just marked as personal data: no longer theirs to open
+    if not edited.still_open:  # just marked as personal data: no longer theirs to open
         flash(_("Văn bản đã được đánh dấu chứa dữ liệu cá nhân; chỉ người có quyền xem hộ tịch mới mở được."), "ok")
         return redirect(url_for("documents.index"))
     return redirect(url_for("documents.detail", doc_id=doc_id))
@@ -112,9 +87,8 @@ def edit_fields(doc_id: int):
 @bp.get("/documents/<int:doc_id>/download")
 @requires("document.download")
 def download(doc_id: int):
-    doc = _load(doc_id)
-    log_download(_services(), current_principal(), doc, purpose=session_purpose())
-    response = send_file(_services().blobs.path(doc.sha256), mimetype=doc.media_type, etag=doc.sha256)
+    doc, path = documents.fetch_original(_services(), current_principal(), doc_id, purpose=session_purpose())
+    response = send_file(path, mimetype=doc.media_type, etag=doc.sha256)
     response.headers.update(attachment_headers(doc.id, doc.original_name, doc.media_type))
     return response
 
@@ -122,22 +96,13 @@ def download(doc_id: int):
 @bp.get("/documents/<int:doc_id>/pages/<int:number>/<any(image, thumbnail):kind>")
 @requires("document.open")
 def page_picture(doc_id: int, number: int, kind: str):
-    svc = _services()
-    principal = current_principal()
-    with svc.session_factory() as session:
-        try:
-            sha, media_type = page_blob(session, doc_id, number, kind, principal)
-        except NotFound:
-            abort(404)
-        except Hidden:
-            abort(403)
-        doc = get_document(session, doc_id)
-    log_view(svc, principal, doc, purpose=session_purpose(), page=number, what=kind)
-    if doc.personal_data:  # every read is logged: none may be served from a cache
-        response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=False, conditional=False)
+    picture = documents.page_picture(_services(), current_principal(), doc_id, number, kind,
+                                     purpose=session_purpose())
+    if picture.personal_data:  # every read is logged: none may be served from a cache
+        response = send_file(picture.path, mimetype=picture.media_type, etag=False, conditional=False)
         response.headers["Cache-Control"] = "no-store"
         return response
-    response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, max_age=3600)
+    response = send_file(picture.path, mimetype=picture.media_type, etag=picture.sha256, max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"  # never in a shared cache
     return response
 
@@ -145,13 +110,9 @@ def page_picture(doc_id: int, number: int, kind: str):
 @bp.get("/upload")
 @requires("document.upload")
 def upload_form():
-    principal = current_principal()
-    with _services().session_factory() as session:
-        query = session.query(Unit).order_by(Unit.code)
-        units = [u for u in query if principal.unit_ids is None or u.id in principal.unit_ids]
-    levels = {k: v for k, v in SECRECY_LABELS.items() if k <= principal.clearance}
-    return render_template("documents/upload.html", limits=_services().limits, units=units,
-                           levels=levels, own_unit=principal.unit_id)
+    choices = documents.upload_choices(_services(), current_principal())
+    return render_template("documents/upload.html", limits=_services().limits, units=choices.units,
+                           levels=choices.levels, own_unit=choices.own_unit)
 
 
 @bp.post("/upload")
@@ -182,10 +143,4 @@ def upload():
 @bp.get("/jobs/<int:job_id>/progress")
 @requires("document.open")
 def job_progress(job_id: int):
-    with _services().session_factory() as session:
-        try:
-            return jsonify(job_dict(get_job(session, job_id, current_principal())))
-        except NotFound:
-            abort(404)
-        except Hidden:
-            abort(403)
+    return jsonify(documents.job_status(_services(), current_principal(), job_id))

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from archive.accounts import LoginAttempt, User
 from archive.audit import Actor, append
-from docsvc.services.accounts import AccountError, verify_password
+from docsvc.accounts.services import AccountError, verify_password
 from docsvc.services.container import Services
 
 REFUSED_MESSAGE = "Không đăng nhập được."

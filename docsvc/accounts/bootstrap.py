@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from archive.accounts import Unit, User
 from docsvc.access import system_principal
-from docsvc.services.accounts import create_unit, create_user
+from docsvc.accounts.services import create_unit, create_user
 from docsvc.services.container import Services
 
 ROOT_CODE = "UBND"

@@ -1,6 +1,6 @@
 """What reading leaves in the audit trail: every download of an original, every view of a
 confidential document (its page, its images), and every read of a document marked as
-personal data, with its purpose (docsvc.services.personal; refused without one). Ordinary
+personal data, with its purpose (docsvc.audit.personal; refused without one). Ordinary
 views of ordinary documents are not recorded: the trail stays readable, and it is these
 that the rules ask for."""
 
@@ -10,7 +10,7 @@ from archive.models import Document
 from docsvc.access import Principal
 from docsvc.services.audit import record_now
 from docsvc.services.container import Services
-from docsvc.services.personal import Purpose, record_personal_read
+from docsvc.audit.personal import Purpose, record_personal_read
 
 
 def log_view(services: Services, principal: Principal, doc: Document, *, purpose: Purpose | None = None,

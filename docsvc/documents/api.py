@@ -8,28 +8,17 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, send_file
 
-from docsvc.access import document_filter
 from docsvc.api import ApiError, bp, request_purpose
 from docsvc.auth import current_principal
+from docsvc.documents import services as documents
+from docsvc.documents.downloads import attachment_headers
+from docsvc.documents.fields import PARSERS, FieldError, MarkTaken, parse_fields
+from docsvc.documents.queries import Hidden, NotFound
+from docsvc.documents.submit import SubmissionRefused, submit_stream
+from docsvc.documents.views import INGEST_STATUS
 from docsvc.i18n import current_lang, gettext as _
 from docsvc.permissions import requires
 from docsvc.services.container import Services
-from docsvc.services.downloads import attachment_headers
-from docsvc.services.documents import (
-    Hidden,
-    NotFound,
-    document_dict,
-    get_document,
-    get_job,
-    job_dict,
-    list_documents,
-    page_blob,
-)
-from docsvc.services.indexing import index_documents
-from docsvc.services.ingest import SubmissionRefused, submit_stream
-from docsvc.services.metadata import PARSERS, FieldError, parse_fields, update_document
-from docsvc.services.viewing import log_download, log_view
-from docsvc.web.documents import INGEST_STATUS
 from ingest.errors import IngestError
 
 
@@ -45,13 +34,9 @@ def _hidden() -> ApiError:
     return ApiError(403, "forbidden", _("Bạn không được xem văn bản này (độ mật hoặc đơn vị)."))
 
 
-def _document(session, doc_id: int):
-    try:
-        return get_document(session, doc_id, current_principal())
-    except NotFound:
-        raise _not_found(_("văn bản")) from None
-    except Hidden:
-        raise _hidden() from None
+def _refusal(exc: Exception, what: str) -> ApiError:
+    """A use case's NotFound/Hidden as the API's error (``what`` names the missing thing)."""
+    return _not_found(what) if isinstance(exc, NotFound) else _hidden()
 
 
 @bp.post("/documents")
@@ -82,22 +67,21 @@ def create_document():
 @bp.get("/documents")
 @requires("document.open")
 def documents_index():
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", 25, type=int)
-    with _services().session_factory() as session:
-        result = list_documents(session, page=page, per_page=per_page, status=request.args.get("status"),
-                                where=document_filter(current_principal()))
-        return jsonify({"total": result.total, "page": result.page, "per_page": result.per_page,
-                        "items": [document_dict(d, pages=False) for d in result.items]})
+    result, _filters = documents.browse(_services(), current_principal(), page=request.args.get("page", 1, type=int),
+                                        per_page=request.args.get("per_page", 25, type=int),
+                                        status=request.args.get("status"))
+    return jsonify({"total": result.total, "page": result.page, "per_page": result.per_page,
+                    "items": [documents.document_dict(d, pages=False) for d in result.items]})
 
 
 @bp.get("/documents/<doc_id>")
 @requires("document.open")
 def document_show(doc_id: int):
-    with _services().session_factory() as session:
-        doc = _document(session, doc_id)
-        log_view(_services(), current_principal(), doc, purpose=request_purpose())
-        return jsonify(document_dict(doc, words=request.args.get("words") == "1"))
+    try:
+        doc = documents.read_document(_services(), current_principal(), doc_id, purpose=request_purpose())
+    except (NotFound, Hidden) as exc:
+        raise _refusal(exc, _("văn bản")) from None
+    return jsonify(documents.document_dict(doc, words=request.args.get("words") == "1"))
 
 
 @bp.patch("/documents/<doc_id>")
@@ -109,48 +93,44 @@ def document_update(doc_id: int):
         raise ApiError(400, "bad_request", _("Cần một đối tượng JSON các trường cần sửa."))
     # JSON has one number type: 12.0 is the integer 12 (the schema, checked before, allows it)
     body = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in body.items()}
-    services = _services()
-    with services.session_factory() as session:
-        doc = _document(session, doc_id)
-        try:
-            changed = update_document(services, session, current_principal(), doc, parse_fields(body))
-        except FieldError as exc:
-            if exc.name == "personal_data":  # a valid request the document's state refuses
-                raise ApiError(409, "personal_data_kept", exc.message) from None
-            raise ApiError(400, "invalid_field", exc.message) from None
-        session.commit()
-        data = document_dict(doc, pages=False)
-    if changed:
-        index_documents(services, [doc_id])
-    return jsonify({**data, "changed": changed})
+    try:
+        edited = documents.edit_fields(_services(), current_principal(), doc_id, body)
+    except (NotFound, Hidden) as exc:
+        raise _refusal(exc, _("văn bản")) from None
+    except MarkTaken as exc:  # a valid request another document's state refuses
+        raise ApiError(409, "personal_data_duplicate", exc.message) from None
+    except FieldError as exc:
+        if exc.name == "personal_data":  # a valid request the document's state refuses
+            raise ApiError(409, "personal_data_kept", exc.message) from None
+        raise ApiError(400, "invalid_field", exc.message) from None
+    return jsonify({**edited.document, "changed": edited.changed})
 
 
 @bp.get("/documents/<doc_id>/original")
 @requires("document.download")
 def document_original(doc_id: int):
-    svc = _services()
-    with svc.session_factory() as session:
-        doc = _document(session, doc_id)
-    log_download(svc, current_principal(), doc, purpose=request_purpose())
-    response = send_file(svc.blobs.path(doc.sha256), mimetype=doc.media_type, etag=doc.sha256, conditional=True)
+    try:
+        doc, path = documents.fetch_original(_services(), current_principal(), doc_id, purpose=request_purpose())
+    except (NotFound, Hidden) as exc:
+        raise _refusal(exc, _("văn bản")) from None
+    response = send_file(path, mimetype=doc.media_type, etag=doc.sha256, conditional=True)
     response.headers.update(attachment_headers(doc.id, doc.original_name, doc.media_type))
     return response
 
 
 def _page_blob(doc_id: int, number: int, kind: str):
-    svc = _services()
-    with svc.session_factory() as session:
-        doc = _document(session, doc_id)
-        try:
-            sha, media_type = page_blob(session, doc_id, number, kind)
-        except NotFound:
-            raise _not_found(_("ảnh trang")) from None
-    log_view(svc, current_principal(), doc, purpose=request_purpose(), page=number, what=kind)
-    if doc.personal_data:  # every read is logged: none may be served from a cache
-        response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=False, conditional=False)
+    try:
+        picture = documents.page_picture(_services(), current_principal(), doc_id, number, kind,
+                                         purpose=request_purpose())
+    except (NotFound, Hidden) as exc:
+        what = _("ảnh trang") if isinstance(exc, documents.PageNotFound) else _("văn bản")
+        raise _refusal(exc, what) from None
+    if picture.personal_data:  # every read is logged: none may be served from a cache
+        response = send_file(picture.path, mimetype=picture.media_type, etag=False, conditional=False)
         response.headers["Cache-Control"] = "no-store"
         return response
-    response = send_file(svc.blobs.path(sha), mimetype=media_type, etag=sha, conditional=True, max_age=3600)
+    response = send_file(picture.path, mimetype=picture.media_type, etag=picture.sha256, conditional=True,
+                         max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -170,10 +150,7 @@ def page_thumbnail(doc_id: int, number: int):
 @bp.get("/jobs/<job_id>")
 @requires("document.open")
 def job_show(job_id: int):
-    with _services().session_factory() as session:
-        try:
-            return jsonify(job_dict(get_job(session, job_id, current_principal())))
-        except NotFound:
-            raise _not_found(_("công việc")) from None
-        except Hidden:
-            raise _hidden() from None
+    try:
+        return jsonify(documents.job_status(_services(), current_principal(), job_id))
+    except (NotFound, Hidden) as exc:
+        raise _refusal(exc, _("công việc")) from None

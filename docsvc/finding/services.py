@@ -3,7 +3,7 @@ unavailable, and a trail of who looked for whom in the civil-status registers.
 
 A hit list that shows personal data (person hits, or pages of documents marked as personal
 data) and suggestions that complete a person's name are reads of personal data: they need
-a purpose and are logged (docsvc.services.personal). The index keeps personal data out of
+a purpose and are logged (docsvc.audit.personal). The index keeps personal data out of
 the hits of those without ``person.view`` (an access term, ``search.visibility``) and says
 which hits and suggestions are personal (``Hit.personal``, ``Suggestion.personal``); the
 database's mark is checked too, so a document marked after it was indexed (its reindex still
@@ -19,8 +19,8 @@ from archive.models import Document
 from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
-from docsvc.services.indexing import scope_for
-from docsvc.services.personal import Purpose, PurposeRequired, record_personal_read
+from docsvc.finding.indexing import scope_for
+from docsvc.audit.personal import Purpose, PurposeRequired, record_personal_read
 from search import IndexUnavailable, SearchResult, Suggestion
 
 UNAVAILABLE = {

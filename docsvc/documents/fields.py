@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable, Mapping
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.models import Document
 from docsvc.access import Principal
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
-from ingest.jobs import document_state
+from archive.records import document_state
 from docsvc.dates import parse_day
+from docsvc.i18n import N_
 
 DIRECTIONS = ("incoming", "outgoing")
 
@@ -105,6 +107,17 @@ def parse_fields(raw: Mapping[str, Any], *, only_given: bool = True) -> dict[str
     return out
 
 
+class MarkTaken(FieldError):
+    """Marking this document as personal data would make it a second copy of one already
+    marked (the same bytes in the same unit at the same secrecy are one marked document)."""
+
+
+def _marked_twin(session: Session, doc: Document) -> bool:
+    return session.scalar(select(Document.id).where(
+        Document.sha256 == doc.sha256, Document.unit_id == doc.unit_id, Document.secrecy == doc.secrecy,
+        Document.personal_data.is_(True), Document.id != doc.id).limit(1)) is not None
+
+
 def update_document(services: Services, session: Session, principal: Principal, doc: Document,
                     fields: Mapping[str, Any]) -> list[str]:
     """Apply changed fields; audit them; returns the names changed. The personal-data mark
@@ -118,6 +131,8 @@ def update_document(services: Services, session: Session, principal: Principal, 
     changed = [name for name, value in fields.items() if getattr(doc, name) != value]
     if not changed:
         return []
+    if "personal_data" in changed and _marked_twin(session, doc):
+        raise MarkTaken("personal_data", N_("Đã có một văn bản cùng tệp, cùng đơn vị và độ mật được đánh dấu dữ liệu cá nhân; không đánh dấu thêm bản này."))  # noqa: E501
     for name in changed:
         setattr(doc, name, fields[name])
     session.flush()

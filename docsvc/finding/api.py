@@ -9,7 +9,7 @@ from docsvc.auth import current_principal
 from docsvc.i18n import gettext as _
 from docsvc.permissions import requires
 from docsvc.services.audit import PermissionDenied
-from docsvc.services.searching import SearchUnavailable, run_search, run_suggest
+from docsvc.finding.services import SearchUnavailable, run_search, run_suggest
 
 FILTERS = ("type", "year", "unit", "date_from", "date_to")
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from docsvc.api.search import search_filters
+from docsvc.finding.api import search_filters
 from docsvc.auth import current_principal
 from docsvc.permissions import requires
 from docsvc.services.audit import PermissionDenied
-from docsvc.services.personal import PurposeRequired
-from docsvc.services.searching import SearchUnavailable, run_search, run_suggest
-from docsvc.web.purpose import session_purpose
+from docsvc.audit.personal import PurposeRequired
+from docsvc.finding.services import SearchUnavailable, run_search, run_suggest
+from docsvc.audit.purpose import session_purpose
 
-bp = Blueprint("search", __name__)
+bp = Blueprint("search", __name__, template_folder="templates")
 PER_PAGE = 20
 
 

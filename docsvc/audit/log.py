@@ -17,6 +17,7 @@ from docsvc import labels
 from docsvc.access import Principal, can_see
 from docsvc.i18n import gettext as _
 from docsvc.services.audit import PermissionDenied
+from docsvc.services.container import Services
 
 
 @dataclass(frozen=True)
@@ -123,3 +124,9 @@ def _object(r: AuditRecord, names, docs, units, tokens) -> str:
         kind = _(labels.OBJECT_TYPES.get(r.object_type, r.object_type))
         return f"{kind} #{r.object_id}" if r.object_id else kind
     return ""
+
+
+def audit_lines(services: Services, principal: Principal, **filters) -> list[AuditLine]:
+    """The use case behind the audit page: ``read_audit``'s filters, in a unit of work of its own."""
+    with services.uow() as uow:
+        return read_audit(uow.session, principal, **filters)

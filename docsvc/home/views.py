@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from docsvc.access import document_filter
 from docsvc.auth import current_principal
+from docsvc.documents.services import overview
 from docsvc.i18n import N_, gettext as _
 from docsvc.permissions import public, requires
-from docsvc.services.documents import list_documents, status_counts
 from docsvc.worker import live_workers
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("main", __name__, template_folder="templates")
 
 # Areas of the service; those without pages yet show what is coming.
 AREAS = {
@@ -37,12 +36,7 @@ WORK = [
 def home():
     svc = current_app.extensions["docsvc"]
     principal = current_principal()
-    counts, recent, failed = {}, [], 0
-    if principal.can("document.open"):
-        visible = document_filter(principal)
-        with svc.session_factory() as db:
-            counts = status_counts(db, where=visible)
-            recent = list_documents(db, per_page=8, where=visible).items
+    counts, recent = overview(svc, principal, recent=8)
     work = [(title, blurb, url_for(endpoint, **args)) for action, title, blurb, endpoint, args in WORK
             if principal.can(action)]
     # Processing figures and workers matter to those who put documents in.
