@@ -43,6 +43,8 @@ def _postgres_or_skip():
             pass
         return engine
     except Exception as exc:  # pragma: no cover - depends on the machine
+        if os.environ.get("CI"):  # .ci/run starts PostgreSQL: there, its absence is a failure
+            pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__}); start it with "
                     "'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'")
 
