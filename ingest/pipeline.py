@@ -48,6 +48,11 @@ class Pipeline:
         self.executor = executor
         # Finished pages held back while an earlier one is still being read: bounded.
         self.max_window = 2 * self.concurrency + 2
+        # An engine that can get ready ahead (TesseractEngine loads its language in
+        # processes of its own) starts now, while the caller stores files or waits.
+        warm = getattr(ocr, "warm", None)
+        if warm is not None:
+            warm(self.concurrency)
 
     def pages(self, path: Path, media_type: str, *, skip: Container[int] = ()) -> Iterator[PageResult]:
         """Yield the pages of a file in order (numbers from 1), except those in ``skip``,
