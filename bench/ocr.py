@@ -13,13 +13,18 @@
   (e) folder, with a worker: the same, with ``docsvc worker`` started (untimed) on that
       data directory beforehand and seen alive; the command only submits and waits.
 
+With ``--before ROOT`` (a checkout of an earlier commit, e.g. ``git archive HEAD | tar -x``),
+(d) and (e) also run on that code, in the same rounds, as ``folder_cli_before`` and
+``folder_worker_before``: a change is judged against the code before it on the same
+machine at the same time, not against figures from another day.
+
 Prints pages per minute and the ratios of (a), (d) and (e) to the limit, and (a) to naive.
 The limit, the pipeline and the two folder cases run ``--rounds`` times, alternately, and
 the best round of each counts (other work on the machine only ever slows a round down);
 the naive loop, many times slower, runs once. Each round's own ratios are kept in the JSON
 (``rounds_detail``), with the load average before and after.
 
-    python bench/ocr.py [--pages 12] [--rounds 3] [--lang vie] [--json] [--no-folder]
+    python bench/ocr.py [--pages 12] [--rounds 3] [--lang vie] [--json] [--no-folder] [--before ROOT]
 """
 
 from __future__ import annotations
@@ -98,7 +103,9 @@ def run_pipeline(tiff: Path, lang: str, cores: int) -> tuple[float, list[str]]:
     pipeline = Pipeline(TesseractEngine(lang=lang), Limits(), concurrency=cores)
     start = time.perf_counter()
     texts = [page.text for page in pipeline.pages(tiff, TIFF)]
-    return time.perf_counter() - start, texts
+    seconds = time.perf_counter() - start
+    pipeline.ocr.close()  # reaped: their CPU counts as this process's children's
+    return seconds, texts
 
 
 def run_naive(pngs: list[Path], lang: str) -> tuple[float, list[str]]:
@@ -122,9 +129,13 @@ def run_limit(pngs: list[Path], lang: str, cores: int, config: list[str]) -> tup
     return time.perf_counter() - start, texts
 
 
-def _docsvc_env(data_dir: Path, cores: int) -> dict:
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _docsvc_env(data_dir: Path, cores: int, root: Path = ROOT) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSVC_")}
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(root)
+    env["_BENCH_ROOT"] = root
     env.update(DOCSVC_DATA_DIR=str(data_dir), DOCSVC_OCR_PROCESSES=str(cores), OMP_THREAD_LIMIT="1",
                DOCSVC_ADMIN_PASSWORD="bench-admin-12345", DOCSVC_SECRET_KEY="bench",
                PYTHONPATH=os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")])))
@@ -132,23 +143,33 @@ def _docsvc_env(data_dir: Path, cores: int) -> dict:
 
 
 def _docsvc(args: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
+    # From the code's own folder: ``-m`` puts the working directory first on sys.path.
     return subprocess.run([sys.executable, "-m", "docsvc", *args], env=env, capture_output=True,
-                          text=True, **kw)
+                          text=True, cwd=env["_BENCH_ROOT"], **kw)
 
 
-def _fresh_data_dir(root: Path, cores: int) -> dict:
+def _fresh_data_dir(root: Path, cores: int, code: Path = ROOT) -> dict:
     if root.exists():
         shutil.rmtree(root)
-    env = _docsvc_env(root, cores)
+    env = _docsvc_env(root, cores, code)
     _docsvc(["init"], env, check=True)
     return env
 
 
 def _proc_cpu(pid: int) -> float:
-    """CPU seconds of a running process and of its children it has waited for (its
-    Tesseract processes), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of a running process, of its children it has waited for, and of its
+    live descendants (its long-lived Tesseract processes), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # ended meanwhile (and counted by its parent's wait, if any)
+        return 0.0
+    total = sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            total += sum(_proc_cpu(int(child)) for child in children.read_text().split())
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def _texts_by_page(env: dict, items: list[dict], pngs: list[Path]) -> list[str]:
@@ -179,14 +200,15 @@ def _ingest_folder(env: dict, pngs: list[Path]) -> tuple[float, list[str], dict]
     return seconds, _texts_by_page(env, items, pngs), {"cpu": cpu}
 
 
-def run_folder_cli(work: Path, pngs: list[Path], cores: int) -> tuple[float, list[str], dict]:
-    env = _fresh_data_dir(work / "folder-cli", cores)
+def run_folder_cli(work: Path, pngs: list[Path], cores: int, code: Path = ROOT) -> tuple[float, list[str], dict]:
+    env = _fresh_data_dir(work / "folder-cli", cores, code)
     return _ingest_folder(env, pngs)
 
 
-def run_folder_worker(work: Path, pngs: list[Path], cores: int) -> tuple[float, list[str], dict]:
-    env = _fresh_data_dir(work / "folder-worker", cores)
+def run_folder_worker(work: Path, pngs: list[Path], cores: int, code: Path = ROOT) -> tuple[float, list[str], dict]:
+    env = _fresh_data_dir(work / "folder-worker", cores, code)
     worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, start_new_session=True,
+                              cwd=env["_BENCH_ROOT"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         db_path = Path(env["DOCSVC_DATA_DIR"]) / "docsvc.db"
@@ -222,12 +244,15 @@ def main(argv=None) -> int:
     parser.add_argument("--lang", default="vie", help="Tesseract language(s), for all three runs")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-folder", action="store_true", help="skip the two `docsvc ingest` folder cases")
+    parser.add_argument("--before", type=Path, help="also run the folder cases on the code in this folder")
     args = parser.parse_args(argv)
     os.environ["OMP_THREAD_LIMIT"] = "1"  # this process; the naive run removes it
     cores = os.cpu_count() or 1
     config = TesseractEngine(lang=args.lang).config.split()
 
     folder_cases = [] if args.no_folder else ["folder_cli", "folder_worker"]
+    if folder_cases and args.before:
+        folder_cases += ["folder_cli_before", "folder_worker_before"]
     load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="docsvc-bench-ocr-") as tmp:
         pages, pngs, tiff = make_pages(args.pages, Path(tmp))
@@ -255,6 +280,12 @@ def main(argv=None) -> int:
             if folder_cases:
                 this["folder_cli"] = record("folder_cli", lambda: run_folder_cli(Path(tmp), pngs, cores))
                 this["folder_worker"] = record("folder_worker", lambda: run_folder_worker(Path(tmp), pngs, cores))
+            if args.before and folder_cases:
+                before = args.before.resolve()
+                this["folder_cli_before"] = record(
+                    "folder_cli_before", lambda: run_folder_cli(Path(tmp), pngs, cores, before))
+                this["folder_worker_before"] = record(
+                    "folder_worker_before", lambda: run_folder_worker(Path(tmp), pngs, cores, before))
             for name in ("pipeline", *folder_cases):  # the limit's time over the case's
                 this[f"{name}_vs_limit"] = round(this["limit"] / this[name], 3)
             detail.append({k: round(v, 2) if isinstance(v, float) else v for k, v in this.items()})
@@ -278,6 +309,8 @@ def main(argv=None) -> int:
     labels = {"pipeline": "pipeline (Pipeline.pages, multi-page TIFF)",
               "folder_cli": f"folder: docsvc ingest --wait, no worker ({result['pages']} PNG files)",
               "folder_worker": "folder: docsvc ingest --wait, worker running",
+              "folder_cli_before": "folder, no worker, code before (--before)",
+              "folder_worker_before": "folder, worker running, code before (--before)",
               "naive": "naive (pytesseract.image_to_string loop)",
               "limit": f"limit (tesseract CLI, OMP_THREAD_LIMIT=1, {cores} at once, {' '.join(config)})"}
     for name in ("pipeline", *folder_cases, "naive", "limit"):

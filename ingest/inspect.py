@@ -13,8 +13,6 @@ from ingest import sandbox
 from ingest.detect import HEAD_BYTES, describe_unsupported, detect_media_type
 from ingest.errors import IngestError
 from ingest.images import frame_count, open_image
-from ingest.pagetree import check_pages
-from ingest.pdf import PDFIUM_LOCK, check_image_sizes, open_document, open_reader
 from ingest.results import PDF, FileInfo, Limits
 
 _MB = 1024 * 1024
@@ -58,6 +56,11 @@ def examine(path: Path, limits: Limits) -> FileInfo:
     if media_type is None:
         raise IngestError("unsupported_type", detail=describe_unsupported(head))
     if media_type == PDF:
+        # Imported here, not by every process that imports this module (the fork server
+        # that runs ``examine`` has them loaded already: ingest.sandbox.PRELOAD).
+        from ingest.pagetree import check_pages
+        from ingest.pdf import PDFIUM_LOCK, check_image_sizes, open_document, open_reader
+
         reader = open_reader(path, limits)
         pages = check_pages(reader, limits)
         if pages <= limits.max_pages:

@@ -21,8 +21,6 @@ from PIL import Image
 from ingest.errors import IngestError
 from ingest.images import display_images, iter_frames, prepare_for_ocr
 from ingest.ocr import OcrEngine
-from ingest.pagetree import check_pages
-from ingest.pdf import PdfPages, open_reader, text_layer
 from ingest.results import JPEG, PDF, PNG, TIFF, Limits, PageResult
 
 
@@ -48,6 +46,11 @@ class Pipeline:
         self.executor = executor
         # Finished pages held back while an earlier one is still being read: bounded.
         self.max_window = 2 * self.concurrency + 2
+        # An engine that can get ready ahead (TesseractEngine loads its language in
+        # processes of its own) starts now, while the caller stores files or waits.
+        warm = getattr(ocr, "warm", None)
+        if warm is not None:
+            warm(self.concurrency)
 
     def pages(self, path: Path, media_type: str, *, skip: Container[int] = ()) -> Iterator[PageResult]:
         """Yield the pages of a file in order (numbers from 1), except those in ``skip``,
@@ -73,6 +76,11 @@ class Pipeline:
             yield _OcrTask(number, gray, dpi)
 
     def _pdf_pages(self, path: Path, skip: Container[int]) -> Iterator[_OcrTask | PageResult]:
+        # Imported here: pypdf and pdfium cost 0.1-0.15 s of start-up to every command
+        # and worker, and a folder of scans never needs them.
+        from ingest.pagetree import check_pages
+        from ingest.pdf import PdfPages, open_reader, text_layer
+
         reader = open_reader(path, self.limits)
         # Counted (and page sizes checked) without loading pages before pypdf loads them all.
         count = check_pages(reader, self.limits)

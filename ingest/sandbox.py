@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 
 # Imported once by the fork server, so that each child starts with them loaded. "__main__"
 # first, as the multiprocessing documentation advises: a program started as a script
-# would otherwise be imported again by every child.
-PRELOAD = ["__main__", "ingest.inspect"]
+# would otherwise be imported again by every child. ingest.pdf (pypdf, pdfium) is listed
+# because ingest.inspect imports it only when a file is a PDF.
+PRELOAD = ["__main__", "ingest.inspect", "ingest.pdf"]
 _EXIT_GRACE = 5.0  # seconds a child that has answered may take to exit before it is killed
 
 _context: multiprocessing.context.BaseContext | None = None
