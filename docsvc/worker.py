@@ -25,7 +25,6 @@ from sqlalchemy import delete, select
 from archive.models import JOB_DONE, JOB_FAILED, Job, Worker
 from docsvc.services.container import Services
 from ingest.jobs import JobRunner, JobSettings, recover_jobs
-from ingest.queue import JobQueue, make_huey
 from ingest.slots import JobSlots
 
 log = logging.getLogger(__name__)
@@ -125,6 +124,8 @@ class _Registration:
 
 def run_worker(services: Services, *, threads: int | None = None) -> None:
     """Run until interrupted (SIGINT/SIGTERM stop it gracefully)."""
+    from ingest.queue import JobQueue, make_huey  # only the worker needs Huey loaded at start
+
     worker_id = new_worker_id()
     huey = make_huey(services.settings.resolved_queue_url)
     holder: dict[str, JobQueue] = {}

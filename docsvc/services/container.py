@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -14,8 +15,10 @@ from archive.blobstore import BlobStore, private_dir
 from archive.db import make_engine, make_session_factory
 from archive.uow import UnitOfWork
 from docsvc.config import Settings
-from ingest.queue import JobQueue, make_huey
 from ingest.results import Limits
+
+if TYPE_CHECKING:
+    from ingest.queue import JobQueue
 
 
 @dataclass
@@ -24,7 +27,7 @@ class Services:
     engine: Engine
     session_factory: sessionmaker[Session]
     blobs: BlobStore
-    _queue: JobQueue | None = field(default=None, repr=False)
+    _queue: "JobQueue | None" = field(default=None, repr=False)
 
     @property
     def limits(self) -> Limits:
@@ -37,12 +40,16 @@ class Services:
         return UnitOfWork(self.session_factory)
 
     @property
-    def queue(self) -> JobQueue:
+    def queue(self) -> "JobQueue":
         if self._queue is None:
+            # Imported here: Huey (with redis and psycopg behind it) costs ~0.12 s at start,
+            # which a command that never enqueues need not pay.
+            from ingest.queue import JobQueue, make_huey
+
             self._queue = JobQueue(make_huey(self.settings.resolved_queue_url))
         return self._queue
 
-    def set_queue(self, queue: JobQueue) -> None:
+    def set_queue(self, queue: "JobQueue") -> None:
         self._queue = queue
 
     @cached_property
