@@ -209,6 +209,8 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
         except SubmissionRefused as exc:
             click.echo(f"  {path.name}: {exc.message}", err=True)
     if wait:
+        from docsvc.documents.cli import _wait_and_update
+
         _wait_and_update(svc, results, show_progress=True)
 
 

@@ -338,7 +338,7 @@ CATALOG: dict[str, str] = {
     'Mỗi lần xem văn bản chứa dữ liệu cá nhân, tra cứu hoặc gợi ý tên người đều được ghi lại: ai, khi nào, xem gì, vì mục đích gì.': 'Every read of a document holding personal data, every search and every name suggestion is recorded: who, when, what, and why.',
     'Mục đích': 'Purpose',
     'Mục đích xem dữ liệu cá nhân': 'Purpose of reading personal data',
-    'Người xem': 'Reader',
+    'Người đọc': 'Reader',
     'Nhật ký xem dữ liệu cá nhân': 'Personal-data log',
     'Thống kê, báo cáo': 'Statistics, reporting',
     'Tra cứu “{query}”: thấy {people} người, {docs} văn bản chứa dữ liệu cá nhân': 'Searched “{query}”: saw {people} people, {docs} documents holding personal data',

@@ -125,7 +125,6 @@ def _cap(scores, cap: float):
 def _plus(a: "Groups", b: "Groups") -> "Groups":
     """Sum of two group scorings, over the documents of either."""
     out = Groups()
-    b_all = set().union(*(docs for docs, _ in b)) if b else set()
     for da, va in a:
         rest = da
         for db, vb in b:

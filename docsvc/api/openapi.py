@@ -169,7 +169,6 @@ SPEC: dict = {
                                       "needs a purpose and is logged. Once true, always true."},
                     "status": {"type": "string", "enum": ["queued", "processing", "done", "failed"]},
                     "error": {"type": ["string", "null"]}, "page_count": {"type": ["integer", "null"]},
-                    "unit_id": {"type": ["integer", "null"]}, "secrecy": {"type": "integer"},
                     "doc_type": _NULLABLE_TEXT, "number": {"type": ["integer", "null"]}, "symbol": _NULLABLE_TEXT,
                     "number_symbol": _NULLABLE_TEXT, "issuer": _NULLABLE_TEXT,
                     "issued_on": _NULLABLE_TEXT, "arrived_on": _NULLABLE_TEXT,

@@ -10,6 +10,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from archive.db import make_engine
 from archive.accounts import User
 from sqlalchemy import select
@@ -64,3 +66,25 @@ def test_a_given_admin_password_is_not_written_anywhere(tmp_path):
     assert "Given-Secret-99" not in env_run.stdout
     assert "DOCSVC_ADMIN_PASSWORD" in env_run.stdout
     assert not (data_dir / "admin-password.txt").exists()
+
+
+@pytest.mark.ocr
+@pytest.mark.slow
+@pytest.mark.xdist_group("ocr")
+def test_the_demo_loads_and_waits_for_its_documents(tmp_path):
+    """`docsvc demo --wait` (what a first look at the service runs): every sample document is
+    read, none failed, and a second `--if-empty` adds nothing."""
+    data_dir = tmp_path / "var"
+    assert _docsvc(data_dir, "init").returncode == 0
+    demo = _docsvc(data_dir, "demo", "--wait")
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    engine = make_engine(f"sqlite:///{data_dir / 'docsvc.db'}")
+    from archive.models import Document
+
+    with Session(engine) as db:
+        states = list(db.scalars(select(Document.status)))
+    assert len(states) >= 8 and set(states) == {"done"}, states
+    again = _docsvc(data_dir, "demo", "--if-empty")
+    assert again.returncode == 0
+    with Session(engine) as db:
+        assert len(list(db.scalars(select(Document.id)))) == len(states)
