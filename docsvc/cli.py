@@ -176,7 +176,7 @@ def run_command(host: str, port: int) -> None:
 def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     from archive.models import Document
     from docsvc.accounts.cli import require
-    from docsvc.sampledata.corpus import write_demo_corpus
+    from docsvc.sampledata.corpus import holds_personal_data, write_demo_corpus
     from docsvc.accounts.bootstrap import ensure_demo_accounts
     from docsvc.documents.submit import SubmissionRefused, submit_path
     from ingest.errors import IngestError
@@ -200,7 +200,8 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     for i, path in enumerate(files):
         try:
             # One demo document is confidential, to show clearance at work.
-            sub = submit_path(svc, path, principal=principal, unit_code="XA-TANPHU", secrecy=1 if i == 1 else 0)
+            sub = submit_path(svc, path, principal=principal, unit_code="XA-TANPHU", secrecy=1 if i == 1 else 0,
+                              personal_data=holds_personal_data(path))
             results.append({"path": str(path), "document_id": sub.document_id, "status": sub.status,
                             "pages": sub.page_count, "job_id": sub.job_id, "error": None})
             click.echo(f"  {path.name}: văn bản #{sub.document_id} ({sub.status})")

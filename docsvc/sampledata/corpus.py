@@ -15,6 +15,16 @@ from docsvc.sampledata.registers import make_entry
 from docsvc.sampledata.render import Noise, render_document, render_register
 
 
+# Files whose pages hold civil-status entries (register scans, a letter with an entry as its
+# annex): personal data, seen only by roles with person.view (DOMAIN.md §4, issue 9).
+PERSONAL = frozenset({"05-cong-van-kem-phu-luc.pdf", "06-so-khai-sinh-1987.tif", "07-so-ket-hon-1992.png",
+                      "08-so-khai-tu-2003.png"})
+
+
+def holds_personal_data(path: Path) -> bool:
+    return Path(path).name in PERSONAL
+
+
 def write_demo_corpus(dest: Path, seed: int = 0) -> list[Path]:
     """Write the demo files into ``dest`` (created if needed) and return their paths.
 

@@ -73,7 +73,8 @@ def test_a_given_admin_password_is_not_written_anywhere(tmp_path):
 @pytest.mark.xdist_group("ocr")
 def test_the_demo_loads_and_waits_for_its_documents(tmp_path):
     """`docsvc demo --wait` (what a first look at the service runs): every sample document is
-    read, none failed, and a second `--if-empty` adds nothing."""
+    read, none failed, the register scans are marked personal, and a second `--if-empty` adds
+    nothing."""
     data_dir = tmp_path / "var"
     assert _docsvc(data_dir, "init").returncode == 0
     demo = _docsvc(data_dir, "demo", "--wait")
@@ -83,7 +84,10 @@ def test_the_demo_loads_and_waits_for_its_documents(tmp_path):
 
     with Session(engine) as db:
         states = list(db.scalars(select(Document.status)))
+        personal = set(db.scalars(select(Document.original_name).where(Document.personal_data.is_(True))))
     assert len(states) >= 8 and set(states) == {"done"}, states
+    # The register scans are personal data: only roles with person.view will see them.
+    assert {"06-so-khai-sinh-1987.tif", "07-so-ket-hon-1992.png", "08-so-khai-tu-2003.png"} <= personal
     again = _docsvc(data_dir, "demo", "--if-empty")
     assert again.returncode == 0
     with Session(engine) as db:
