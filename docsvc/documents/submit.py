@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, case, not_, select
 from sqlalchemy.exc import IntegrityError
 
 from archive.accounts import SECRECY_LABELS, Unit
@@ -122,8 +122,8 @@ def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *,
                 if existing:
                     return existing
                 place = (unit_id, secrecy, personal_data)
-                if attempt == _ATTEMPTS or _taken_unseen(services, staged.sha256, *place):
-                    raise _cannot_place(services, staged.sha256, *place) from None
+                if attempt == _ATTEMPTS or _taken_unseen(services, principal, staged.sha256, *place):
+                    raise _cannot_place(services, principal, staged.sha256, *place) from None
         doc_id, job_id = doc.id, job.id
         record(services, uow.session, principal, "document.create", object_type="document",
                object_id=doc_id, state=document_state(doc), details={"job_id": job_id})
@@ -137,7 +137,7 @@ def submit_path(services: Services, path: Path, **kwargs) -> Submission:
         return submit_stream(services, fh, path.name, **kwargs)
 
 
-_ATTEMPTS = 3   # a lost race for the blob row, then for the document: the third try settles
+_ATTEMPTS = 5   # lost races for the blob row, then for the document; a few more tries for a busy machine
 
 
 def _existing(services: Services, principal: Principal, sha256: str, unit_id: int,
@@ -155,18 +155,21 @@ def _existing(services: Services, principal: Principal, sha256: str, unit_id: in
         return Submission("duplicate", doc.id, last_job, doc.page_count, doc.media_type)
 
 
-def _taken_unseen(services: Services, sha256: str, unit_id: int, secrecy: int, personal_data: bool) -> bool:
+def _taken_unseen(services: Services, principal: Principal, sha256: str, unit_id: int, secrecy: int,
+                  personal_data: bool) -> bool:
     """These bytes already have a document at this very holder, secrecy and mark that the
     uploader may not see (only when they mark an upload personal without holding
-    ``person.view``): one cannot be made beside it."""
+    ``person.view``): one cannot be made beside it. A document there that they *can* see is not
+    this case: it committed after ``_existing`` looked, and the next attempt answers it."""
     with services.session_factory() as session:
         return session.scalar(select(Document.id).where(
             Document.sha256 == sha256, Document.unit_id == unit_id, Document.secrecy == secrecy,
-            Document.personal_data == personal_data)) is not None
+            Document.personal_data == personal_data, not_(document_filter(principal)))) is not None
 
 
-def _cannot_place(services: Services, sha256: str, unit_id: int, secrecy: int, personal_data: bool) -> Exception:
-    if _taken_unseen(services, sha256, unit_id, secrecy, personal_data):
+def _cannot_place(services: Services, principal: Principal, sha256: str, unit_id: int, secrecy: int,
+                  personal_data: bool) -> Exception:
+    if _taken_unseen(services, principal, sha256, unit_id, secrecy, personal_data):
         return SubmissionRefused("cannot_place", "Không thể lưu tệp này vào đơn vị và độ mật đã chọn; "
                                                  "hãy liên hệ văn thư của đơn vị.")
     return RuntimeError(f"could not record the upload of {sha256} after {_ATTEMPTS} attempts")
