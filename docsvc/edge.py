@@ -28,7 +28,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 # Routes that take files; others are held to the small request limit. A new upload route
 # is added here or marked with ``@accepts_uploads``.
 UPLOAD_ENDPOINTS = frozenset({"documents.upload", "api.create_document"})
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 STATIC_ENDPOINTS = frozenset({"static"})
 
 
@@ -60,33 +59,13 @@ def content_security_policy(nonce: str) -> str:
     ])
 
 
-def _has_body() -> bool:
-    if request.headers.get("Transfer-Encoding", "").lower().find("chunked") >= 0:
-        return True
-    return bool(request.content_length)
-
-
 def guard_body() -> None:
-    """Before anything reads the body: set this route's size limit, and refuse a body sent
-    to a route the asker may not use (anonymous: 401 or the sign-in page; wrong role: 403).
-    Only headers are looked at here; ``request.stream`` is not touched."""
+    """Before anything reads the body: set this route's size limit. Who may send a body at
+    all was settled just before, by ``docsvc.auth.enforce_route`` (registered ahead of this
+    and of CSRF, the first reader): a refused asker's body is never read."""
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if view is not None and (request.endpoint in UPLOAD_ENDPOINTS or getattr(view, "accepts_uploads", False)):
         request.max_content_length = current_app.extensions["docsvc"].settings.max_upload_bytes + 1024 * 1024
-    if request.method not in BODY_METHODS or not _has_body():
-        return
-    if view is None or request.endpoint in STATIC_ENDPOINTS:
-        return  # no route (404/405 follows) or a built-in one: nothing will read the body
-    action = getattr(view, "permission", "unmarked")
-    if action is None:
-        return  # a public route (sign-in): small bodies only, by the global limit
-    from docsvc.auth import current_principal, enforce, refuse_anonymous
-
-    if action == "unmarked":
-        if current_principal() is None:
-            refuse_anonymous()
-        return
-    enforce(action)
 
 
 def security_headers(response):
