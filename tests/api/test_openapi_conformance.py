@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.processes import stop_group
 import requests
 from hypothesis import strategies as st
 from PIL import Image
@@ -71,12 +72,7 @@ def served_api(app, app_config, seeded, tmp_path):
             time.sleep(0.2)
         yield Served(base, log)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_group(server)
 
 
 @dataclass
