@@ -247,10 +247,17 @@ def fixity_command(as_json: bool) -> None:
     sys.exit(0 if report.intact else 1)
 
 
+#: The commands that answer requests or show the routes: they get the whole web app; every
+#: other command a lean one (``create_app(web=False)``).
+WEB_COMMANDS = frozenset({"serve", "run", "routes", "shell"})
+
+
 def _create_app(*_args, **_kwargs) -> Flask:
     from docsvc.app import create_app
 
-    return create_app()
+    ctx = click.get_current_context(silent=True)
+    command = ctx.find_root().meta.get("docsvc.command") if ctx else None
+    return create_app(web=command in WEB_COMMANDS)
 
 
 class _Group(FlaskGroup):
@@ -259,6 +266,11 @@ class _Group(FlaskGroup):
                          add_version_option=False, load_dotenv=False, **kwargs)
         self.add_command(shell_command)
         self.add_command(routes_command)
+
+    def get_command(self, ctx, name):
+        # The first command name looked up is the one run (the app is loaded to find it).
+        ctx.find_root().meta.setdefault("docsvc.command", name)
+        return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):
         # Every file the service makes (database, queue, index, blobs, anchors, keys) is its

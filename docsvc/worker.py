@@ -58,12 +58,12 @@ def local_slots(services: Services, threads: int | None = None) -> JobSlots:
 
 
 def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:
-    from docsvc.finding.indexing import index_documents
+    from docsvc.finding.indexing import GroupIndexer
 
     return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
                      worker_id=worker_id, settings=job_settings(services),
                      schedule_retry=schedule_retry,
-                     on_document_done=lambda doc_id: index_documents(services, [doc_id]),
+                     on_document_done=GroupIndexer(services),
                      audit_key=services.audit_key)
 
 

@@ -280,3 +280,50 @@ def test_suggestions_and_did_you_mean_offer_only_words_the_user_may_see(app, acc
     assert "khen thuong" in suggest(a, "khen th")
     typed = _search(a, "khen th")
     assert typed["suggestion"] is None and _ids(typed) == {corpus[136]}
+
+
+def test_documents_finishing_together_share_one_index_commit(services, corpus, monkeypatch):
+    """The job slots' after-commit hook (GroupIndexer): three documents finish while the
+    first one's commit is under way; the other two go into one second commit, and each
+    caller returns only once its own document is in the index (what `ingest --wait`
+    promises). The first commit is held until the two are queued (waiting on that state,
+    not on time)."""
+    ids = sorted(corpus.values())
+    assert len(ids) == 3
+    services.search_index.delete("document", ids)
+    assert sorted(indexing.check(services, repair=False)["missing"]) == ids
+    indexer = indexing.GroupIndexer(services)
+    started, release = threading.Event(), threading.Event()
+    real_update = services.search_index.update
+
+    def first_commit_held(records):
+        if not started.is_set():
+            started.set()
+            assert release.wait(120)
+        return real_update(records)
+
+    monkeypatch.setattr(services.search_index, "update", first_commit_held)
+    returned = {}
+
+    def finish(doc_id):
+        indexer(doc_id)
+        returned[doc_id] = [d for d in indexing.check(services, repair=False)["missing"] if d == doc_id]
+
+    threads = [threading.Thread(target=finish, args=(ids[0],))]
+    threads[0].start()
+    assert started.wait(120)
+    threads += [threading.Thread(target=finish, args=(d,)) for d in ids[1:]]
+    for t in threads[1:]:
+        t.start()
+    deadline = threading.Event()
+    for _ in range(1200):  # until the other two are queued behind the held commit
+        with indexer._cond:
+            if len(indexer._pending) == 2:
+                break
+        deadline.wait(0.1)
+    release.set()
+    for t in threads:
+        t.join(120)
+    assert returned == {d: [] for d in ids}  # each indexed when its call returned
+    assert indexer.commits == 2
+    assert indexing.check(services, repair=False)["missing"] == []
