@@ -199,6 +199,10 @@ class KindPlanner:
     folded_only: frozenset[str] = frozenset()
     #: Fields where a plain word only adds to the score (it must be in a word field).
     extra_fields: tuple[tuple[str, float], ...] = ()
+    #: Fields where a visible record having the last typed word makes it a whole word,
+    #: not the start of one being typed (``searching._complete_last_word``); empty: the
+    #: first of :attr:`word_fields`.
+    whole_word_fields: tuple[str, ...] = ()
     #: Fields searched for a phrase's word pairs, with boosts.
     pair_fields: tuple[tuple[str, float], ...] = ()
     #: Fields searched for a free-text date (term fields of YYYYMMDD), with boosts.
