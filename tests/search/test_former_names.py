@@ -4,10 +4,11 @@ current name it is (issue 11 §5), against a real index.
 The corpus is the shared hand-made one plus entries built so that the names collide:
 one person is called Phạm Minh Khánh now, another was (renamed Phạm Minh Khôi), a third
 has a mother of that name; one entry's name was corrected only in its diacritics
-(Hung → Hùng), one had its name changed twice. Bad inputs tried: the former name typed
-without diacritics, with the other tone-mark placement (Hoà/Hòa), in capitals, as
-surname + given name only, as the adjacent pair of its last words, as its given name
-alone, as ``ten:`` fields; former names that are blank, whitespace, repeated, or the
+(Hung → Hùng), one had its name changed twice; one current name was keyed without
+diacritics while another entry's former name has them. Bad inputs tried: the former
+name typed exactly, without diacritics, with the other tone-mark placement (Hoà/Hòa),
+in capitals, as surname + given name only, as the adjacent pair of its last words, as
+its given name alone, as ``ten:`` fields; former names that are blank, whitespace, repeated, or the
 same as the current name (ignored); a former name that differs from the current one
 only in its diacritics (the entry is found once, by its current name); a correction
 re-indexed over the old record (the old name then finds it as a former name); a secret
@@ -36,6 +37,8 @@ ACCENTS = 904        # Nguyễn Văn Hung corrected to Nguyễn Văn Hùng
 TWICE = 905          # Lê Thị Hoà → Lê Thị Thu → Lê Thị Thu Hà
 NOISE = 906          # former names that are no names at all
 SECRET = 907         # a secret entry with a former name
+PLAIN = 908          # Do Van Nam, keyed without diacritics
+WAS_NAM = 91         # was Đỗ Văn Nam, now Đỗ Văn Bắc
 
 
 def corrected_people():
@@ -52,6 +55,8 @@ def corrected_people():
                 former_names=("", "   ", "Đinh Công Tráng", "Đinh  Công Tráng ")),
         replace(person(SECRET, "Vũ Thị Kín", dob=date(1999, 9, 9), secrecy=2),
                 former_names=("Vũ Thị Xuyến",)),
+        person(PLAIN, "Do Van Nam", dob=date(1970, 4, 4)),
+        replace(person(WAS_NAM, "Đỗ Văn Bắc", dob=date(1971, 4, 4)), former_names=("Đỗ Văn Nam",)),
     ]
     return people() + extra
 
@@ -71,10 +76,22 @@ def hit(idx, query, entry_id):
     return next(h for h in idx.search(query, PERSONS, per_page=100).hits if h.id == entry_id)
 
 
-@pytest.mark.parametrize("query", ["Phạm Minh Khánh", "pham minh khanh", "PHAM MINH KHANH"])
+@pytest.mark.parametrize("query", ["pham minh khanh", "PHAM MINH KHANH"])
 def test_former_whole_name_ranks_below_current_above_a_parent(index, query):
     order = ranked(index, query)
     assert order[:3] == [CURRENT, RENAMED, CHILD]
+
+
+def test_typed_exactly_a_former_name_still_ranks_below_the_current_one(index):
+    """Exactness weighs as it does for current names (a parent's exact match ranks
+    above a person's own folded-only one), except that it never lifts a former name
+    above a current one: not even above a current name keyed without diacritics."""
+    assert ranked(index, "Phạm Minh Khánh")[:3] == [CURRENT, CHILD, RENAMED]
+    assert ranked(index, "Đỗ Văn Nam")[:2] == [PLAIN, WAS_NAM]
+    for query in ("Đỗ Nam", "Văn Nam", "Nam"):
+        order = ranked(index, query)
+        assert order.index(PLAIN) < order.index(WAS_NAM), query
+    assert ranked(index, "do van nam")[:2] == [PLAIN, WAS_NAM]
 
 
 @pytest.mark.parametrize("query", ['ten:"Phạm Minh Khánh"', 'ten:"pham minh khanh"'])
