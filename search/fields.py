@@ -93,6 +93,25 @@ class KeyField(Computed):
         return out
 
 
+def _name_grams(words: list[str], syllables: bool) -> list[str]:
+    grams = list(words) if syllables else []
+    grams += [f"{a} {b}" for a, b in zip(words, words[1:])]
+    if len(words) >= 3:
+        grams.append(f"{words[0]} {words[-1]}")
+    return grams
+
+
+@lru_cache(maxsize=1 << 16)
+def name_term_pairs(name: str, syllables: bool = True) -> tuple[tuple[str, str], ...]:
+    """``(exact, folded)`` of each term of a name (see :func:`name_terms`), aligned."""
+    norm = normalize(name)
+    exact = _WORD.findall(norm)
+    folded = _WORD.findall(fold(norm))
+    if len(folded) != len(exact):
+        folded = [fold(w) for w in exact]
+    return tuple(zip(_name_grams(exact, syllables), _name_grams(folded, syllables)))
+
+
 @lru_cache(maxsize=1 << 16)
 def name_terms(name: str, syllables: bool = True) -> tuple[str, ...]:
     """Terms of one person's name, each exact and folded: syllables (optional),
@@ -102,19 +121,36 @@ def name_terms(name: str, syllables: bool = True) -> tuple[str, ...]:
     Văn with every Hùng; the surname-given pair answers "Nguyễn Hùng" the same way.
     Cached: a few thousand names make up most of a register.
     """
-    norm = normalize(name)
-    exact = _WORD.findall(norm)
-    folded = _WORD.findall(fold(norm))
-    if len(folded) != len(exact):
-        folded = [fold(w) for w in exact]
-    out = []
-    for words in (exact, folded):
-        terms = list(words) if syllables else []
-        terms += [f"{a} {b}" for a, b in zip(words, words[1:])]
-        if len(words) >= 3:
-            terms.append(f"{words[0]} {words[-1]}")
-        out.append(terms)
-    return tuple(out[0]) + tuple(f for f, e in zip(out[1], out[0]) if f != e)
+    pairs = name_term_pairs(name, syllables)
+    return tuple(e for e, _ in pairs) + tuple(f for e, f in pairs if f != e)
+
+
+def former_name_terms(current: str, former) -> tuple[list[str], list[str]]:
+    """Terms of a person's former names (corrected entries) that their current name
+    does not have: ``(whole-name keys, name words)``, like :class:`KeyField` and
+    :class:`NameField` would index them.
+
+    A term whose folded form the current name has is left out (with its exact form:
+    an exact term is only ever indexed beside its folded one, which the planner's
+    ``FormsOr`` relies on), so an entry matches a query word either by its current name
+    or by a former one, never both: the current name's weight decides whenever it
+    matches, and a former name only finds what the current name would not.
+    """
+    names = [n for n in _values(former) if n and n.strip()]
+    if not names:
+        return [], []
+    current_key = key_forms(current)[1] if current else ""
+    current_words = {f for _, f in name_term_pairs(current)} if current else set()
+    keys: list[str] = []
+    words: list[str] = []
+    for name in names:
+        exact, folded = key_forms(name)
+        if folded and folded != current_key:
+            keys += [exact, folded] if exact != folded else [folded]
+        for e, f in name_term_pairs(name):
+            if f not in current_words:
+                words += [e, f] if e != f else [f]
+    return list(dict.fromkeys(keys)), list(dict.fromkeys(words))
 
 
 class NameField(Computed):

@@ -157,10 +157,29 @@ class DocumentPlanner(KindPlanner):
         return wq.NullQuery
 
 
+#: Boosts of a person's own whole name, a former one (a corrected entry), a related
+#: person's. A former name ranks below the current name, above a parent's of the
+#: same name (it is still this person's).
+OWN_NAME, FORMER_NAME, RELATED_NAME = 4.0, 3.0, 2.0
+#: Former-name fields: an exact match adds only this fraction of the field's boost (not
+#: ``EXACT_BOOST`` times it), so a former name typed exactly still ranks below a
+#: current name matched without its diacritics (3.0 + 0.75 < 4.0; words 1.5 + 0.375
+#: < 3.0), while ranking above the same former name matched folded only.
+FORMER_EXACT = 0.25
+
+
 class PersonPlanner(KindPlanner):
-    word_fields = (("nw", 3.0), ("tw", 1.0))
+    # ``fw`` holds only former-name words the current name lacks (search.fields.
+    # former_name_terms): an entry matches a word by one of nw/fw, never both, so the
+    # lower boost of fw ranks it below a current-name match (and a former-name word
+    # plus a related name's word, 1.5 + 1.0, still below one current-name word).
+    word_fields = (("nw", 3.0), ("tw", 1.0), ("fw", 1.5))
     folded_only = frozenset({"tw"})
-    pair_fields = (("nw", 3.0),)
+    pair_fields = (("nw", 3.0), ("fw", 1.5))
+    whole_word_fields = ("nw", "fw")  # a former name's last word is typed in full too
+
+    def exact_boost(self, fieldname):
+        return FORMER_EXACT if fieldname in ("fk", "fw") else super().exact_boost(fieldname)
     date_fields = (("dob", 2.0), ("day", 1.0))
     max_span = 5
 
@@ -194,7 +213,7 @@ class PersonPlanner(KindPlanner):
         return toks
 
     def _pair_known(self, a: str, b: str) -> bool:
-        return bool(self.lex.df("nw", f"{a} {b}"))
+        return bool(self.lex.df("nw", f"{a} {b}") or self.lex.df("fw", f"{a} {b}"))
 
     def _raw_tokens(self, words):
         toks = []
@@ -246,7 +265,8 @@ class PersonPlanner(KindPlanner):
         found, seen = [], set()
         for combo in combos:
             key = " ".join(t[1] for t in combo)
-            if key not in seen and (self.lex.seen("nk", key) or self.lex.seen("rk", key)):
+            if key not in seen and (self.lex.seen("nk", key) or self.lex.seen("rk", key)
+                                    or self.lex.seen("fk", key)):
                 seen.add(key)
                 found.append(combo)
                 if len(found) >= 5:
@@ -254,7 +274,8 @@ class PersonPlanner(KindPlanner):
         return found
 
     def name_span(self, toks, own=True, related=True, boost=1.0):
-        """A full name: the person's own whole-name key, or a related person's name."""
+        """A full name: the person's own whole-name key (current, else a former one),
+        or a related person's name."""
         exact = " ".join(t[0] for t in toks)
         folded = " ".join(t[1] for t in toks)
         marks = any(t[2] for t in toks)
@@ -262,9 +283,11 @@ class PersonPlanner(KindPlanner):
             self.marks.add_word(e, f, m)
         alts = []
         if own and self.lex.df("nk", folded):
-            alts.append(self.forms("nk", exact, folded, marks, 4.0 * boost))
+            alts.append(self.forms("nk", exact, folded, marks, OWN_NAME * boost))
+        if own and self.lex.df("fk", folded):
+            alts.append(self.forms("fk", exact, folded, marks, FORMER_NAME * boost))
         if related and self.lex.df("rk", folded):
-            alts.append(self.forms("rk", exact, folded, marks, 2.0 * boost))
+            alts.append(self.forms("rk", exact, folded, marks, RELATED_NAME * boost))
         if not alts:
             return None
         return alts[0] if len(alts) == 1 else Alternatives(alts)
@@ -350,8 +373,13 @@ class PersonPlanner(KindPlanner):
             if len(toks) == 1:
                 e, f, m = toks[0]
                 self.marks.add_word(e, f, m)
-                fieldname = "nw" if name == "name" else "tw"
-                return self.forms(fieldname, e, f, m, 3.0)
+                if name != "name":
+                    return self.forms("tw", e, f, m, 3.0)
+                parts = [self.forms(fn, e, f, m, b) for fn, b in (("nw", 3.0), ("fw", 1.5))
+                         if self.lex.df(fn, f)]
+                if not parts:
+                    return self.forms("nw", e, f, m, 3.0)
+                return parts[0] if len(parts) == 1 else wq.Or(parts)
             if not toks:
                 return wq.NullQuery
             q = self.name_span(toks, own=name == "name", related=name != "name")

@@ -33,7 +33,7 @@ from whoosh.columns import (CompressedBytesColumn, FixedBytesColumn, PickleColum
                             VarBytesColumn)
 
 from search.fields import (KeyField, NameField, TokenField, WordsField, day_number,
-                           day_term, from_day_number, key_forms)
+                           day_term, former_name_terms, from_day_number, key_forms)
 from search.records import DocumentPage, Hit, PersonRecord
 
 EVENT_LABELS = {"birth": "Khai sinh", "death": "Khai tử", "marriage": "Kết hôn"}
@@ -199,6 +199,11 @@ def _person_schema() -> wf.Schema:
         nk=KeyField(),                   # whole name, exact and folded
         nw=NameField(),                  # syllables, pairs, surname+given
         rk=KeyField(),                   # related people's whole names
+        # Former names (a corrected entry): only the terms the current name lacks,
+        # analysed by ``former_name_terms`` (so given verbatim). Apart from nk/nw so
+        # that a match by a former name weighs less than one by the current name.
+        fk=TokenField(),                 # former whole names, exact and folded
+        fw=TokenField(),                 # former names' syllables, pairs, surname+given
         tw=WordsField(exact=False, bm25=False),  # related names' words, places, event
         dob=TokenField(),                # date of birth, YYYYMMDD
         num=TokenField(),                # entry number in its book
@@ -214,6 +219,10 @@ def _entry_key(entry_id: int) -> str:
 def _person_fields(r: PersonRecord) -> dict:
     event = EVENT_LABELS.get(r.event, r.event)
     related = [n for n in r.related.values() if n]
+    current = key_forms(r.full_name)[0] if r.full_name else ""
+    former = [n for n in dict.fromkeys(r.former_names)
+              if n and n.strip() and key_forms(n)[0] != current]
+    former_keys, former_words = former_name_terms(r.full_name, former)
     values = _common_values(r, None, r.year or (r.registered_on.year if r.registered_on
                                                        else None),
                             event, r.registered_on)
@@ -222,6 +231,8 @@ def _person_fields(r: PersonRecord) -> dict:
         nk=r.full_name,
         nw=r.full_name,
         rk=related or None,
+        fk=former_keys or None,
+        fw=former_words or None,
         tw=related + [x for x in (r.place_of_birth, r.residence, event) if x],
         dob=day_term(r.date_of_birth),
         num=str(r.number) if r.number is not None else None,
@@ -231,7 +242,7 @@ def _person_fields(r: PersonRecord) -> dict:
            "b": day_number(r.date_of_birth), "r": day_number(r.registered_on),
            "y": r.year, "bk": r.book, "no": r.number, "rel": dict(r.related),
            "pob": r.place_of_birth, "res": r.residence, "pid": r.personal_id,
-           "u": r.unit, "uid": r.unit_id, "s": r.secrecy, "v": r.version},
+           "u": r.unit, "uid": r.unit_id, "s": r.secrecy, "v": r.version, "fn": former},
     )
     return values
 
@@ -239,6 +250,8 @@ def _person_fields(r: PersonRecord) -> dict:
 def _person_line(d: dict) -> str:
     """One line describing the entry; highlights are cut from it."""
     parts = [d["n"]]
+    # Right after the name: a hit found by a former name shows it in its snippet.
+    parts += [f"tên cũ {n}" for n in d.get("fn") or ()]
     if d["b"]:
         parts.append("sinh " + from_day_number(d["b"]).strftime("%d/%m/%Y"))
     for role, name in d["rel"].items():
@@ -261,12 +274,15 @@ def _person_hit(d: dict, score: float, highlights: list[str]) -> Hit:
                highlights=highlights, date=from_day_number(d["r"]),
                extra={"event": d["e"], "date_of_birth": from_day_number(d["b"]),
                       "book": d["bk"], "number": d["no"], "related": d["rel"],
-                      "unit": d["u"], "sex": d["sx"]},
+                      "unit": d["u"], "sex": d["sx"],
+                      "former_names": list(d.get("fn") or ())},
                personal=True)
 
 
+#: Version 3: former names (``fk``, ``fw``, ``fn``); an index without them would not
+#: find a corrected entry by the name it had, so it must be rebuilt.
 PERSON = Kind(
-    name="person", record_type=PersonRecord, version=2, schema=_person_schema,
+    name="person", record_type=PersonRecord, version=3, schema=_person_schema,
     key=lambda r: _entry_key(r.entry_id), record_id=lambda r: r.entry_id,
     id_term=lambda i: ("key", _entry_key(i)),
     cursor=lambda r: (r.entry_id,), cursor_key=lambda c: _entry_key(*c),

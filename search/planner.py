@@ -199,6 +199,10 @@ class KindPlanner:
     folded_only: frozenset[str] = frozenset()
     #: Fields where a plain word only adds to the score (it must be in a word field).
     extra_fields: tuple[tuple[str, float], ...] = ()
+    #: Fields where a visible record having the last typed word makes it a whole word,
+    #: not the start of one being typed (``searching._complete_last_word``); empty: the
+    #: first of :attr:`word_fields`.
+    whole_word_fields: tuple[str, ...] = ()
     #: Fields searched for a phrase's word pairs, with boosts.
     pair_fields: tuple[tuple[str, float], ...] = ()
     #: Fields searched for a free-text date (term fields of YYYYMMDD), with boosts.
@@ -315,12 +319,17 @@ class KindPlanner:
 
     # -- words ----------------------------------------------------------------------
 
+    def exact_boost(self, fieldname: str) -> float:
+        """How much more an exact (diacritic) match in the field adds than its folded
+        match: :data:`EXACT_BOOST` times the field's boost."""
+        return EXACT_BOOST
+
     def forms(self, fieldname: str, exact: str, folded: str, typed_marks: bool,
               boost: float = 1.0) -> wq.Query:
         """Exact-or-folded for one field (see :class:`FormsOr`)."""
         if not typed_marks or exact == folded or fieldname in self.folded_only:
             return _term(fieldname, folded, boost)
-        return FormsOr([_term(fieldname, exact, boost * EXACT_BOOST),
+        return FormsOr([_term(fieldname, exact, boost * self.exact_boost(fieldname)),
                         _term(fieldname, folded, boost)])
 
     def word(self, w: ql.Word) -> wq.Query:
@@ -373,7 +382,7 @@ class KindPlanner:
         for f, b in self.word_fields:
             alts = [_term(f, c, b * 0.8) for c in candidates if self.lex.df(f, c)]
             if best != bf and f not in self.folded_only and self.lex.df(f, best):
-                alts.append(_term(f, best, b * 0.8 * EXACT_BOOST))
+                alts.append(_term(f, best, b * 0.8 * self.exact_boost(f)))
             parts += alts
         return wq.Or(parts) if parts else None
 

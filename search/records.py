@@ -52,7 +52,11 @@ class DocumentPage:
 class PersonRecord:
     """A civil-status register entry (DOMAIN.md §4): the subject of a birth, death or
     marriage entry, with the names of related people (``related``: role → full name,
-    e.g. ``{"mother": ..., "father": ..., "spouse": ...}``)."""
+    e.g. ``{"mother": ..., "father": ..., "spouse": ...}``).
+
+    ``full_name`` is the current name (after corrections); ``former_names`` are the
+    names the entry held before (old values of its name field, oldest first): the entry
+    is still found by them, ranked below an entry found by its current name."""
 
     entry_id: int
     event: str
@@ -71,6 +75,7 @@ class PersonRecord:
     unit: str | None = None
     version: str = ""
     secrecy: int = 0
+    former_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -345,13 +345,14 @@ def _complete_last_word(node, searchers, lexicons):
     before = items[-2] if len(items) > 1 else None
     prev = fold(normalize(before.text).strip()) if isinstance(before, ql.Word) \
         and not before.prefix and not before.fuzzy else None
-    fields = []
+    fields, wholes = [], []
     for ks, lex in zip(searchers, lexicons):
         planner = PLANNERS[ks.kind.name]
         fieldname = planner.word_fields[0][0]
         pairs = planner.pair_fields[0][0] if planner.pair_fields else None
         fields.append((lex, fieldname, fieldname in planner.folded_only, pairs))
-    if any(lex.seen(f, folded) for lex, f, _, _ in fields):
+        wholes += [(lex, f) for f in planner.whole_word_fields or (fieldname,)]
+    if any(lex.seen(f, folded) for lex, f in wholes):
         return node  # a whole word some visible record has
     ranked: dict[str, tuple[int, int]] = {}
     where: dict[str, list] = {}
