@@ -137,8 +137,11 @@ def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = F
         if kind == "document":
             fetch = lambda after: fetch_chunk(services, after)  # noqa: E731
             refetch = lambda ids: _fetch_ids(services, ids)  # noqa: E731
-        else:  # civil-status entries arrive with the registers; until then the index is empty
-            fetch, refetch = (lambda after: []), (lambda ids: [])
+        else:  # civil-status entries (docsvc.civil.indexing)
+            from docsvc.civil import indexing as entries
+
+            fetch = lambda after: entries.fetch_chunk(services, after)  # noqa: E731
+            refetch = lambda ids: entries.fetch_ids(services, ids)  # noqa: E731
         report = index.rebuild(kind, fetch, refetch=refetch, procs=services.settings.index_procs, fresh=fresh,
                                progress=(lambda n, k=kind: progress(k, n)) if progress else None,
                                commit_every=commit_every)
