@@ -125,20 +125,17 @@ def update_entry(services: Services, principal: Principal, entry_id: int, *, fie
         action = None
         if entry.status == "proposed":
             entry.fields = after
-            if "number" in changes or "registered_on" in changes:
-                entry.year = _year(book, after)
-                entry.number = value(after, "number")
-                if status == "keyed":
-                    _place_number(session, book, entry)
-                elif entry.number is not None and holder_of(session, entry.office_unit_id, entry.kind, entry.year,
-                                                            entry.number, besides=entry.id):
-                    entry.number = None  # still a proposal: kept unnumbered, shown as a duplicate
             if status == "keyed":
-                if entry.number is None:
-                    _place_number(session, book, entry)
+                _place_number(session, book, entry)
                 entry.status, entry.keyed_by, entry.keyed_at = "keyed", principal.user_id, utcnow()
                 action = "civil.entry_accept"
             elif changes:
+                if "number" in changes or "registered_on" in changes:
+                    year, number = _year(book, after), value(after, "number")
+                    taken = number is not None and holder_of(session, entry.office_unit_id, entry.kind, year,
+                                                             number, besides=entry.id)
+                    # Still a proposal: a number already taken leaves it unnumbered, shown as a duplicate.
+                    entry.year, entry.number = year, None if taken else number
                 action = "civil.entry_update"
         elif changes:
             entry.fields = after

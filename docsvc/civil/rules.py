@@ -59,7 +59,10 @@ def _held(principal: Principal, unit_id: int) -> bool:
 def _begin_write(session: Session) -> None:
     """Take SQLite's write lock before the first read, so concurrent writers queue for it
     (busy timeout) instead of failing to upgrade a stale read snapshot. PostgreSQL locks the
-    rows it must (``_lock_entry``, ``_lock_office``)."""
+    rows it must (``_entry(lock=True)``, ``_lock_office``). Autoflush is off: a use case
+    checks a number before the row takes it, and writes once (``_flush``), so an entry's
+    version rises by one per change."""
+    session.autoflush = False
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -135,25 +138,19 @@ def _check_version(entry: RegisterEntry, version: int | None) -> None:
         raise Conflict("stale", "Mục đã được người khác sửa; hãy tải lại rồi sửa tiếp.", version=entry.version)
 
 
-def _check_number(session: Session, entry: RegisterEntry) -> None:
-    if entry.number is None:
-        return
-    holder = holder_of(session, entry.office_unit_id, entry.kind, entry.year, entry.number, besides=entry.id)
-    if holder is not None:
-        raise Conflict("duplicate_number", f"Số {entry.number:02d} năm {entry.year} đã có trong sổ của đơn vị.",
-                       existing_id=holder)
-
-
 def _place_number(session: Session, book: RegisterBook, entry: RegisterEntry) -> None:
     """Set ``entry.year`` and ``number`` from its fields (the next number when none was
     given) and refuse a number the office's year already has."""
-    entry.year = _year(book, entry.fields)
+    year = _year(book, entry.fields)
     number = value(entry.fields, "number")
     if number is None:
-        number = next_number(session, book.office_unit_id, book.kind, entry.year)
+        number = next_number(session, book.office_unit_id, book.kind, year)
         entry.fields = merged(entry.fields, {"number": {"value": number, "state": "ok", "confidence": None}})
-    entry.number = number
-    _check_number(session, entry)
+    holder = holder_of(session, entry.office_unit_id, entry.kind, year, number, besides=entry.id)
+    if holder is not None:
+        raise Conflict("duplicate_number", f"Số {number:02d} năm {year} đã có trong sổ của đơn vị.",
+                       existing_id=holder)
+    entry.year, entry.number = year, number
 
 
 def _flush(session: Session, entry: RegisterEntry) -> None:
