@@ -124,6 +124,13 @@ def test_verification_by_the_keyer_is_refused_and_a_correction_is_a_revision(ser
                                    legal_basis_date="15/01/2025")
     assert corrected["status"] == "verified" and corrected["fields"]["full_name"]["value"] == "Nguyễn Văn Ân"
 
+    with pytest.raises(EntryFieldError) as too_long:
+        civil.update_entry(services, k1, entry["id"], fields={"home_town": "Hà Nội"}, reason="x",
+                           legal_basis="QĐ" * 101)
+    assert too_long.value.name == "legal_basis"
+    # The region alone may be redrawn on a verified entry: no field changes, no correction.
+    redrawn = civil.update_entry(services, people.archivist, entry["id"], box=[10, 20, 300, 120])
+    assert redrawn["box"] == [10, 20, 300, 120] and redrawn["status"] == "verified"
     history = civil.revisions(services, k2, entry["id"], purpose=PURPOSE)
     assert [(r["stage"], r["who"]) for r in history] == [("review", "keyer2"), ("correction", "keyer1")]
     assert history[0]["changes"]["home_town"]["old"] is None and history[0]["changes"]["home_town"]["new"] == "Nam Định"
