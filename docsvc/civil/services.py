@@ -27,6 +27,7 @@ arbitrated two that did not: ``disputed`` → ``verified``). Every change after 
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from archive.accounts import Unit, User
 from archive.civil import (
@@ -70,18 +71,14 @@ __all__ = [
 
 # -- books ---------------------------------------------------------------------------------
 
-def add_book(services: Services, principal: Principal, *, office_code: str, kind: str, year_from: int,
-             year_to: int | None = None, label: str, condition_notes: str | None = None,
-             verification_mode: str = "review") -> dict:
-    """Record a register book of ``office_code`` (a unit the principal holds, abolished ones
-    included). Needs ``civil.book``. Returns the book dict (``id``, ``office``,
-    ``custodian`` ...). EntryFieldError for an unknown office, kind, year or mode."""
-    _require(principal, "civil.book")
+def book_values(*, kind: str, year_from: int, year_to: int | None, label: str, condition_notes: str | None,
+                verification_mode: str) -> dict:
+    """A new book's values, checked (EntryFieldError naming the one that does not fit)."""
     if kind not in contract.KINDS:
         raise EntryFieldError("kind", "Loại sổ phải là birth, death hoặc marriage.")
     year_to = year_from if year_to is None else year_to
     for name, year in (("year_from", year_from), ("year_to", year_to)):
-        if not isinstance(year, int) or not 1900 <= year <= 2100:
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
             raise EntryFieldError(name, "Năm không hợp lệ.")
     if year_to < year_from:
         raise EntryFieldError("year_to", "Năm cuối phải từ năm đầu trở đi.")
@@ -90,20 +87,38 @@ def add_book(services: Services, principal: Principal, *, office_code: str, kind
         raise EntryFieldError("label", "Cần tên sổ (tối đa 300 ký tự).")
     if verification_mode not in VERIFICATION_MODES:
         raise EntryFieldError("verification_mode", "Cách kiểm tra phải là review hoặc double.")
+    return {"kind": kind, "year_from": year_from, "year_to": year_to, "label": label,
+            "condition_notes": " ".join((condition_notes or "").split()) or None,
+            "verification_mode": verification_mode}
+
+
+def create_book(services: Services, session: Session, principal: Principal, office_code: str, values: dict,
+                *, action: str = "civil.book_create", **details) -> RegisterBook:
+    """Insert a book of ``office_code`` (a unit the principal holds, abolished ones included)
+    with its audit record, in the caller's transaction (add_book, and a package import)."""
+    office = session.scalar(select(Unit).where(Unit.code == (office_code or "").strip()))
+    if office is None or not _held(principal, office.id):
+        raise EntryFieldError("office", f"Không có đơn vị mã {office_code} trong các đơn vị bạn quản lý.")
+    book = RegisterBook(office_unit_id=office.id, created_by=principal.user_id, created_at=utcnow(), **values)
+    session.add(book)
+    session.flush()
+    record(services, session, principal, action, object_type="register_book", object_id=book.id,
+           details={"office": office.code, **{k: v for k, v in values.items() if v is not None}, **details})
+    return book
+
+
+def add_book(services: Services, principal: Principal, *, office_code: str, kind: str, year_from: int,
+             year_to: int | None = None, label: str, condition_notes: str | None = None,
+             verification_mode: str = "review") -> dict:
+    """Record a register book of ``office_code`` (a unit the principal holds, abolished ones
+    included). Needs ``civil.book``. Returns the book dict (``id``, ``office``,
+    ``custodian`` ...). EntryFieldError for an unknown office, kind, year or mode."""
+    _require(principal, "civil.book")
+    values = book_values(kind=kind, year_from=year_from, year_to=year_to, label=label,
+                         condition_notes=condition_notes, verification_mode=verification_mode)
     with services.uow() as uow:
-        session = uow.session
-        office = session.scalar(select(Unit).where(Unit.code == (office_code or "").strip()))
-        if office is None or not _held(principal, office.id):
-            raise EntryFieldError("office", f"Không có đơn vị mã {office_code} trong các đơn vị bạn quản lý.")
-        book = RegisterBook(office_unit_id=office.id, kind=kind, year_from=year_from, year_to=year_to, label=label,
-                            condition_notes=(condition_notes or "").strip() or None,
-                            verification_mode=verification_mode, created_by=principal.user_id, created_at=utcnow())
-        session.add(book)
-        session.flush()
-        record(services, session, principal, "civil.book_create", object_type="register_book", object_id=book.id,
-               details={"office": office.code, "kind": kind, "year_from": year_from, "year_to": year_to,
-                        "label": label, "verification_mode": verification_mode})
-        result = _book_view(session, book)
+        book = create_book(services, uow.session, principal, office_code, values)
+        result = _book_view(uow.session, book)
         uow.commit()
         return result
 
