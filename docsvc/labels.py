@@ -53,6 +53,17 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "person.view": (N_("Xem dữ liệu cá nhân"), N_("{actor} đã xem dữ liệu hộ tịch {object}")),
     "person.search": (N_("Tra cứu dữ liệu cá nhân"), N_("{actor} đã tra cứu dữ liệu hộ tịch")),
     "person.read": (N_("Đọc dữ liệu cá nhân"), N_("{actor} đã đọc dữ liệu cá nhân: {object}")),
+    "civil.book_create": (N_("Thêm sổ hộ tịch"), N_("{actor} đã thêm sổ hộ tịch {object}")),
+    "civil.book_import": (N_("Nhập sổ hộ tịch từ gói số hóa"), N_("{actor} đã nhập sổ hộ tịch {object} từ gói số hóa")),
+    "civil.page_add": (N_("Thêm trang sổ hộ tịch"), N_("{actor} đã thêm trang quét vào sổ hộ tịch {object}")),
+    "civil.entry_propose": (N_("Máy đề xuất mục hộ tịch"), N_("{actor} đã đề xuất mục đăng ký {object} từ trang quét")),
+    "civil.entry_create": (N_("Nhập mục hộ tịch"), N_("{actor} đã nhập mục đăng ký {object}")),
+    "civil.entry_accept": (N_("Xác nhận mục máy đề xuất"), N_("{actor} đã xác nhận mục đăng ký {object} do máy đề xuất")),
+    "civil.entry_update": (N_("Sửa mục hộ tịch"), N_("{actor} đã sửa mục đăng ký {object}")),
+    "civil.entry_verify": (N_("Kiểm tra mục hộ tịch"), N_("{actor} đã kiểm tra, xác nhận mục đăng ký {object}")),
+    "civil.entry_key_again": (N_("Nhập lần hai mục hộ tịch"), N_("{actor} đã nhập lần hai mục đăng ký {object}")),
+    "civil.entry_arbitrate": (N_("Phân xử mục hộ tịch"), N_("{actor} đã phân xử hai lần nhập của mục đăng ký {object}")),
+    "civil.entry_correct": (N_("Cải chính mục hộ tịch"), N_("{actor} đã cải chính mục đăng ký {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -69,6 +80,7 @@ OBJECT_TYPES = {
     "token": N_("mã API"),
     "job": N_("công việc"),
     "entry": N_("mục đăng ký"),
+    "register_book": N_("sổ hộ tịch"),
 }
 
 

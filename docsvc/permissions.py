@@ -17,6 +17,10 @@ may see some document: ``document.view`` holders see ordinary documents, ``perso
 holders see documents marked as personal data, and ``docsvc.access.document_filter``
 decides which one a request may open. A personal document the principal may not open
 answers 404 whatever the role: its existence is never confirmed.
+
+Civil-status actions (``civil.*``) are taken on personal data: each also needs
+``person.view``, and a principal without it is answered as if the book or entry did not
+exist (docsvc.civil.services).
 """
 
 from __future__ import annotations
@@ -42,6 +46,12 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "search": ("Dùng trang tra cứu (thấy văn bản và/hoặc hộ tịch theo hai quyền dưới)", READERS | PERSONAL_DATA),
     "search.documents": ("Tra cứu văn bản", READERS),
     "person.view": ("Xem dữ liệu hộ tịch (dữ liệu cá nhân)", PERSONAL_DATA),
+    "civil.book": ("Thêm sổ hộ tịch và trang quét của sổ", frozenset({"archivist", "civil_status"})),
+    "civil.key": ("Nhập, sửa mục đăng ký hộ tịch chưa kiểm tra; nhập lần hai", frozenset({"civil_status", "archivist"})),
+    "civil.verify": ("Kiểm tra, xác nhận mục đăng ký hộ tịch; phân xử khi hai lần nhập khác nhau",
+                     frozenset({"civil_status"})),
+    "civil.correct": ("Cải chính mục đăng ký hộ tịch đã kiểm tra (ghi lý do, căn cứ)", frozenset({"civil_status"})),
+    "civil.export": ("Xuất sổ hộ tịch theo định dạng số hóa quốc gia", frozenset({"archivist", "civil_status"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

@@ -57,13 +57,33 @@ def local_slots(services: Services, threads: int | None = None) -> JobSlots:
     return JobSlots(make_runner(services, new_worker_id("cli")), job_slots(services, threads))
 
 
+def document_done(services: Services, doc_id: int, index: Callable[[int], None] | None = None) -> None:
+    """After a document's reading is committed: the search index, then (for a page of a
+    civil-status register book) the machine's proposed entries. Each may fail alone; both
+    can be redone (``docsvc reindex --check``, ``docsvc.civil.pages.parse_pending``)."""
+    from docsvc.civil.pages import document_read
+    from docsvc.finding.indexing import index_documents
+
+    try:
+        if index is None:
+            index_documents(services, [doc_id])
+        else:
+            index(doc_id)  # a GroupIndexer: several documents per index commit
+    finally:
+        try:
+            document_read(services, doc_id)
+        except Exception:
+            log.exception("register page of document %s not parsed; parse_pending redoes it", doc_id)
+
+
 def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:
     from docsvc.finding.indexing import GroupIndexer
 
+    index = GroupIndexer(services)
     return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
                      worker_id=worker_id, settings=job_settings(services),
                      schedule_retry=schedule_retry,
-                     on_document_done=GroupIndexer(services),
+                     on_document_done=lambda doc_id: document_done(services, doc_id, index),
                      audit_key=services.audit_key)
 
 

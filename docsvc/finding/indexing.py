@@ -174,8 +174,11 @@ def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = F
         if kind == "document":
             fetch = lambda after: fetch_chunk(services, after)  # noqa: E731
             refetch = lambda ids: _fetch_ids(services, ids)  # noqa: E731
-        else:  # civil-status entries arrive with the registers; until then the index is empty
-            fetch, refetch = (lambda after: []), (lambda ids: [])
+        else:  # civil-status entries (docsvc.civil.indexing)
+            from docsvc.civil import indexing as entries
+
+            fetch = lambda after: entries.fetch_chunk(services, after)  # noqa: E731
+            refetch = lambda ids: entries.fetch_ids(services, ids)  # noqa: E731
         report = index.rebuild(kind, fetch, refetch=refetch, procs=services.settings.index_procs, fresh=fresh,
                                progress=(lambda n, k=kind: progress(k, n)) if progress else None,
                                commit_every=commit_every)
@@ -185,10 +188,16 @@ def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = F
 
 def check(services: Services, *, repair: bool = True) -> dict:
     """Compare the index with the database; with ``repair``, fix what differs."""
+    from docsvc.civil import indexing as entries
+
     report = services.search_index.check("document", _expected(services))
     fixed = services.search_index.repair(report, lambda ids: _fetch_ids(services, ids)) if repair else 0
+    people = services.search_index.check("person", entries.expected(services))
+    people_fixed = services.search_index.repair(people, lambda ids: entries.fetch_ids(services, ids)) if repair else 0
     return {"kind": "document", "checked": report.checked, "missing": report.missing, "stale": report.stale,
-            "extra": report.extra, "repaired": fixed}
+            "extra": report.extra, "repaired": fixed,
+            "person": {"checked": people.checked, "missing": people.missing, "stale": people.stale,
+                       "extra": people.extra, "repaired": people_fixed}}
 
 
 def needs_rebuild(index: SearchIndex) -> list[str]:
