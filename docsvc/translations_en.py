@@ -438,4 +438,6 @@ CATALOG: dict[str, str] = {
     'Tệp XLSX của gói có nội dung không an toàn.': "The package's XLSX file has unsafe content.",
     'Tệp XLSX không có trang danh sách mục.': 'The XLSX file has no sheet listing the entries.',
     'Tệp không phải là gói số hoá: không đọc được như tệp zip.': 'The file is not a digitisation package: it cannot be read as a zip file.',
+    'Tệp XLSX không có mục nào.': 'The XLSX file lists no entries.',
+    'Dòng {row}, cột «{column}»: số của mục phải đọc được chắc chắn.': 'Row {row}, column «{column}»: the entry number must be read with certainty.',
 }

@@ -179,7 +179,8 @@ def entry_pdf(images: list[bytes], box: tuple[int, int, int, int] | None = None)
 
 def _image_pdf(data: bytes, box) -> bytes:
     with Image.open(io.BytesIO(data)) as img:
-        dpi = img.info.get("dpi", (300, 300))[0] or 300
+        dpi = float(img.info.get("dpi", (300, 300))[0] or 300)
+        dpi = dpi if 50 <= dpi <= 2400 else 300.0   # a scan that states no sensible density
         frames = []
         for n, frame in enumerate(ImageSequence.Iterator(img)):
             frame = frame.copy()
@@ -189,11 +190,17 @@ def _image_pdf(data: bytes, box) -> bytes:
                 right, bottom = min(frame.width, x + w), min(frame.height, y + h)
                 if right > left and bottom > top:
                     frame = frame.crop((left, top, right, bottom))
-            if frame.mode not in ("1", "L", "RGB", "CMYK"):
+            if frame.mode.startswith("I;16") or frame.mode in ("I", "F"):
+                frame = frame.point(lambda v: v / 256).convert("L")   # 16-bit grey scans
+            elif frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+                rgba = frame.convert("RGBA")                           # transparent: on white paper
+                frame = Image.new("RGB", rgba.size, "white")
+                frame.paste(rgba, mask=rgba.getchannel("A"))
+            elif frame.mode not in ("1", "L", "RGB", "CMYK"):
                 frame = frame.convert("RGB")
             frames.append(frame)
     buf = io.BytesIO()
-    frames[0].save(buf, "PDF", save_all=True, append_images=frames[1:], resolution=float(dpi),
+    frames[0].save(buf, "PDF", save_all=True, append_images=frames[1:], resolution=dpi,
                    quality=PDF_QUALITY)
     return buf.getvalue()
 
@@ -208,6 +215,9 @@ def workbook_bytes(book: PackageBook, entries: Iterable[PackageEntry]) -> bytes:
     for entry in entries:
         cells, notes = [], []
         given = dict(entry.fields)
+        unknown = set(given) - {f.key for f in specs}
+        if unknown:
+            raise ValueError(f"entry {entry.number}: no such field in a {book.kind} book: {sorted(unknown)}")
         given["number"] = {"value": entry.number, "state": "ok"}
         for spec in specs:
             value, state = _given(given.get(spec.key))
@@ -251,9 +261,16 @@ def _is_missing_text(value) -> bool:
 
 
 def _export_cell(kind: str, spec, value, state: str, number: int):
-    if spec.type == "registration_kind" and value == 0:
+    """The cell of one field. Whatever reads back as "nothing" (the marker text, code 0 of
+    the registration kind, text a spreadsheet cannot hold) is written as nothing, so that a
+    second export of an imported package writes the same cells."""
+    if spec.type == "text" and isinstance(value, str):
+        value = nfc(ILLEGAL_CHARACTERS_RE.sub("", value)) or None
+        if value is not None and len(value) > 32767:
+            raise ValueError(f"entry {number}, {spec.key}: longer than a spreadsheet cell holds")
+    if _is_missing_text(value) or (spec.type == "registration_kind" and value == 0):
         value = None                                 # 0 is the national "no information"
-    if state == "missing" or (state == "ok" and (value is None or _is_missing_text(value))):
+    if state == "missing" or (state == "ok" and value is None):
         return 0 if spec.type in ("sex", "registration_kind") else MISSING_TEXT
     if value is None:
         return None                                  # illegible/uncertain with nothing read
@@ -263,12 +280,7 @@ def _export_cell(kind: str, spec, value, state: str, number: int):
         raise ValueError(f"entry {number}, {spec.key}: {exc.message}") from None
     if spec.type in ("date", "marriage_kind"):
         return display(kind, spec.key, value)
-    if spec.type == "text":
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > 32767:
-            raise ValueError(f"entry {number}, {spec.key}: longer than a spreadsheet cell holds")
-        return value if not _is_missing_text(value) else MISSING_TEXT
-    return value                                     # int, year, sex, registration kind, time
+    return value                                     # text, int, year, sex, registration kind, time
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -390,6 +402,8 @@ def _read_workbook(data: bytes, max_bytes: int):
             parsed.append(_read_row(kind, columns, values, index))
     finally:
         wb.close()
+    if not parsed:
+        raise PackageRefused(None, N_("Tệp XLSX không có mục nào."))
     seen: dict[int, int] = {}
     for number, _fields, _name, row in parsed:
         if number in seen:
@@ -417,9 +431,9 @@ def _check_xlsx(data: bytes, max_bytes: int) -> None:
     with inner:
         infos = _check_members(inner.infolist(), max_bytes, DEFAULT_MAX_MEMBERS)
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                head = _read_member(inner, info)
-                if b"<!doctype" in head.lower() or b"<!entity" in head.lower():
+            if "/media/" not in info.filename and not info.filename.endswith(".bin"):
+                text = _read_member(inner, info).lower()
+                if b"<!doctype" in text or b"<!entity" in text:
                     raise PackageRefused(None, N_("Tệp XLSX của gói có nội dung không an toàn."))
 
 
@@ -528,18 +542,26 @@ def _read_row(kind: str, columns: dict, values, row: int):
             value = normalise(kind, spec.key, raw)
         except FieldValueError as exc:
             raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: {problem} (giá trị: {value})"),
-                                 row=row, column=spec.label, problem=exc.message, value=raw) from None
+                                 row=row, column=spec.label, problem=exc.message, value=_short(raw)) from None
         if state == "missing":
             raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: có giá trị nhưng ghi chú trạng thái là «Không có thông tin»."), row=row, column=spec.label)
         fields[spec.key] = {"value": value, "state": state or "ok"}
     number = fields["number"]["value"]
-    if number is None or fields["number"]["state"] != "ok":
+    if number is None:
         raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: thiếu số của mục."),
+                             row=row, column=FIELDS[kind][0].label)
+    if fields["number"]["state"] != "ok":
+        raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: số của mục phải đọc được chắc chắn."),
                              row=row, column=FIELDS[kind][0].label)
     name = cell("_pdf")
     if name is None or not str(name).strip():
         raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: thiếu tên tệp PDF."), row=row, column=PDF_COLUMN)
     return number, fields, str(name).strip().replace("\\", "/"), row
+
+
+def _short(value) -> str:
+    text = nfc(str(value))
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _read_states(kind: str, text, row: int) -> dict[str, str]:
@@ -555,6 +577,6 @@ def _read_states(kind: str, text, row: int) -> dict[str, str]:
         key, state = by_label.get(_key(label)), by_state.get(_key(state))
         if not sep or key is None or state is None:
             raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: không hiểu «{part}» (cần dạng «Tên cột: trạng thái»)."), row=row, column=STATE_COLUMN,
-                                 part=nfc(part))
+                                 part=_short(part))
         found[key] = state
     return found

@@ -357,8 +357,10 @@ def test_a_bad_code_or_value_refuses_the_whole_package(package, column, value, w
 
 
 def test_a_state_note_that_cannot_be_read_is_refused(package):
-    """Tried: an unknown state word, an unknown column label, a missing state on a value."""
-    for note in ("Giới tính: mờ", "Cân nặng: Không đọc được", "Họ, chữ đệm, tên: Không có thông tin"):
+    """Tried: an unknown state word, an unknown column label, a missing state on a value,
+    an uncertain entry number, a label without a state."""
+    for note in ("Giới tính: mờ", "Cân nặng: Không đọc được", "Họ, chữ đệm, tên: Không có thông tin",
+                 "Số: Chưa chắc chắn", "Giới tính"):
         err = refused(rezip(package, xlsx_edit=set_cell(STATE_COLUMN, 2, note)))
         assert err.row == 2 and "Dòng 2" in err.message
 
@@ -424,3 +426,49 @@ def test_refusal_messages_have_an_english_translation(package):
     assert err.template in CATALOG
     assert CATALOG[err.template].format(**err.params).startswith("Row 3, column «Giới tính»")
     assert STATE_LABELS["illegible"] in sheet_rows(package)[1][-1]
+
+
+def test_an_empty_list_of_entries_is_refused(package):
+    """Tried: a spreadsheet with the header row only."""
+    def keep_header(wb):
+        wb[ENTRIES_SHEET].delete_rows(2, 10)
+    err = refused(rezip(package, xlsx_edit=keep_header))
+    assert "không có mục nào" in err.message
+
+
+def test_odd_scans_and_odd_text_still_export_and_round_trip():
+    """Tried: a 16-bit grey TIFF, a palette PNG with transparency, a JPEG that states a
+    density of 1 dpi, a box partly outside the page and one wholly outside it, text with a
+    control character, text that is only the missing marker in another case, an uncertain
+    field whose value is the marker."""
+    grey16 = io.BytesIO()
+    Image.new("I;16", (40, 60), 30000).save(grey16, "TIFF")
+    palette = io.BytesIO()
+    Image.new("P", (40, 60), 3).save(palette, "PNG", transparency=3)
+    fields = birth_fields(full_name={"value": "Lê\x01 Thị Mai", "state": "ok"},
+                          home_town={"value": "không có thông tin", "state": "ok"},
+                          place_of_birth={"value": MISSING_TEXT, "state": "uncertain"})
+    pkg = export(BOOK, [
+        PackageEntry(1, fields, [grey16.getvalue()], box=(-10, -10, 30, 30)),
+        PackageEntry(2, fields, [palette.getvalue(), page_image(fmt="JPEG", dpi=1)], box=(500, 500, 9, 9)),
+    ])
+    rows = sheet_rows(pkg)
+    first = dict(zip(rows[0], rows[1]))
+    assert first["Họ, chữ đệm, tên"] == "Lê Thị Mai"
+    assert first["Quê quán"] == MISSING_TEXT and first["Nơi sinh"] is None
+    assert "Nơi sinh: Chưa chắc chắn" in first[STATE_COLUMN]
+    with zipfile.ZipFile(io.BytesIO(pkg)) as zf:
+        one, two = PdfReader(io.BytesIO(zf.read("01.pdf"))).pages, PdfReader(io.BytesIO(zf.read("02.pdf"))).pages
+    assert round(float(one[0].mediabox.width)) == round(20 / 300 * 72, 0)   # cropped to the page
+    assert len(two) == 2 and round(float(two[1].mediabox.width)) == round(600 / 300 * 72)
+    assert sheet_rows(reexport(pkg)) == rows
+
+
+def test_export_refuses_what_it_could_not_import_again():
+    """Tried: a stored date that is no date, a field of another kind, an entry without a page."""
+    with pytest.raises(ValueError, match="date_of_birth"):
+        export(BOOK, [PackageEntry(1, birth_fields(date_of_birth={"value": "1995-02-30", "state": "ok"}), [TINY])])
+    with pytest.raises(ValueError, match="husband_name"):
+        export(BOOK, [PackageEntry(1, {"husband_name": {"value": "A", "state": "ok"}}, [TINY])])
+    with pytest.raises(ValueError, match="page image"):
+        export(BOOK, [PackageEntry(1, birth_fields(), [])])
