@@ -414,9 +414,9 @@ CATALOG: dict[str, str] = {
     # -- use cases and the layout by capability (issue 10 §6) --
     'Đã có một văn bản cùng tệp, cùng đơn vị và độ mật được đánh dấu dữ liệu cá nhân; không đánh dấu thêm bản này.': 'A document with the same file, unit and secrecy is already marked as personal data; this copy is not marked as well.',
     # -- the national digitisation package of a register book (issue 11 §7) --
-    'Dòng 1: cột «{column}» có hai lần.': 'Row 1: the column «{column}» is there twice.',
-    'Dòng 1: không nhận ra loại sổ từ tiêu đề cột và gói không có trang «{sheet}».': 'Row 1: the kind of book cannot be told from the column headers and the package has no «{sheet}» sheet.',
-    'Dòng 1: thiếu cột {columns} (sổ {kind}).': 'Row 1: missing column(s) {columns} ({kind} book).',
+    'Dòng {row}: cột «{column}» có hai lần.': 'Row {row}: the column «{column}» is there twice.',
+    'Dòng {row}: không nhận ra loại sổ từ tiêu đề cột và gói không có trang «{sheet}».': 'Row {row}: the kind of book cannot be told from the column headers and the package has no «{sheet}» sheet.',
+    'Dòng {row}: thiếu cột {columns} (sổ {kind}).': 'Row {row}: missing column(s) {columns} ({kind} book).',
     'Dòng {row}, cột «{column}»: có giá trị nhưng ghi chú trạng thái là «Không có thông tin».': 'Row {row}, column «{column}»: has a value but the state note says «no information».',
     'Dòng {row}, cột «{column}»: không có tệp {name} trong gói.': 'Row {row}, column «{column}»: the package has no file {name}.',
     'Dòng {row}, cột «{column}»: không hiểu «{part}» (cần dạng «Tên cột: trạng thái»).': 'Row {row}, column «{column}»: cannot understand «{part}» (write «Column name: state»).',

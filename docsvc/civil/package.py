@@ -62,6 +62,7 @@ BOOK_LABELS = {"office": "Mã cơ quan đăng ký", "office_name": "Tên cơ qua
 #: Limits of what one package may unpack to (a zip bomb is refused, not read).
 DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
 DEFAULT_MAX_MEMBERS = 20_000
+HEADER_SEARCH_ROWS = 20         # rows where another program's header may stand (titles above it)
 #: Code columns where the national tools write 0 for "no information".
 ZERO_IS_MISSING = ("sex", "registration_kind", "year", "marriage_kind")
 PDF_QUALITY = 85  # JPEG quality of the page images inside the PDFs (colour scans, ~100 kB/A4)
@@ -311,12 +312,12 @@ def read_package(path_or_file, *, max_bytes: int = DEFAULT_MAX_BYTES,
         by_name = {m.filename: m for m in members if not m.is_dir()}
         by_base: dict[str, list[zipfile.ZipInfo]] = {}
         for m in by_name.values():
-            by_base.setdefault(posixpath.basename(m.filename).casefold(), []).append(m)
+            by_base.setdefault(_base(m.filename), []).append(m)
         result, used = [], {xlsx[0].filename}
         for number, fields, name, row in rows:
             member = by_name.get(name)
-            if member is None and len(by_base.get(posixpath.basename(name).casefold(), [])) == 1:
-                member = by_base[posixpath.basename(name).casefold()][0]
+            if member is None and len(by_base.get(_base(name), [])) == 1:
+                member = by_base[_base(name)][0]
             if member is None:
                 raise PackageRefused(row, N_("Dòng {row}, cột «{column}»: không có tệp {name} trong gói."),
                                      row=row, column=PDF_COLUMN, name=name)
@@ -328,6 +329,10 @@ def read_package(path_or_file, *, max_bytes: int = DEFAULT_MAX_BYTES,
             result.append(PackageRow(number, fields, pdf, row, member.filename))
         unused = sorted(n for n in by_name if n not in used)
     return Package(book, result, ignored, unused)
+
+
+def _base(name: str) -> str:
+    return posixpath.basename(name.replace("\\", "/")).casefold()
 
 
 def _check_members(infos, max_bytes: int, max_members: int) -> list[zipfile.ZipInfo]:
@@ -391,12 +396,12 @@ def _read_workbook(data: bytes, max_bytes: int):
         if entries_ws is None:
             raise PackageRefused(None, N_("Tệp XLSX không có trang danh sách mục."))
         book_values = _read_book_sheet(book_ws) if book_ws is not None else {}
-        rows = entries_ws.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        kind = book_values.get("kind") or _guess_kind(header)
-        columns, ignored = _match_header(kind, header)
+        rows = enumerate(entries_ws.iter_rows(min_row=1, values_only=True), start=1)
+        header_row, header = _find_header(rows)
+        kind = book_values.get("kind") or _guess_kind(header, header_row)
+        columns, ignored = _match_header(kind, header, header_row)
         parsed = []
-        for index, values in enumerate(rows, start=2):
+        for index, values in rows:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             parsed.append(_read_row(kind, columns, values, index))
@@ -466,15 +471,31 @@ def _read_book_sheet(ws) -> dict:
     return found
 
 
-def _guess_kind(header) -> str:
+def _find_header(rows) -> tuple[int, tuple]:
+    """The header row: the first that names the number or the PDF column, among the first
+    rows (another program may put a title above it), else the first row that is not empty."""
+    first = None
+    marks = {_key(PDF_COLUMN), _key(FIELDS["birth"][0].label), "number"}
+    for index, values in rows:
+        if first is None and any(v is not None for v in values):
+            first = (index, tuple(values))
+        if any(v is not None and _key(v) in marks for v in values):
+            return index, tuple(values)
+        if index >= HEADER_SEARCH_ROWS:
+            break
+    return first or (1, ())
+
+
+def _guess_kind(header, header_row: int) -> str:
     names = {_key(h) for h in header if h is not None}
     for kind in KINDS:
         if all(_key(f.label) in names or f.key in names for f in FIELDS[kind]):
             return kind
-    raise PackageRefused(1, N_("Dòng 1: không nhận ra loại sổ từ tiêu đề cột và gói không có trang «{sheet}»."), sheet=BOOK_SHEET)
+    raise PackageRefused(header_row, N_("Dòng {row}: không nhận ra loại sổ từ tiêu đề cột và gói không có trang «{sheet}»."),
+                         row=header_row, sheet=BOOK_SHEET)
 
 
-def _match_header(kind: str, header) -> tuple[dict, list[str]]:
+def _match_header(kind: str, header, header_row: int) -> tuple[dict, list[str]]:
     wanted = {_key(f.label): f.key for f in FIELDS[kind]}
     wanted.update({f.key: f.key for f in FIELDS[kind]})
     wanted[_key(PDF_COLUMN)] = "_pdf"
@@ -488,13 +509,14 @@ def _match_header(kind: str, header) -> tuple[dict, list[str]]:
         if key is None:
             ignored.append(nfc(str(text)))
         elif key in columns:
-            raise PackageRefused(1, N_("Dòng 1: cột «{column}» có hai lần."), column=nfc(str(text)))
+            raise PackageRefused(header_row, N_("Dòng {row}: cột «{column}» có hai lần."),
+                                 row=header_row, column=nfc(str(text)))
         else:
             columns[key] = index
     labels = {f.key: f.label for f in FIELDS[kind]} | {"_pdf": PDF_COLUMN}
     absent = [labels[k] for k in labels if k not in columns]
     if absent:
-        raise PackageRefused(1, N_("Dòng 1: thiếu cột {columns} (sổ {kind})."),
+        raise PackageRefused(header_row, N_("Dòng {row}: thiếu cột {columns} (sổ {kind})."), row=header_row,
                              columns=", ".join(f"«{c}»" for c in absent), kind=KIND_TITLES[kind])
     return columns, ignored
 

@@ -255,10 +255,13 @@ def reportlab_pdf(text: str) -> bytes:
 def test_a_package_from_another_program_is_matched_by_header_text():
     """Another tool: columns in another order, headers in other case and spacing, extra
     columns, no book sheet, dates as real spreadsheet dates, sex as a word, numbers as
-    floats, entry numbers as text with a leading zero, PDFs (made by reportlab) in a folder."""
+    floats, entry numbers as text with a leading zero, a title above the header, PDFs (made
+    by reportlab) in a folder named with a backslash."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
+    ws.append(["DANH SÁCH KHAI TỬ NĂM 2003"])                # a title above the header
+    ws.append([])
     labels = [f.label for f in FIELDS["death"]]
     header = ["STT", "tệp pdf"] + list(reversed(labels)) + ["Người nhập"]
     header[header.index("Họ, chữ đệm, tên người chết")] = "  HỌ,  CHỮ ĐỆM, TÊN NGƯỜI CHẾT "
@@ -273,14 +276,14 @@ def test_a_package_from_another_program_is_matched_by_header_text():
     pkg = io.BytesIO()
     with zipfile.ZipFile(pkg, "w") as zf:
         zf.writestr("danh-sach.xlsx", xlsx.getvalue())
-        zf.writestr("pdf/07.pdf", reportlab_pdf("Phạm Văn Bình"))
+        zf.writestr("pdf\\07.pdf", reportlab_pdf("Phạm Văn Bình"))  # a Windows zip's separator
         zf.writestr("pdf/08.pdf", reportlab_pdf("not listed"))
     read = read_package(io.BytesIO(pkg.getvalue()))
     assert read.book.kind == "death" and read.book.year_from == 2003 and read.book.office is None
     assert read.ignored_columns == ["STT", "Người nhập"]
     assert read.unused_files == ["pdf/08.pdf"]
     [row] = read.rows
-    assert row.number == 7 and row.row == 2 and row.pdf_name == "pdf/07.pdf"
+    assert row.number == 7 and row.row == 4 and row.pdf_name == "pdf\\07.pdf"
     assert row.fields["registered_on"] == {"value": "2003-05-06", "state": "ok"}
     assert row.fields["full_name"] == {"value": "Phạm Văn Bình", "state": "ok"}
     assert row.fields["sex"] == {"value": 1, "state": "ok"}
