@@ -39,6 +39,7 @@ from typing import IO, Iterable, Mapping
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 from PIL import Image, ImageSequence
 
 from docsvc.civil.fields import (
@@ -121,15 +122,14 @@ def pdf_name(number: int) -> str:
 
 
 def write_package(out: str | os.PathLike | IO[bytes], book: PackageBook, entries: Iterable[PackageEntry]) -> None:
-    """Writes the package of ``book`` to ``out`` (a path or a binary file). Entries are
-    written in number order; a stored value that does not fit its field raises ValueError
-    (a package the national tools or ``read_package`` would refuse is never written)."""
+    """Writes the package of ``book`` to ``out`` (a path or a binary file). ``entries`` is
+    read once, one entry at a time (a generator that loads each entry's scans keeps only one
+    entry's images in memory); the spreadsheet lists them in number order. A stored value
+    that does not fit its field, a duplicate number or an entry without a page raises
+    ValueError: a package that ``read_package`` would refuse is never written (to a path, no
+    file is left; a file object is left half-written)."""
     if book.kind not in KINDS:
         raise ValueError(f"unknown kind {book.kind!r}")
-    entries = sorted(entries, key=lambda e: e.number)
-    numbers = [e.number for e in entries]
-    if len(set(numbers)) != len(numbers):
-        raise ValueError("duplicate entry numbers")
     if isinstance(out, (str, os.PathLike)):
         part = f"{os.fspath(out)}.part"
         try:
@@ -143,15 +143,20 @@ def write_package(out: str | os.PathLike | IO[bytes], book: PackageBook, entries
         _write_zip(out, book, entries)
 
 
-def _write_zip(out: IO[bytes], book: PackageBook, entries: list[PackageEntry]) -> None:
+def _write_zip(out: IO[bytes], book: PackageBook, entries: Iterable[PackageEntry]) -> None:
+    listed: dict[int, PackageEntry] = {}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for entry in entries:
+            if entry.number in listed:
+                raise ValueError(f"entry number {entry.number} is there twice")
+            _row_cells(book.kind, entry)              # a bad value stops the export early
             info = zipfile.ZipInfo(pdf_name(entry.number), date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED  # JPEG inside: deflate gains nothing
             zf.writestr(info, entry_pdf(entry.images, entry.box))
+            listed[entry.number] = PackageEntry(entry.number, entry.fields, [], None)  # no images kept
         info = zipfile.ZipInfo(_xlsx_name(book), date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
-        zf.writestr(info, workbook_bytes(book, entries))
+        zf.writestr(info, workbook_bytes(book, [listed[n] for n in sorted(listed)]))
 
 
 def _xlsx_name(book: PackageBook) -> str:
@@ -214,19 +219,11 @@ def workbook_bytes(book: PackageBook, entries: Iterable[PackageEntry]) -> bytes:
     ws.title = ENTRIES_SHEET
     ws.append([f.label for f in specs] + [PDF_COLUMN, STATE_COLUMN])
     for entry in entries:
-        cells, notes = [], []
-        given = dict(entry.fields)
-        unknown = set(given) - {f.key for f in specs}
-        if unknown:
-            raise ValueError(f"entry {entry.number}: no such field in a {book.kind} book: {sorted(unknown)}")
-        given["number"] = {"value": entry.number, "state": "ok"}
-        for spec in specs:
-            value, state = _given(given.get(spec.key))
-            cell = _export_cell(book.kind, spec, value, state, entry.number)
-            if state in ("illegible", "uncertain"):
-                notes.append(f"{spec.label}: {STATE_LABELS[state]}")
-            cells.append(cell)
-        ws.append(cells + [pdf_name(entry.number), "; ".join(notes) or None])
+        ws.append(_row_cells(book.kind, entry))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for column in ws.iter_cols(min_row=1, max_row=1):
+        ws.column_dimensions[column[0].column_letter].width = 16
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
@@ -245,6 +242,22 @@ def workbook_bytes(book: PackageBook, entries: Iterable[PackageEntry]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _row_cells(kind: str, entry: PackageEntry) -> list:
+    specs = FIELDS[kind]
+    given = dict(entry.fields)
+    unknown = set(given) - {f.key for f in specs}
+    if unknown:
+        raise ValueError(f"entry {entry.number}: no such field in a {kind} book: {sorted(unknown)}")
+    given["number"] = {"value": entry.number, "state": "ok"}
+    cells, notes = [], []
+    for spec in specs:
+        value, state = _given(given.get(spec.key))
+        cells.append(_export_cell(kind, spec, value, state, entry.number))
+        if state in ("illegible", "uncertain"):
+            notes.append(f"{spec.label}: {STATE_LABELS[state]}")
+    return cells + [pdf_name(entry.number), "; ".join(notes) or None]
 
 
 def _given(item) -> tuple[object, str]:

@@ -475,3 +475,22 @@ def test_export_refuses_what_it_could_not_import_again():
         export(BOOK, [PackageEntry(1, {"husband_name": {"value": "A", "state": "ok"}}, [TINY])])
     with pytest.raises(ValueError, match="page image"):
         export(BOOK, [PackageEntry(1, birth_fields(), [])])
+
+
+def test_export_reads_entries_one_at_a_time_and_lists_them_in_number_order(tmp_path):
+    """Tried: entries from a generator, out of order; a generator that yields a number twice
+    (the export to a path then leaves no file)."""
+    loaded = []
+
+    def stored():
+        for number in (12, 3, 7):
+            loaded.append(number)
+            yield PackageEntry(number, birth_fields(), [page_image(size=(20, 20))])
+
+    rows = sheet_rows(export(BOOK, stored()))
+    assert loaded == [12, 3, 7] and [r[0] for r in rows[1:]] == [3, 7, 12]
+    assert [r[-2] for r in rows[1:]] == ["03.pdf", "07.pdf", "12.pdf"]
+    twice = (PackageEntry(n, birth_fields(), [TINY]) for n in (1, 2, 1))
+    with pytest.raises(ValueError, match="twice"):
+        write_package(tmp_path / "x.zip", BOOK, twice)
+    assert list(tmp_path.iterdir()) == []
