@@ -440,4 +440,6 @@ CATALOG: dict[str, str] = {
     'Tệp không phải là gói số hoá: không đọc được như tệp zip.': 'The file is not a digitisation package: it cannot be read as a zip file.',
     'Tệp XLSX không có mục nào.': 'The XLSX file lists no entries.',
     'Dòng {row}, cột «{column}»: số của mục phải đọc được chắc chắn.': 'Row {row}, column «{column}»: the entry number must be read with certainty.',
+    'Không biết sổ của năm nào: gói không có trang «{sheet}» ghi năm và không mục nào có ngày đăng ký.': "The book's year is not known: the package has no «{sheet}» sheet giving it and no entry has a registration date.",
+    'Trang «{sheet}»: «{to}» ({year_to}) trước «{from_}» ({year_from}).': 'Sheet «{sheet}»: «{to}» ({year_to}) is before «{from_}» ({year_from}).',
 }

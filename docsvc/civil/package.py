@@ -430,12 +430,17 @@ def _read_workbook(data: bytes, max_bytes: int):
         seen[number] = row
     years = [int(f["registered_on"]["value"][:4]) for _n, f, _p, _r in parsed
              if f.get("registered_on", {}).get("value")]
+    year_from = book_values.get("year_from") or (min(years) if years else None)
+    year_to = book_values.get("year_to") or book_values.get("year_from") or (max(years) if years else None)
+    if year_from is None:
+        raise PackageRefused(None, N_("Không biết sổ của năm nào: gói không có trang «{sheet}» ghi năm và không mục nào có ngày đăng ký."),
+                             sheet=BOOK_SHEET)
+    if year_to < year_from:
+        raise PackageRefused(None, N_("Trang «{sheet}»: «{to}» ({year_to}) trước «{from_}» ({year_from})."),
+                             sheet=BOOK_SHEET, to=BOOK_LABELS["year_to"], from_=BOOK_LABELS["year_from"],
+                             year_to=year_to, year_from=year_from)
     book = PackageBook(office=book_values.get("office"), office_name=book_values.get("office_name"),
-                       kind=kind,
-                       year_from=book_values.get("year_from") or (min(years) if years else None),
-                       year_to=book_values.get("year_to") or book_values.get("year_from")
-                       or (max(years) if years else None),
-                       label=book_values.get("label"))
+                       kind=kind, year_from=year_from, year_to=year_to, label=book_values.get("label"))
     return book, parsed, ignored
 
 

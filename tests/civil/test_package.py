@@ -494,3 +494,21 @@ def test_export_reads_entries_one_at_a_time_and_lists_them_in_number_order(tmp_p
     with pytest.raises(ValueError, match="twice"):
         write_package(tmp_path / "x.zip", BOOK, twice)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_book_whose_year_cannot_be_told_is_refused(package):
+    """Tried: no book sheet and no registration dates; an end year before the start year."""
+    def no_book_no_dates(wb):
+        del wb[BOOK_SHEET]
+        for row in range(2, 5):
+            set_cell("Ngày đăng ký", row, None)(wb)
+    assert "năm nào" in refused(rezip(package, xlsx_edit=no_book_no_dates)).message
+
+    def backwards(wb):
+        wb[BOOK_SHEET]["B6"] = 1990
+    assert "trước «Từ năm» (1995)" in refused(rezip(package, xlsx_edit=backwards)).message
+
+    def bad_kind(wb):
+        wb[BOOK_SHEET]["B4"] = "khai báo"
+    err = refused(rezip(package, xlsx_edit=bad_kind))
+    assert err.row == 4 and "Loại sổ" in err.message
