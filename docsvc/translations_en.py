@@ -442,4 +442,5 @@ CATALOG: dict[str, str] = {
     'Dòng {row}, cột «{column}»: số của mục phải đọc được chắc chắn.': 'Row {row}, column «{column}»: the entry number must be read with certainty.',
     'Không biết sổ của năm nào: gói không có trang «{sheet}» ghi năm và không mục nào có ngày đăng ký.': "The book's year is not known: the package has no «{sheet}» sheet giving it and no entry has a registration date.",
     'Trang «{sheet}»: «{to}» ({year_to}) trước «{from_}» ({year_from}).': 'Sheet «{sheet}»: «{to}» ({year_to}) is before «{from_}» ({year_from}).',
+    'Trang «{sheet}», dòng {row}, cột {column}: công thức chưa được tính ({formula}); hãy mở và lưu lại tệp bằng chương trình bảng tính, hoặc ghi giá trị.': 'Sheet «{sheet}», row {row}, column {column}: a formula that was never computed ({formula}); open and save the file again in a spreadsheet program, or write the value.',
 }

@@ -11,6 +11,7 @@ import zipfile
 from datetime import date, datetime, time
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from docsvc.civil.fields import FIELDS, KIND_TITLES, KINDS, MARRIAGE_KIND, STATE_LABELS, STATES, FieldValueError, \
     nfc, normalise
@@ -113,7 +114,8 @@ def _is_pdf(data: bytes) -> bool:
 
 
 def _read_workbook(data: bytes, max_bytes: int):
-    _check_xlsx(data, max_bytes)
+    if _check_xlsx(data, max_bytes):
+        _refuse_uncomputed_formulas(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
@@ -161,9 +163,11 @@ def _read_workbook(data: bytes, max_bytes: int):
     return book, parsed, ignored
 
 
-def _check_xlsx(data: bytes, max_bytes: int) -> None:
+def _check_xlsx(data: bytes, max_bytes: int) -> bool:
     """An XLSX is a zip of XML too: bound what it unpacks to, and refuse XML with a DOCTYPE
-    (entity expansion; openpyxl has no defusedxml here). Real XLSX parts never have one."""
+    (entity expansion; openpyxl has no defusedxml here). Real XLSX parts never have one.
+    Tells whether a sheet has formulas."""
+    formulas = False
     try:
         inner = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -175,6 +179,31 @@ def _check_xlsx(data: bytes, max_bytes: int) -> None:
                 text = _read_member(inner, info).lower()
                 if b"<!doctype" in text or b"<!entity" in text:
                     raise PackageRefused(None, N_("Tệp XLSX của gói có nội dung không an toàn."))
+                formulas = formulas or ("worksheets/" in info.filename and re.search(rb"<(?:\w+:)?f[ >]", text) is not None)
+    return formulas
+
+
+def _refuse_uncomputed_formulas(data: bytes) -> None:
+    """A formula that no spreadsheet program has computed reads as an empty cell: it would
+    become a missing value without a word. Refused, with the cell named."""
+    try:
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise PackageRefused(None, N_("Không đọc được tệp XLSX của gói.")) from None
+    try:
+        for sheet in formulas.worksheets:
+            rows = zip(sheet.iter_rows(min_row=1, values_only=True),
+                       values[sheet.title].iter_rows(min_row=1, values_only=True))
+            for index, (written, computed) in enumerate(rows, start=1):
+                for col, cell in enumerate(written):
+                    if isinstance(cell, str) and cell.startswith("=") and (col >= len(computed) or computed[col] is None):
+                        raise PackageRefused(index, N_("Trang «{sheet}», dòng {row}, cột {column}: công thức chưa được tính ({formula}); hãy mở và lưu lại tệp bằng chương trình bảng tính, hoặc ghi giá trị."),
+                                             sheet=sheet.title, row=index, column=get_column_letter(col + 1),
+                                             formula=_short(cell))
+    finally:
+        formulas.close()
+        values.close()
 
 
 def _read_book_sheet(ws) -> dict:

@@ -512,3 +512,10 @@ def test_a_book_whose_year_cannot_be_told_is_refused(package):
         wb[BOOK_SHEET]["B4"] = "khai báo"
     err = refused(rezip(package, xlsx_edit=bad_kind))
     assert err.row == 4 and "Loại sổ" in err.message
+
+
+def test_a_formula_no_program_computed_is_refused_not_read_as_missing(package):
+    """Tried: another program's sheet with `=UPPER(...)` in the name column and no computed
+    value (openpyxl writes formulas without one): read as is, it would be a missing name."""
+    err = refused(rezip(package, xlsx_edit=set_cell("Họ, chữ đệm, tên", 3, '=UPPER("Lê Văn Đức")')))
+    assert err.row == 3 and "công thức" in err.message and "cột C" in err.message
