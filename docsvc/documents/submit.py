@@ -72,12 +72,14 @@ def _placement(services: Services, principal: Principal, unit_code: str | None, 
 
 def submit_stream(services: Services, stream: BinaryIO, filename: str | None, *, principal: Principal,
                   unit_code: str | None = None, secrecy: int = 0, fields: dict | None = None,
-                  personal_data: bool = False) -> Submission:
+                  personal_data: bool = False, permission: str = "document.upload") -> Submission:
     """Check and record one file. Raises IngestError for bad input and SubmissionRefused for a
     request the rules refuse; nothing is kept in either case. ``personal_data`` marks the
-    document as holding personal data (docsvc.access: only ``person.view`` holders see it)."""
-    if not principal.can("document.upload"):
-        raise PermissionDenied("document.upload")
+    document as holding personal data (docsvc.access: only ``person.view`` holders see it).
+    ``permission``: the action that allows this upload (``civil.book`` for the scans of a
+    register book, which a civil-status officer adds without the general upload right)."""
+    if not principal.can(permission):
+        raise PermissionDenied(permission)
     fields = dict(fields or {})
     personal_data = bool(personal_data or fields.pop("personal_data", False))
     unit_id = _placement(services, principal, unit_code, secrecy)
