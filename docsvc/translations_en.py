@@ -470,4 +470,18 @@ CATALOG: dict[str, str] = {
     'Không biết sổ của năm nào: gói không có trang «{sheet}» ghi năm và không mục nào có ngày đăng ký.': "The book's year is not known: the package has no «{sheet}» sheet giving it and no entry has a registration date.",
     'Trang «{sheet}»: «{to}» ({year_to}) trước «{from_}» ({year_from}).': 'Sheet «{sheet}»: «{to}» ({year_to}) is before «{from_}» ({year_from}).',
     'Trang «{sheet}», dòng {row}, cột {column}: công thức chưa được tính ({formula}); hãy mở và lưu lại tệp bằng chương trình bảng tính, hoặc ghi giá trị.': 'Sheet «{sheet}», row {row}, column {column}: a formula that was never computed ({formula}); open and save the file again in a spreadsheet program, or write the value.',
+    # -- national package: export and import of a register book (docsvc.civil.exchange) --
+    'Xuất gói số hoá sổ hộ tịch': 'Export of a register book as the national package',
+    '{actor} đã xuất gói số hoá của sổ hộ tịch {object}': '{actor} exported register book {object} as the national package',
+    'Nhập sổ hộ tịch từ gói số hoá': 'Import of a register book from a national package',
+    '{actor} đã nhập sổ hộ tịch {object} từ gói số hoá': '{actor} imported register book {object} from a national package',
+    'Nhập mục hộ tịch từ gói số hoá': 'Import of a register entry from a national package',
+    '{actor} đã nhập mục đăng ký {object} từ gói số hoá': '{actor} imported register entry {object} from a national package',
+    'Rút văn bản của lần nhập không thành': 'Withdrawal of a document of a failed import',
+    '{actor} đã rút văn bản {object} do lần nhập gói số hoá không thành': '{actor} withdrew document {object}: the import of a national package failed',
+    'Năm của sổ ({year}) không hợp lệ (từ 1900 đến 2100).': "The book's year ({year}) is not valid (1900 to 2100).",
+    'Dòng {row}, cột «{column}»: {problem}': 'Row {row}, column «{column}»: {problem}',
+    'Dòng {row}, cột «{column}»: số {number:02d} năm {year} đã có trong sổ của đơn vị (mục #{entry}); gói không được nhập.': "Row {row}, column «{column}»: number {number:02d} of {year} is already in the office's books (entry #{entry}); the package was not imported.",
+    'Dòng {row}, cột «{column}»: tệp {name} không lưu được: {problem}': 'Row {row}, column «{column}»: file {name} could not be stored: {problem}',
+    'Một số mục vừa được người khác nhập trong lúc nhập gói; gói không được nhập, hãy thử lại.': 'Some of these entry numbers were keyed by someone else during the import; the package was not imported, try again.',
 }

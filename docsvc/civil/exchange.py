@@ -27,7 +27,8 @@ record (``civil.entry_import``) names its document. That is the link the export 
 imported entry exports the PDF it came with, byte for byte. Once the document is read, the
 entry is also linked to its pages (``page_id``, ``extra_pages``) by ``link_imported_pages``
 (at import for a document already read; the job runner's after-commit hook should call it
-for the others), so the workbench shows the page beside the entry.
+for the others), so the workbench shows the page beside the entry. Those helpers live in
+``docsvc.civil.imported``.
 """
 
 from __future__ import annotations
@@ -40,17 +41,18 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterable
 
 from PIL import Image
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from archive.accounts import Unit
-from archive.audit import AuditRecord
 from archive.civil import RegisterBook, RegisterEntry, RegisterPage
-from archive.models import Blob, Document, Job, Page, utcnow
+from archive.models import Document, Page, utcnow
 from docsvc.access import Principal
 from docsvc.audit.personal import Purpose, record_personal_read
 from docsvc.civil import fields as contract
 from docsvc.civil.entries import EntryFieldError, merged, read_fields, subject_name
+from docsvc.civil.imported import IMPORT_ACTION, imported_documents, link_imported_pages, read_pages, \
+    withdraw_documents
 from docsvc.civil.numbering import holder_of
 from docsvc.civil.package import PackageBook, PackageEntry, PackageRefused, read_package, write_package
 from docsvc.civil.package_format import N_
@@ -69,7 +71,6 @@ __all__ = ["EXPORT_PURPOSE", "ImportRefused", "export_book", "import_package", "
 #: reason the personal data is read (the national digitisation of the book).
 EXPORT_PURPOSE = Purpose("other", "Xuất gói số hoá quốc gia của sổ hộ tịch")
 EXPORTED = ("keyed", "verified")
-IMPORT_ACTION = "civil.entry_import"
 
 
 class ImportRefused(PackageRefused):
@@ -148,7 +149,7 @@ def _export_plan(session, entries: list[RegisterEntry]) -> list[_Planned]:
                            "gói số hoá đặt tên tệp PDF theo số nên không xuất được sổ này.",
                            existing_id=seen[entry.number].id)
         seen[entry.number] = entry
-    own = _imported_documents(session, [e.id for e in entries])
+    own = imported_documents(session, [e.id for e in entries])
     page_ids = {p for e in entries for p in [e.page_id, *(e.extra_pages or [])] if isinstance(p, int)}
     pages = {p.id: p for p in session.scalars(select(Page).where(Page.id.in_(page_ids)))} if page_ids else {}
     doc_ids = set(own.values()) | {p.document_id for p in pages.values()}
@@ -190,12 +191,10 @@ def _scan_bytes(data: bytes, scan: _Scan) -> bytes:
     screen-sized JPEG without its density, while the page's boxes and ``dpi`` refer to the
     scan's own pixels. The region is cropped here (scaled to the image) and the density
     the image has at that size is stated, so each PDF page keeps the paper's size."""
-    if scan.width is None and scan.box is None:
+    if scan.box is None and not scan.dpi:
         return data
     with Image.open(io.BytesIO(data)) as img:
         scale = img.width / scan.width if scan.width else 1.0
-        if scan.box is None and not scan.dpi:
-            return data
         frame = img.copy()
     if scan.box is not None:
         x, y, w, h = (float(v) * scale for v in scan.box)
@@ -207,22 +206,6 @@ def _scan_bytes(data: bytes, scan: _Scan) -> bytes:
     frame.save(out, "PNG", dpi=(scan.dpi * scale,) * 2 if scan.dpi else None)
     return out.getvalue()
 
-
-def _imported_documents(session, entry_ids: list[int]) -> dict[int, int]:
-    """{entry id: the document it was imported with}, from the entries' import records."""
-    found: dict[int, int] = {}
-    for start in range(0, len(entry_ids), 500):
-        chunk = [str(i) for i in entry_ids[start:start + 500]]
-        for object_id, details in session.execute(
-                select(AuditRecord.object_id, AuditRecord.details)
-                .where(AuditRecord.object_type == "entry", AuditRecord.object_id.in_(chunk),
-                       AuditRecord.action == IMPORT_ACTION)):
-            if details and isinstance(details.get("document_id"), int):
-                found[int(object_id)] = details["document_id"]
-    return found
-
-
-# -- import ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Row:
@@ -275,7 +258,7 @@ def import_package(services: Services, principal: Principal, source: Any, *, off
         result = _record_book(services, principal, probe, rows, docs, package)
     except BaseException as exc:
         try:
-            _withdraw(services, principal, made, reason=getattr(exc, "message", None) or type(exc).__name__)
+            withdraw_documents(services, principal, made, reason=getattr(exc, "message", None) or type(exc).__name__)
         except Exception:  # the first error is the one to report; the orphans are named in the log
             log.exception("could not withdraw documents %s of a failed package import", made)
         raise
@@ -342,7 +325,7 @@ def _record_book(services: Services, principal: Principal, probe: RegisterBook, 
                             created_by=principal.user_id, created_at=now)
         session.add(book)
         session.flush()
-        pages_of = _read_pages(session, docs)
+        pages_of = read_pages(session, docs)
         seqs: dict[int, int] = {}
         for r, doc_id in zip(rows, docs):
             if doc_id not in seqs:
@@ -377,69 +360,3 @@ def _record_book(services: Services, principal: Principal, probe: RegisterBook, 
         _feed(services, uow, [e.id for e in entries])
         uow.commit()
         return result
-
-
-def _read_pages(session, doc_ids: Iterable[int]) -> dict[int, list[int]]:
-    """{document id: its page ids in order} for the documents already read."""
-    found: dict[int, list[int]] = {}
-    for page_id, doc_id in session.execute(select(Page.id, Page.document_id)
-                                           .where(Page.document_id.in_(set(doc_ids))).order_by(Page.number)):
-        found.setdefault(doc_id, []).append(page_id)
-    return found
-
-
-def _withdraw(services: Services, principal: Principal, doc_ids: list[int], *, reason: str) -> None:
-    """Take back the documents a failed import made: their jobs, pages and rows, and the
-    blobs (rows and files) that nothing else holds. Each is recorded as withdrawn."""
-    if not doc_ids:
-        return
-    gone: list[str] = []
-    with services.uow() as uow:
-        session = uow.session
-        _begin_write(session)
-        docs = list(session.scalars(select(Document).where(Document.id.in_(doc_ids))))
-        shas = {d.sha256 for d in docs}
-        pages = list(session.scalars(select(Page).where(Page.document_id.in_(doc_ids))))
-        shas |= {s for p in pages for s in (p.image_sha256, p.thumbnail_sha256) if s}
-        session.execute(delete(RegisterPage).where(RegisterPage.document_id.in_(doc_ids)))
-        session.execute(delete(Job).where(Job.document_id.in_(doc_ids)))
-        session.execute(delete(Page).where(Page.document_id.in_(doc_ids)))
-        for doc in docs:
-            record(services, session, principal, "document.withdraw", object_type="document", object_id=doc.id,
-                   details={"reason": reason[:500], "sha256": doc.sha256})
-        session.execute(delete(Document).where(Document.id.in_(doc_ids)))
-        for sha in sorted(shas):
-            used = session.scalar(select(Document.id).where(Document.sha256 == sha).limit(1)) or session.scalar(
-                select(Page.id).where((Page.image_sha256 == sha) | (Page.thumbnail_sha256 == sha)).limit(1))
-            if used is None:
-                session.execute(delete(Blob).where(Blob.sha256 == sha))
-                gone.append(sha)
-        uow.commit()
-    for sha in gone:
-        try:
-            services.blobs.path(sha).unlink()
-        except FileNotFoundError:
-            pass
-
-
-def link_imported_pages(services: Services, document_id: int) -> int:
-    """Once an imported document is read: link the entries imported with it to its pages
-    (``page_id`` the first, ``extra_pages`` the others). For the job runner's after-commit
-    hook (no principal: it changes where an entry is shown, not what it says). Returns how
-    many entries were linked; nothing for any other document."""
-    with services.uow() as uow:
-        session = uow.session
-        _begin_write(session)
-        pages = _read_pages(session, [document_id]).get(document_id)
-        book_ids = list(session.scalars(select(RegisterPage.book_id).where(RegisterPage.document_id == document_id)))
-        if not pages or not book_ids:
-            return 0
-        entries = list(session.scalars(select(RegisterEntry).where(RegisterEntry.book_id.in_(book_ids),
-                                                                   RegisterEntry.page_id.is_(None))))
-        own = _imported_documents(session, [e.id for e in entries])
-        linked = [e for e in entries if own.get(e.id) == document_id]
-        for entry in linked:
-            entry.page_id, entry.extra_pages = pages[0], pages[1:] or None
-        if linked:
-            uow.commit()
-        return len(linked)

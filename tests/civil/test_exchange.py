@@ -28,6 +28,7 @@ from docsvc.civil.package import ENTRIES_SHEET, PDF_COLUMN, PackageRefused
 from docsvc.documents.queries import NotFound
 from docsvc.documents.submit import submit_stream
 from docsvc.services.audit import PermissionDenied
+from docsvc.translations_en import CATALOG
 from docsvc.worker import wait_for_jobs
 from tests.civil.conftest import PURPOSE, birth
 
@@ -279,6 +280,7 @@ def test_refused_packages_store_nothing(services, people, source):
             import_package(services, people.keyer1 if office == "XA-A" else people.other, io.BytesIO(data),
                            office_code=office)
         assert refused.value.row == row and f"Dòng {row}" in refused.value.message and words in refused.value.message
+        assert CATALOG[refused.value.template].format(**refused.value.params).startswith(f"Row {row}")
         assert stored(services) == before
     assert refused.value.code == "duplicate_number" and refused.value.existing_id is not None
 
