@@ -108,7 +108,8 @@ def export_book(services: Services, principal: Principal, book_id: int, out: str
     (archive ``Page.image_sha256``, the first cropped to the entry's box; the page
     document's original when a page has no image; an imported entry's own PDF as it came).
     Needs ``civil.export`` (and ``person.view``: else ``NotFound``); the book in the
-    principal's scope. Conflict ``no_page`` for an entry with no scan to show,
+    principal's scope. Conflict ``empty`` for a book with nothing to export, ``no_page`` for
+    an entry with no scan to show,
     ``duplicate_number`` for a book of several years whose numbers repeat (the package names
     each PDF by number), ``export_refused`` for a stored value the format cannot hold.
     Logs the read (``person.read``, what ``package``) with ``purpose`` (``EXPORT_PURPOSE``
@@ -125,6 +126,8 @@ def export_book(services: Services, principal: Principal, book_id: int, out: str
             select(RegisterEntry).where(RegisterEntry.book_id == book.id, RegisterEntry.status.in_(EXPORTED),
                                         RegisterEntry.number.is_not(None))
             .order_by(RegisterEntry.number, RegisterEntry.year)))
+        if not entries:
+            raise Conflict("empty", "Sổ chưa có mục nào đã nhập hoặc đã kiểm tra: không có gì để xuất.")
         plan = _export_plan(session, entries)
         names = [n for n in (subject_name(e) for e in entries) if n]
     try:
@@ -133,7 +136,7 @@ def export_book(services: Services, principal: Principal, book_id: int, out: str
         raise Conflict("export_refused", f"Không xuất được gói: {exc}") from None
     with services.uow() as uow:
         record(services, uow.session, principal, "civil.book_export", object_type="register_book", object_id=book_id,
-               details={"entries": len(plan), "numbers": [p.number for p in plan][:2000]})
+               details={"entries": len(plan), "first": plan[0].number, "last": plan[-1].number})
         uow.commit()
     record_personal_read(services, principal, purpose, what="package", object_type="register_book",
                          object_id=book_id, count=len(plan), persons=names[:200] or None)

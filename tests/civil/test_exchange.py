@@ -224,8 +224,8 @@ def test_export_is_audited_and_written_to_the_personal_data_log(services, people
 
 def test_roles_without_person_view_or_civil_export_are_refused(services, people, source, tmp_path):
     """Tried: a clerk (no person.view: the book does not exist for them), the one-stop desk
-    (person.view without civil.export), an officer of another commune (out of scope), an
-    entry with no scan to show, and the same refusals for import (desk: no civil.book; an
+    (person.view without civil.export), an officer of another commune (out of scope), a
+    book with no entry, an entry with no scan to show, and the same refusals for import (desk: no civil.book; an
     office the importer does not hold). Nothing is written to the path or stored."""
     book, _pages, package = source
     out = tmp_path / "out.zip"
@@ -238,6 +238,9 @@ def test_roles_without_person_view_or_civil_export_are_refused(services, people,
     assert not out.exists() and [r.actor for r in audit(services, "civil.book_export")] == ["keyer1"]
 
     unplaced = civil.add_book(services, people.keyer1, office_code="XA-A", kind="birth", year_from=2025, label="Sổ 2025")
+    with pytest.raises(civil.Conflict) as empty:
+        export_book(services, people.keyer1, unplaced["id"], out)
+    assert empty.value.code == "empty" and not out.exists()
     civil.create_entry(services, people.keyer1, unplaced["id"], birth(1, day="2025-01-02"))
     with pytest.raises(civil.Conflict) as no_page:
         export_book(services, people.keyer1, unplaced["id"], out)
@@ -327,6 +330,9 @@ def test_a_failure_after_files_were_stored_withdraws_them(services, people, sour
 
 def test_commands_export_and_import_and_a_refusal_names_the_row(app, services, people, source, tmp_path,
                                                                 monkeypatch):
+    """Tried: a package whose row 3 names a PDF the zip lacks (exit 1, the row named, as
+    text and as JSON, nothing stored), the same package twice (numbers taken), a clerk
+    exporting; and a package with a column and a file no row uses (listed, not refused)."""
     book, _pages, _package = source
     group = click.Group("civil")
     group.add_command(export_command)
@@ -351,10 +357,18 @@ def test_commands_export_and_import_and_a_refusal_names_the_row(app, services, p
     assert plain.exit_code == 1 and "Dòng 3" in plain.output
     assert stored(services) == before
 
-    imported = runner.invoke(group, ["import", str(out), "--office", "XA-B", "--label", "Sổ nhập", "--json"])
+    def extra_column(ws):
+        ws.cell(row=1, column=ws.max_column + 1, value="Người nhập")
+        ws.cell(row=2, column=ws.max_column, value="Nguyễn Văn Nhập")
+
+    other_program = tmp_path / "khac.zip"
+    other_program.write_bytes(rezip(out.read_bytes(), xlsx_edit=extra_column, put={"scan/ghi-chu.txt": b"x"}))
+    imported = runner.invoke(group, ["import", str(other_program), "--office", "XA-B", "--label", "Sổ nhập",
+                                     "--json"])
     assert imported.exit_code == 0, imported.output
     result = json.loads(imported.output)
     assert result["entries"] == 4 and result["book"]["label"] == "Sổ nhập" and result["book"]["office"]["code"] == "XA-B"
+    assert result["ignored_columns"] == ["Người nhập"] and result["unused_files"] == ["scan/ghi-chu.txt"]
     twice = runner.invoke(group, ["import", str(out), "--office", "XA-B", "--json"])
     assert twice.exit_code == 1 and json.loads(twice.output)["code"] == "duplicate_number"
 
