@@ -61,6 +61,7 @@ def document_done(services: Services, doc_id: int, index: Callable[[int], None] 
     """After a document's reading is committed: the search index, then (for a page of a
     civil-status register book) the machine's proposed entries. Each may fail alone; both
     can be redone (``docsvc reindex --check``, ``docsvc.civil.pages.parse_pending``)."""
+    from docsvc.civil.imported import link_imported_pages
     from docsvc.civil.pages import document_read
     from docsvc.finding.indexing import index_documents
 
@@ -74,6 +75,10 @@ def document_done(services: Services, doc_id: int, index: Callable[[int], None] 
             document_read(services, doc_id)
         except Exception:
             log.exception("register page of document %s not parsed; parse_pending redoes it", doc_id)
+        try:  # an imported package's PDF: its entries learn their page once it is read
+            link_imported_pages(services, doc_id)
+        except Exception:
+            log.exception("imported entries of document %s not linked to their pages", doc_id)
 
 
 def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:

@@ -171,4 +171,12 @@ def entries_command(book_id: int, status: str | None, purpose: str | None, as_js
         click.echo(f"#{e['id']}  số {number}/{e['year']}  {e['status']:<9} trang {e['page'] or '-'}  {name}")
 
 
+def _add_exchange_commands() -> None:
+    from docsvc.civil.exchange_cli import COMMANDS
+
+    for command in COMMANDS:  # `civil export BOOK_ID OUT.zip`, `civil import ZIP --office CODE`
+        civil_group.add_command(command)
+
+
+_add_exchange_commands()
 GROUPS = (civil_group,)
