@@ -40,13 +40,17 @@ from docsvc.civil.fields import (BY_KEY, FIELDS, MARRIAGE_KIND, REGISTRATION_KIN
                                  FieldValueError, field_keys, nfc, normalise)
 
 # A field whose weakest word Tesseract read below this confidence is ``uncertain``.
-# Chosen on bench/registers.py (see the README there): on the generated pages a value
-# that was wrong almost always held a word under this, while correct words sat at 90-97.
-LOW_CONFIDENCE = 80.0
+# Chosen on bench/registers.py --sweep (48 generated pages, half noisy): silent errors were
+# 0.59% of fields with no threshold, 0.30% at 75, 0.12% at 80 and 0.06% from 85 on, while
+# the share of fields left for a person to check grew from 8.8% (80) to 11% (85), 15% (90)
+# and 28% (94): 85 is where the silent errors stop falling.
+LOW_CONFIDENCE = 85.0
 # Label match scores (rapidfuzz ratio, 0-100) needed to accept a line as starting a field:
 # with the colon found (the label's end is known) and without it (first words only).
 LABEL_SCORE_COLON = 78.0
 LABEL_SCORE_BARE = 88.0
+# A short "word" read below this after a value is a speck, not part of it.
+DUST_CONFIDENCE = 30.0
 
 #: The 54 ethnic groups of Viet Nam (General Statistics Office list), as registers write them.
 ETHNICITIES = (
@@ -73,6 +77,14 @@ SURNAMES = (
     "Giáp", "Lộc", "Mã", "Thiều", "Ứng", "Lạc", "Đào", "Lò", "Hoa", "Y",
 )
 ID_PAPER_WORDS = ("CCCD", "CMND", "Hộ chiếu", "Giấy chứng minh", "Căn cước")
+
+#: Common causes of death and fixed phrases of register values: a reading that equals one
+#: of them without diacritics is put right, and left uncertain when it differed.
+CAUSES_OF_DEATH = ("Bệnh già", "Già yếu", "Bệnh tim", "Tai nạn giao thông", "Ung thư", "Đột quỵ",
+                   "Bệnh phổi", "Không rõ nguyên nhân", "Tai biến mạch máu não", "Nhồi máu cơ tim",
+                   "Suy tim", "Suy thận", "Tai nạn lao động", "Đuối nước", "Lao phổi", "Bệnh gan")
+PHRASES = ("Giấy báo tử", "Trạm Y tế", "Bệnh viện Đa khoa", "Nhà hộ sinh", "Tại nhà",
+           "Thành phố Hồ Chí Minh", "Hồ Chí Minh")
 
 KIND_BY_TITLE = {"khai sinh": "birth", "khai tu": "death", "ket hon": "marriage"}
 
@@ -488,6 +500,30 @@ def _vocab(text: str, vocabulary) -> tuple[str | None, bool]:
     return (match[2], False) if match else (None, False)
 
 
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+_RHYME = r"(?:[aeiouy]{1,3})(?:ch|ng|nh|[cmnptk])?"  # k: Đắk Lắk, Kon Plông
+_SYLLABLE = re.compile(f"^{_ONSET}{_RHYME}$")
+_VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+_WORDY = {"text", "name", "person_paper", "signer", "paper"}
+
+
+def _vietnamese_words(text: str) -> bool:
+    """Every word of letters is a Vietnamese syllable, or an abbreviation in capitals
+    (CCCD, GBT); letters with marks Vietnamese does not use (ä, ð) fail."""
+    for raw in re.split(r"[\s,;/()\-]+", text):
+        word = raw.strip(".:")
+        if not word or any(ch.isdigit() for ch in word):
+            continue
+        if word.isupper() and len(word) > 1 and word.isascii():
+            continue
+        for ch in unicodedata.normalize("NFD", word.lower()):
+            if not ("a" <= ch <= "z" or ch == "đ" or ch in _VIET_MARKS):
+                return False
+        if not _SYLLABLE.match(fold(word)):
+            return False
+    return True
+
+
 _ODD = re.compile(r"[^\W\d_][.,;:'’`\"|~^][^\W\d_]|[|~^`\\{}<>\[\]@#$%&*=+_]")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’-]*$")
 
@@ -506,22 +542,42 @@ class _Reader:
     def read(self, handler: str, keys: tuple[str, ...], words: list[Word]) -> dict[str, _Value]:
         # Punctuation standing alone at either end is dust or a stray mark, not the value.
         words = list(words)
+        dropped = False
         while words and not any(ch.isalnum() for ch in words[-1].text):
             words.pop()
         while words and not any(ch.isalnum() for ch in words[0].text) and words[0].text != "(":
             words.pop(0)
+        # Specks read as a short word after the value ("Hòa nh.", "Tuấn mm"): dropped, and
+        # the field is left uncertain (it might have been a real word read badly).
+        while len(words) > 1 and words[-1].conf < DUST_CONFIDENCE and len(words[-1].text.strip(".,;:'\"")) <= 3:
+            words.pop()
+            dropped = True
+        if words:
+            last = words[-1]
+            stripped = last.text.rstrip(".,;:")
+            if stripped and stripped != last.text and handler not in ("date_words",):
+                words[-1] = Word(stripped, last.conf, last.x, last.y, last.w, last.h)
         conf = _conf(words)
         text = nfc(" ".join(w.text for w in words)).strip()
         if not text:
             return {k: _Value(None, "missing", None) for k in keys}
         out = getattr(self, "_" + handler)(keys, text, words, conf)
-        if _ODD.search(text):  # "Xã.Thịnh", "Hưng,Yên", a stray mark inside a word
+        if dropped or _ODD.search(text) or (handler in _WORDY and not _vietnamese_words(text)):
+            # "Xã.Thịnh", a stray mark inside a word, "Trọrig" (no Vietnamese syllable)
             for v in out.values():
                 v.state = "uncertain" if v.state == "ok" else v.state
         return out
 
     def _text(self, keys, text, words, conf):
         value, ok = _norm(self.kind, keys[0], text)
+        if value and keys[0] == "cause_of_death":
+            entry, exact = _vocab(value, CAUSES_OF_DEATH)
+            if entry is not None and _key(entry) == _key(value):
+                value, ok = entry, ok and exact
+        elif value:
+            fixed = _fix_phrases(value)
+            if fixed != value:
+                value, ok = fixed, False
         return {keys[0]: _Value(value, _state(ok, conf), conf)}
 
     def _name(self, keys, text, words, conf):
@@ -677,6 +733,21 @@ class _Reader:
         return out
 
 
+def _fix_phrases(value: str) -> str:
+    """Fixed phrases (``PHRASES``) read with a wrong mark put right: 'Giãy báo tử' →
+    'Giấy báo tử'."""
+    words = value.split()
+    for phrase in PHRASES:
+        n = len(phrase.split())
+        target = _key(phrase)
+        for i in range(len(words) - n + 1):
+            chunk = " ".join(words[i:i + n])
+            if _key(chunk) == target and chunk.strip(",.") != phrase:
+                tail = chunk[len(chunk.rstrip(",.")):]
+                words[i:i + n] = (phrase + tail).split()
+    return " ".join(words)
+
+
 def _time_text(text: str) -> str:
     """'11 giờ 23 phút' → '11:23' (look-alike letters in the digits mapped)."""
     m = re.search(r"(\w{1,2})\s*(?:gi[ờo]|g|h|:)\s*(\w{1,2})?", text, re.IGNORECASE)
@@ -708,14 +779,23 @@ def _marker_at(keys: list[str], marker: str, start: int = 0) -> int | None:
     return None
 
 
+def _pieces(line: Line) -> list[Word]:
+    """The line's words split at punctuation glued between parts ("68.Quyển", "số:01")."""
+    out = []
+    for w in line.words:
+        parts = [p for p in re.split(r"(?<=[.:;,])(?=\w)|(?<=\w)(?=[.:;,]\w)", w.text) if p]
+        out.extend(Word(p, w.conf, w.x, w.y, w.w, w.h) for p in parts)
+    return out
+
+
 def _is_heading(line: Line) -> bool:
     """'Số: 01 Quyển số: 01/1985 Trang: 1 Ngày đăng ký: …': two of its markers, in order,
     near the start of the line (a place name such as 'Ngô Quyền' is not a heading)."""
-    keys = [_key(w.text) for w in line.words]
+    keys = [_key(w.text) for w in _pieces(line)]
     quyen = _marker_at(keys[:4], "quyen")
     if quyen is None:
         return False
-    starts_so = bool(keys) and keys[0] in ("so", "s0", "so:")
+    starts_so = bool(keys) and keys[0] in ("so", "s0")
     trang = _marker_at(keys, "trang", quyen + 1)
     dang = _marker_at(keys, "dang", quyen + 1)
     return sum((starts_so, trang is not None, dang is not None)) >= 2
@@ -734,7 +814,7 @@ class _Heading:
 
 def _read_heading(line: Line) -> _Heading:
     """'Số: 01 Quyển số: 01/1985 Trang: 1 Ngày đăng ký: 31/03/1985'."""
-    words = line.words
+    words = _pieces(line)
     keys = [_key(w.text) for w in words]
 
     def index(marker: str, start: int = 0) -> int | None:
@@ -744,8 +824,8 @@ def _read_heading(line: Line) -> _Heading:
     trang = index("trang", (quyen or 0) + 1)
     dang = index("dang", (trang or quyen or 0) + 1)
     number_words = words[1:quyen] if quyen else words[1:2]
-    number_text = "".join(w.text for w in number_words)
-    digits, number_clean = _digits(number_text.replace(":", ""))
+    number_text = "".join(w.text for w in number_words).strip(".:;, ")
+    digits, number_clean = _digits(number_text)
     number = int(digits) if digits and len(digits) <= 5 else None
     book = None
     if quyen is not None:

@@ -100,7 +100,9 @@ def _personal_id(rng: random.Random, sex: int, born: date) -> str:
     """12-digit citizen ID: province code, century/sex digit, year, random."""
     century = (born.year // 100) - 19  # 1900s -> 0, 2000s -> 1
     digit = century * 2 + (0 if sex == 1 else 1)
-    return f"0{rng.randint(1, 96):02d}{digit}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
+    number = f"0{rng.randint(1, 96):02d}{digit}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
+    # The ID has no century code before 1900 (it gave "046-193…"): such people have none.
+    return number if born.year >= 1900 else ""
 
 
 def _random_date(rng: random.Random, start: date, end: date) -> date:
