@@ -45,8 +45,10 @@ from ingest.images import prepare_for_ocr  # noqa: E402
 from ingest.ocr import TesseractEngine  # noqa: E402
 
 KINDS = ("birth", "death", "marriage")
-# Font size per wanted entries a page: a birth entry is some 25 lines, so four need 9 pt.
+# Font size per wanted entries a page. A birth entry is some 25 lines: two fit at 12 pt,
+# three at 8 pt, never four; four death entries need 7.5 pt, four marriage entries 8 pt.
 SIZES = {1: 13.0, 2: 12.0, 3: 10.0, 4: 9.0}
+SIZES_FOR_FOUR = {"birth": 8.0, "death": 7.5, "marriage": 8.0}
 
 
 def make_pages(count: int, letters: int, seed: int = 11):
@@ -64,16 +66,18 @@ def make_pages(count: int, letters: int, seed: int = 11):
         first = 1 + (i * 13) % 90
         entries = [make_entry(kind, seed=seed * 1000 + i * 10 + k, year=year, number=first + k)
                    for k in range(want)]
-        rendered = render_register(entries, font=font, size_pt=SIZES[want], per_page=want,
+        size = SIZES_FOR_FOUR[kind] if want == 4 else SIZES[want]
+        rendered = render_register(entries, font=font, size_pt=size, per_page=want,
                                    noise=Noise.scan() if noisy else None, seed=i)
         at = 0
         for page in rendered:  # which entries each page holds: its heading lines
             n = sum(1 for line in page.lines if line.startswith("Số:") and "Quyển số:" in line)
             pages.append({"image": page.image, "kind": kind, "entries": entries[at:at + n],
-                          "noisy": noisy, "font": font, "size": SIZES[want]})
+                          "noisy": noisy, "font": font, "size": size})
             at += n
         i += 1
     pages = pages[:count]
+    assert {len(p["entries"]) for p in pages} == {1, 2, 3, 4}, "one to four entries a page"
     docs = generate_documents(letters, seed=seed)
     for j in range(letters):
         page = render_document(next(docs), font=fonts[j % len(fonts)],

@@ -1055,20 +1055,21 @@ def _check_entry(kind: str, heading: _Heading, values: dict[str, _Value]) -> Non
 
 def _check_page(kind: str, entries: list[ProposedEntry], notes: list[str]) -> None:
     """Entry numbers run on within the page; one book and one page number for all."""
-    numbers = [e.number for e in entries]
+    # Entry i should carry base + i; the base most entries agree on (at least two) is the
+    # page's. An entry off it is uncertain; one whose number was not read gets base + i.
+    bases: dict[int, int] = {}
+    for i, e in enumerate(entries):
+        if e.number is not None:
+            bases[e.number - i] = bases.get(e.number - i, 0) + 1
+    ranked = sorted(bases.items(), key=lambda kv: -kv[1])
+    base = ranked[0][0] if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]) else None
     for i, e in enumerate(entries):
         v = e._values["number"]
-        if len(entries) > 1:
-            before = numbers[i - 1] if i > 0 else None
-            after = numbers[i + 1] if i + 1 < len(entries) else None
-            fits = (before is not None and e.number == before + 1) or (after is not None and e.number == after - 1)
-            if not fits:
-                v.state = "uncertain"
-                notes.append("Số thứ tự các mục trên trang không liên tiếp.")
-                # A number that was not read but whose neighbour was: proposed, uncertain.
-                if e.number is None and before is not None:
-                    v.value = before + 1
-                    e.number = v.value
+        if len(entries) > 1 and (base is None or e.number != base + i):
+            v.state = "uncertain"
+            notes.append("Số thứ tự các mục trên trang không liên tiếp.")
+            if e.number is None and base is not None:
+                v.value = e.number = base + i
         e.fields["number"] = v.as_dict()
     books = {e.book for e in entries if e.book}
     pages = {e.page for e in entries if e.page is not None}
