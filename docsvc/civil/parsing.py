@@ -86,6 +86,22 @@ CAUSES_OF_DEATH = ("Bệnh già", "Già yếu", "Bệnh tim", "Tai nạn giao th
 PHRASES = ("Giấy báo tử", "Trạm Y tế", "Bệnh viện Đa khoa", "Nhà hộ sinh", "Tại nhà",
            "Thành phố Hồ Chí Minh", "Hồ Chí Minh")
 
+#: Provinces and centrally-run cities, before and after the 2025 merger: the last part of an
+#: address ("…, Đồng Nai") read with a wrong mark is put right (and left uncertain).
+PROVINCES = (
+    "Hà Nội", "Thành phố Hồ Chí Minh", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế",
+    "Thừa Thiên Huế", "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu",
+    "Bắc Ninh", "Bến Tre", "Bình Định", "Bình Dương", "Bình Phước", "Bình Thuận", "Cà Mau",
+    "Cao Bằng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang",
+    "Hà Nam", "Hà Tĩnh", "Hải Dương", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa",
+    "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
+    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình",
+    "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh",
+    "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Tiền Giang", "Trà Vinh", "Tuyên Quang",
+    "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+)
+_PLACE_KEYS = ("residence", "home_town", "place_of_birth", "place_of_death")
+
 KIND_BY_TITLE = {"khai sinh": "birth", "khai tu": "death", "ket hon": "marriage"}
 
 
@@ -575,13 +591,19 @@ class _Reader:
             if entry is not None and _key(entry) == _key(value):
                 value, ok = entry, ok and exact
         elif value:
-            fixed = _fix_phrases(value)
+            fixed = _repair(value)
+            if keys[0].endswith(_PLACE_KEYS):
+                fixed = _fix_province(fixed)
             if fixed != value:
                 value, ok = fixed, False
         return {keys[0]: _Value(value, _state(ok, conf), conf)}
 
     def _name(self, keys, text, words, conf):
         value, ok = _norm(self.kind, keys[0], text.strip(" ,.;"))
+        if value:
+            fixed = _split_glued(value)
+            if fixed != value:
+                value, ok = fixed, False
         ok = ok and _looks_like_name(value or "")
         if value:
             first, _, rest = value.partition(" ")
@@ -596,6 +618,10 @@ class _Reader:
 
     def _paper(self, keys, text, words, conf):
         value, ok = _norm(self.kind, keys[0], text.strip(" ,.;"))
+        if value:
+            fixed = _repair(value)
+            if fixed != value:
+                value, ok = fixed, False
         fits = bool(re.search(r"\bs[ốo]\s*:?\s*[0-9A-Z]{5,}$", value or ""))
         return {keys[0]: _Value(value, _state(ok and fits, conf), conf)}
 
@@ -672,6 +698,8 @@ class _Reader:
 
     def _nationality(self, keys, text, words, conf):
         entry, exact = _vocab(text, NATIONALITIES)
+        if entry is None and len(_key(text)) >= 4:  # "Việt" with "Nam" lost
+            entry = next((n for n in NATIONALITIES if _key(n).startswith(_key(text) + " ")), None)
         if entry is None:  # another nationality: kept as read
             value, ok = _norm(self.kind, keys[0], text.strip(" ,.;"))
             return {keys[0]: _Value(value, _state(ok and _looks_like_name(value or ""), conf), conf)}
@@ -733,6 +761,41 @@ class _Reader:
         return out
 
 
+_SO = re.compile(r"\b[Ss][oóòỏõọôốồổỗộơớờởỡợð](?=\s+\d)")
+
+
+def _split_glued(value: str) -> str:
+    """Words run together or split by a mark: 'ThịOanh' → 'Thị Oanh', 'Nguyễn.Văn' →
+    'Nguyễn Văn', 'Long,Cần' → 'Long, Cần'."""
+    chars = []
+    for i, ch in enumerate(value):
+        if (0 < i < len(value) - 1 and ch.isupper() and value[i - 1].islower()
+                and value[i + 1].islower()):
+            chars.append(" ")
+        chars.append(ch)
+    value = "".join(chars)
+    value = re.sub(r"(?<=[^\W\d_])\.(?=[^\W\d_])", " ", value)
+    value = re.sub(r",(?=[^\s\d])", ", ", value)
+    return " ".join(value.split())
+
+
+def _repair(value: str) -> str:
+    """What OCR does to typed register values, undone: ';' for ',' between parts of an
+    address, 'sõ 123' for 'số 123', glued words, fixed phrases with a wrong mark."""
+    value = value.replace(";", ",")
+    value = _SO.sub(lambda m: "Số" if m.group(0)[0] == "S" else "số", value)
+    value = _split_glued(value)
+    return _fix_phrases(value)
+
+
+def _fix_province(value: str) -> str:
+    head, comma, last = value.rpartition(",")
+    if not comma or not last.strip() or last.strip() in PROVINCES:
+        return value
+    same = [p for p in PROVINCES if _key(p) == _key(last)]
+    return f"{head}, {same[0]}" if len(same) == 1 else value
+
+
 def _fix_phrases(value: str) -> str:
     """Fixed phrases (``PHRASES``) read with a wrong mark put right: 'Giãy báo tử' →
     'Giấy báo tử'."""
@@ -742,7 +805,9 @@ def _fix_phrases(value: str) -> str:
         target = _key(phrase)
         for i in range(len(words) - n + 1):
             chunk = " ".join(words[i:i + n])
-            if _key(chunk) == target and chunk.strip(",.") != phrase:
+            close = _key(chunk) == target or (n >= 3 and fuzz.ratio(_key(chunk), target) >= 85
+                                              and _key(chunk).split()[0] == target.split()[0])
+            if close and chunk.strip(",.") != phrase:
                 tail = chunk[len(chunk.rstrip(",.")):]
                 words[i:i + n] = (phrase + tail).split()
     return " ".join(words)
@@ -764,12 +829,9 @@ def _title_kind(line: Line) -> str | None:
     key = _key(line.text)
     if not key.startswith(("so", "s0")) or len(key.split()) > 7:
         return None
-    best = process.extractOne(key, {k: f"so dang ky {t}" for t, k in
-                                    [(t, k) for t, k in KIND_BY_TITLE.items()]},
-                              scorer=fuzz.ratio, score_cutoff=80)
-    if best is None:
-        return None
-    return best[2]
+    titles = {kind: f"so dang ky {title}" for title, kind in KIND_BY_TITLE.items()}
+    best = process.extractOne(key, titles, scorer=fuzz.ratio, score_cutoff=80)
+    return best[2] if best else None
 
 
 def _marker_at(keys: list[str], marker: str, start: int = 0) -> int | None:
@@ -926,12 +988,13 @@ def parse_page(words, width: int, height: int, *, kind: str | None = None) -> Pa
     margin = median(starts) if starts else min(line.start for line in lines)
 
     reader = _Reader(the_kind)
-    entries: list[ProposedEntry] = []
+    read: list[tuple[ProposedEntry, dict[str, _Value]]] = []
     bounds = heading_at + [len(lines)]
     for a, b in zip(bounds, bounds[1:]):
-        entries.append(_read_entry(the_kind, lines[a], lines[a + 1:b], labels, margin,
-                                   word_height, reader, notes))
-    _check_page(the_kind, entries, notes)
+        read.append(_read_entry(the_kind, lines[a], lines[a + 1:b], labels, margin,
+                                word_height, reader, notes))
+    _check_page(read, notes)
+    entries = [entry for entry, _values in read]
     return PageReading(True, the_kind, office, " ".join(dict.fromkeys(notes)) or None, entries)
 
 
@@ -939,23 +1002,22 @@ def _kind_title(kind: str) -> str:
     return {"birth": "khai sinh", "death": "khai tử", "marriage": "kết hôn"}[kind]
 
 
-def _read_entry(kind, heading_line, body, labels, margin, height, reader, notes) -> ProposedEntry:
+def _read_entry(kind, heading_line, body, labels, margin, height, reader, notes
+                ) -> tuple[ProposedEntry, dict[str, _Value]]:
     heading = _read_heading(heading_line)
     values: dict[str, _Value] = {}
-    fields_at: list[tuple[_Label, list[Word], list[Line]]] = []
+    # (label, value words, whether a line at the margin was taken as a continuation)
+    fields_at: list[list] = []
     for line in body:
         match = _match_label(line, labels, margin, height)
         if match:
-            fields_at.append((match[0], list(match[1]), [line]))
+            fields_at.append([match[0], list(match[1]), False])
         elif fields_at:
             fields_at[-1][1].extend(line.words)
-            fields_at[-1][2].append(line)
-            if line.start <= margin + 0.5 * height:
-                # A continuation at the margin: perhaps a label that was not recognised.
-                fields_at[-1] = (fields_at[-1][0], fields_at[-1][1], fields_at[-1][2] + [None])
-    for label, value_words, field_lines in fields_at:
+            # A continuation at the margin, not indented: perhaps a label not recognised.
+            fields_at[-1][2] |= line.start <= margin + 0.5 * height
+    for label, value_words, suspicious in fields_at:
         read = reader.read(label.handler, label.keys, value_words)
-        suspicious = None in field_lines
         for key, v in read.items():
             if suspicious and v.state == "ok":
                 v.state = "uncertain"
@@ -991,8 +1053,7 @@ def _read_entry(kind, heading_line, body, labels, margin, height, reader, notes)
     entry = ProposedEntry(number=heading.number, book=heading.book, page=heading.page,
                           box=_union(words),
                           fields={k: values[k].as_dict() for k in field_keys(kind)})
-    entry._values = values  # kept for the page checks
-    return entry
+    return entry, values
 
 
 def _flag(values: dict[str, _Value], *keys: str) -> None:
@@ -1019,7 +1080,12 @@ def _check_entry(kind: str, heading: _Heading, values: dict[str, _Value]) -> Non
     if heading.book and re.search(r"(\d{4})$", heading.book):
         book_year = int(heading.book[-4:])
     if registered and book_year and registered.year != book_year:
+        # A book holds one year: the year is the book's (a misread digit), uncertain.
         _flag(values, "registered_on")
+        try:
+            values["registered_on"].value = registered.replace(year=book_year).isoformat()
+        except ValueError:
+            pass
     births = {"birth": ["date_of_birth"], "death": ["date_of_birth"],
               "marriage": ["wife_date_of_birth", "husband_date_of_birth"]}[kind]
     for key in births:
@@ -1053,27 +1119,26 @@ def _check_entry(kind: str, heading: _Heading, values: dict[str, _Value]) -> Non
             _flag(values, "personal_id")
 
 
-def _check_page(kind: str, entries: list[ProposedEntry], notes: list[str]) -> None:
+def _check_page(read: list[tuple[ProposedEntry, dict[str, _Value]]], notes: list[str]) -> None:
     """Entry numbers run on within the page; one book and one page number for all."""
     # Entry i should carry base + i; the base most entries agree on (at least two) is the
     # page's. An entry off it is uncertain; one whose number was not read gets base + i.
+    entries = [entry for entry, _values in read]
     bases: dict[int, int] = {}
     for i, e in enumerate(entries):
         if e.number is not None:
             bases[e.number - i] = bases.get(e.number - i, 0) + 1
     ranked = sorted(bases.items(), key=lambda kv: -kv[1])
     base = ranked[0][0] if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]) else None
-    for i, e in enumerate(entries):
-        v = e._values["number"]
+    for i, (e, values) in enumerate(read):
+        v = values["number"]
         if len(entries) > 1 and (base is None or e.number != base + i):
             v.state = "uncertain"
             notes.append("Số thứ tự các mục trên trang không liên tiếp.")
-            if e.number is None and base is not None:
+            if base is not None:  # the number the run proposes, uncertain
                 v.value = e.number = base + i
         e.fields["number"] = v.as_dict()
     books = {e.book for e in entries if e.book}
     pages = {e.page for e in entries if e.page is not None}
     if len(books) > 1 or len(pages) > 1:
         notes.append("Các mục trên trang ghi số quyển hoặc số trang khác nhau.")
-    for e in entries:
-        del e._values
