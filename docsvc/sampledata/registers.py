@@ -100,7 +100,9 @@ def _personal_id(rng: random.Random, sex: int, born: date) -> str:
     """12-digit citizen ID: province code, century/sex digit, year, random."""
     century = (born.year // 100) - 19  # 1900s -> 0, 2000s -> 1
     digit = century * 2 + (0 if sex == 1 else 1)
-    return f"0{rng.randint(1, 96):02d}{digit}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
+    number = f"0{rng.randint(1, 96):02d}{digit}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
+    # The ID has no century code before 1900 (it gave "046-193…"): such people have none.
+    return number if born.year >= 1900 else ""
 
 
 def _random_date(rng: random.Random, start: date, end: date) -> date:
@@ -286,3 +288,42 @@ def make_entry(kind: str, seed: int, *, year: int = 1985, number: int = 1,
     """One entry of a given kind (for tests and page rendering)."""
     rng = random.Random(seed)
     return _MAKERS[kind](rng, office, year, number, (number - 1) // 2 + 1)
+
+
+def truth_fields(entry: RegisterEntry) -> dict[str, object]:
+    """The contract values (``docsvc.civil.fields``) an entry's page should be read as:
+    ``{key: value}`` for every key of its kind, normalised as ``fields.normalise`` stores
+    them; ``None`` where the register has nothing. The ground truth of the parser's tests
+    and of bench/registers.py."""
+    from docsvc.civil.fields import field_keys, normalise
+
+    raw: dict[str, object] = {
+        "number": entry.number, "registered_on": entry.registered_on,
+        "registration_kind": entry.registration_kind, "officer": entry.officer,
+        "officer_position": entry.officer_position, "notes": entry.notes,
+    }
+    if entry.kind in ("birth", "death"):
+        raw.update(full_name=entry.full_name, sex=entry.sex, date_of_birth=entry.date_of_birth,
+                   ethnicity=entry.ethnicity, nationality=entry.nationality,
+                   personal_id=entry.personal_id, declarant=entry.declarant,
+                   declarant_paper=entry.declarant_paper)
+    if entry.kind == "birth":
+        raw.update(place_of_birth=entry.place_of_birth, home_town=entry.home_town)
+        for prefix, parent in (("mother", entry.mother), ("father", entry.father)):
+            if parent is not None:
+                raw.update({f"{prefix}_name": parent.full_name, f"{prefix}_birth_year": parent.birth_year,
+                            f"{prefix}_ethnicity": parent.ethnicity,
+                            f"{prefix}_nationality": parent.nationality,
+                            f"{prefix}_residence": parent.residence})
+    elif entry.kind == "death":
+        time_text, _, died = entry.death_time.partition(",")
+        raw.update(residence=entry.home_town, time_of_death=time_text.replace(" phút", "").strip(),
+                   date_of_death=died.strip(), place_of_death=entry.death_place,
+                   cause_of_death=entry.death_cause, death_notice=entry.death_notice)
+    else:
+        for prefix, spouse in (("wife", entry.wife), ("husband", entry.spouse)):
+            raw.update({f"{prefix}_name": spouse.full_name, f"{prefix}_date_of_birth": spouse.date_of_birth,
+                        f"{prefix}_ethnicity": spouse.ethnicity, f"{prefix}_nationality": spouse.nationality,
+                        f"{prefix}_residence": spouse.residence, f"{prefix}_id_paper": spouse.id_paper})
+        raw["marriage_kind"] = "first" if entry.registration_kind == 1 else "again"
+    return {key: normalise(entry.kind, key, raw.get(key)) for key in field_keys(entry.kind)}
