@@ -44,7 +44,12 @@ def test_upload_progress_then_page_images_beside_text(live_server, page, account
     page.wait_for_selector("section.page")
     image = page.locator("section.page .page-image img").first
     image.wait_for()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 100")
+    # Waits for the picture itself (on a busy machine it arrives after the element): its
+    # width once loaded, 0 if it failed.
+    loaded_width = image.evaluate("""img => img.complete ? img.naturalWidth : new Promise(done => {
+        img.addEventListener('load', () => done(img.naturalWidth), {once: true});
+        img.addEventListener('error', () => done(0), {once: true}); })""")
+    assert loaded_width > 100
     text = page.locator("section.page .page-text pre").first.inner_text()
     assert "khai sinh" in text and "Hòa" in text
     box_image, box_text = image.bounding_box(), page.locator("section.page .page-text").first.bounding_box()
