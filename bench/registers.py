@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-from docsvc.civil import parsing  # noqa: E402
+from docsvc.civil import parsing, values  # noqa: E402
 from docsvc.sampledata.documents import generate_documents  # noqa: E402
 from docsvc.sampledata.registers import make_entry, truth_fields  # noqa: E402
 from docsvc.sampledata.render import FONTS, Noise, render_document, render_register  # noqa: E402
@@ -198,7 +198,7 @@ def main(argv=None) -> int:
     result = {
         "pages": n, "register_pages": n - letters["pages"], "cores": cores,
         "fonts": sorted({p["font"] for p in pages}), "entries_per_page": dict(sorted(per_page.items())),
-        "low_confidence": parsing.LOW_CONFIDENCE,
+        "low_confidence": values.LOW_CONFIDENCE,
         "fields": summary(stats),
         "letters": letters,
         "ocr": {"wall_seconds": round(ocr_wall, 2), "pages_per_minute": round(60 * n / ocr_wall, 1),
@@ -211,14 +211,14 @@ def main(argv=None) -> int:
     }
     if args.sweep:
         sweep = []
-        saved = parsing.LOW_CONFIDENCE
+        saved = values.LOW_CONFIDENCE
         for threshold in (0, 60, 70, 75, 80, 85, 88, 90, 92, 94):
-            parsing.LOW_CONFIDENCE = threshold
+            values.LOW_CONFIDENCE = threshold
             again = [parsing.parse_page(w, *p["image"].size) for p, w in zip(pages, words)]
             s = summary(score(pages, again)[0])["all"]
             sweep.append({"threshold": threshold, "silent_rate": s["silent_rate"],
                           "uncertain_rate": s["uncertain_rate"], "accuracy": s["accuracy"]})
-        parsing.LOW_CONFIDENCE = saved
+        values.LOW_CONFIDENCE = saved
         result["sweep"] = sweep
     if args.out:
         args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -229,7 +229,7 @@ def main(argv=None) -> int:
     print(f"Typed register pages read by the machine: {result['register_pages']} register pages "
           f"({f['clean']['pages']} clean, {f['noisy']['pages']} noisy; entries a page "
           f"{result['entries_per_page']}), {letters['pages']} letters, fonts {', '.join(result['fonts'])}, "
-          f"{cores} cores, LOW_CONFIDENCE {parsing.LOW_CONFIDENCE}")
+          f"{cores} cores, LOW_CONFIDENCE {values.LOW_CONFIDENCE}")
     for name in ("clean", "noisy", "all"):
         s = f[name]
         print(f"  {name:6} fields {s['fields']:5}  accuracy {s['accuracy']:.2%}  silent errors "

@@ -14,7 +14,9 @@ from datetime import date
 import pytest
 
 from docsvc.civil.fields import field_keys
-from docsvc.civil.parsing import PageReading, parse_page, words_date, words_number
+from docsvc.civil.parsing import PageReading, parse_page
+from docsvc.civil.spelled import words_date, words_number
+from docsvc.civil.vocabulary import fold
 from docsvc.sampledata.documents import generate_documents
 from docsvc.sampledata.numwords import date_words, number_words
 from docsvc.sampledata.registers import make_entry, truth_fields
@@ -273,7 +275,6 @@ def test_number_words(n):
     the same without diacritics."""
     words = number_words(n)
     assert words_number(words.split()) == n
-    from docsvc.civil.parsing import fold
     assert words_number(fold(words).split()) == n
 
 
