@@ -210,6 +210,16 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
             click.echo(f"  {path.name}: {exc.message(_lang())}", err=True)
         except SubmissionRefused as exc:
             click.echo(f"  {path.name}: {exc.message}", err=True)
+    from docsvc.civil.demo import add_demo_books
+
+    try:
+        lines, scans = add_demo_books(svc, dest / "so-ho-tich", seed=seed)
+    except Exception as exc:  # the documents above are kept; say what went wrong with the books
+        click.echo(f"  Sổ hộ tịch mẫu: không tạo được ({exc})", err=True)
+        lines, scans = [], []
+    for line in lines:
+        click.echo(f"  {line}")
+    results += [{**scan, "status": "queued", "pages": None, "error": None} for scan in scans]
     if wait:
         from docsvc.documents.cli import _wait_and_update
 

@@ -101,8 +101,8 @@ def _print_item(item: dict) -> None:
     if item["status"] == "failed":
         click.secho(f"✗ {item['path']}: {item['error']}", fg="red", err=False)
     else:
-        click.echo(f"✓ {item['path']} → văn bản #{item['document_id']} ({item['status']}, "
-                   f"{item['pages']} trang)")
+        pages = f", {item['pages']} trang" if item.get("pages") is not None else ""
+        click.echo(f"✓ {item['path']} → văn bản #{item['document_id']} ({item['status']}{pages})")
 
 
 def _wait_and_update(svc: Services, results: list[dict], show_progress: bool, slots=None) -> None:

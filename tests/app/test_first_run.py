@@ -14,7 +14,7 @@ import pytest
 
 from archive.db import make_engine
 from archive.accounts import User
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from docsvc.accounts.services import verify_password
@@ -88,6 +88,15 @@ def test_the_demo_loads_and_waits_for_its_documents(tmp_path):
     assert len(states) >= 8 and set(states) == {"done"}, states
     # The register scans are personal data: only roles with person.view will see them.
     assert {"06-so-khai-sinh-1987.tif", "07-so-ket-hon-1992.png", "08-so-khai-tu-2003.png"} <= personal
+    # The sample register books (issue 11 §9): every state of an entry is there to see.
+    with Session(engine) as db:
+        statuses = dict(db.execute(text("SELECT status, count(*) FROM register_entries GROUP BY status")).all())
+        kinds = set(db.scalars(text("SELECT kind FROM register_books")))
+        revisions = db.scalar(text("SELECT count(*) FROM register_revisions WHERE reason IS NOT NULL"))
+    assert kinds == {"birth", "death", "marriage"}
+    assert statuses.get("proposed", 0) >= 3, statuses    # read by the machine from typed pages
+    assert statuses.get("keyed", 0) >= 1 and statuses.get("verified", 0) >= 1 and statuses.get("disputed") == 1
+    assert revisions >= 1                                 # a correction of a verified entry
     again = _docsvc(data_dir, "demo", "--if-empty")
     assert again.returncode == 0
     with Session(engine) as db:
