@@ -273,8 +273,11 @@ def describe(spec: dict) -> None:
                 "parameters": [book_id],
                 "requestBody": {"required": True, "content": {"multipart/form-data": {
                     "schema": {"type": "object", "required": ["file"], "additionalProperties": False,
-                               "properties": {"file": {"type": "array", "minItems": 1, "items": {
-                                   "type": "string", "format": "binary"},
+                               "properties": {"file": {
+                                   "type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"},
+                                   # also on the array: a client that sends a one-item array as one part
+                                   # (Schemathesis does) still sends it as a file, with a filename
+                                   "format": "binary",
                                    "description": "The scans (the part repeated), in book order"}}},
                     "encoding": {"file": {"contentType": "application/pdf, image/tiff, image/png, image/jpeg"}},
                 }}},
