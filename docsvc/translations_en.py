@@ -440,4 +440,7 @@ CATALOG: dict[str, str] = {
     'Cải chính mục hộ tịch': 'Correct a register entry',
     '{actor} đã cải chính mục đăng ký {object}': '{actor} corrected entry {object}',
     'sổ hộ tịch': 'register book',
+    # civil-status register API (docsvc/civil/api.py)
+    'Không tìm thấy sổ hoặc mục hộ tịch.': 'No such register book or entry.',
+    'Cần một đối tượng JSON.': 'A JSON object is needed.',
 }
