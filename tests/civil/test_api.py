@@ -424,3 +424,59 @@ def test_pages_are_added_in_order_as_personal_documents(as_user, services):
                                  content_type="multipart/form-data").status_code == 404
     assert as_user("desk").post(url, data={"file": (io.BytesIO(text_pdf(["x"])), "x.pdf")},
                                 content_type="multipart/form-data").status_code == 403
+
+
+def _conforms(answer, path: str, method: str) -> None:
+    """The answer matches what the OpenAPI document promises for its status (the
+    conformance run cannot reach stored entries: it has no book to find)."""
+    from docsvc.api.openapi import SPEC
+    from docsvc.api.validation import check
+
+    schema = SPEC["paths"][path][method]["responses"][str(answer.status_code)]["content"]["application/json"]["schema"]
+    check(answer.get_json(), schema, SPEC)
+
+
+def test_answers_match_the_openapi_document(as_user, services):
+    """Every civil answer with data (books, entries of each kind, a disputed entry's detail,
+    revisions, errors with their extra members) is checked against its documented schema;
+    a field key of another kind in a stored entry would fail the per-kind schema."""
+    keyer, reviewer, arbiter = as_user("keyer1"), as_user("keyer2"), as_user("arbiter")
+    answer = keyer.post("/api/v1/civil/books", json={"office": "XA-A", "kind": "marriage", "year_from": 2024,
+                                                     "label": "Sổ đăng ký kết hôn 2024", "verification_mode": "double"})
+    _conforms(answer, "/civil/books", "post")
+    book = answer.get_json()
+    fields = {"husband_name": "Vũ Văn Hải", "wife_name": "Hoàng Thị Lan", "registered_on": "2024-06-01",
+              "husband_date_of_birth": "1995-02-03", "wife_ethnicity": {"value": None, "state": "illegible"},
+              "marriage_kind": "first", "registration_kind": 1}
+    answer = keyer.post(f"/api/v1/civil/books/{book['id']}/entries", json={"fields": fields})
+    _conforms(answer, "/civil/books/{book_id}/entries", "post")
+    entry = answer.get_json()
+    url = f"/api/v1/civil/entries/{entry['id']}"
+    answer = reviewer.post(url + "/keyings", json={"fields": {**fields, "marriage_kind": "again", "number": 1}})
+    _conforms(answer, "/civil/entries/{entry_id}/keyings", "post")
+    assert answer.get_json()["status"] == "disputed"
+    _conforms(arbiter.get(url, purpose=True), "/civil/entries/{entry_id}", "get")
+    answer = arbiter.post(url + "/arbitrate", json={"fields": {"marriage_kind": "again"}})
+    _conforms(answer, "/civil/entries/{entry_id}/arbitrate", "post")
+    answer = arbiter.patch(url, json={"fields": {"wife_residence": "Thôn Đông, xã A"}, "reason": "Bổ sung"})
+    _conforms(answer, "/civil/entries/{entry_id}", "patch")
+    _conforms(keyer.get(url + "/revisions", purpose=True), "/civil/entries/{entry_id}/revisions", "get")
+    _conforms(keyer.get(f"/api/v1/civil/books/{book['id']}/entries", purpose=True),
+              "/civil/books/{book_id}/entries", "get")
+    _conforms(keyer.get("/api/v1/civil/books"), "/civil/books", "get")
+
+    review = _book(keyer, kind="death")
+    death = keyer.post(f"/api/v1/civil/books/{review['id']}/entries", json={"fields": {
+        "full_name": "Đỗ Văn Dũng", "registered_on": "2024-05-01", "time_of_death": "07:05", "sex": 1}})
+    _conforms(death, "/civil/books/{book_id}/entries", "post")
+    _conforms(reviewer.post(f"/api/v1/civil/entries/{death.get_json()['id']}/verify"),
+              "/civil/entries/{entry_id}/verify", "post")
+    for answer, path, method in (
+            (keyer.post(f"/api/v1/civil/books/{review['id']}/entries", json={"fields": {"number": 1}}),
+             "/civil/books/{book_id}/entries", "post"),                                  # 409 duplicate_number
+            (keyer.patch(url, json={"fields": {"wife_name": "X"}}), "/civil/entries/{entry_id}", "patch"),  # 409
+            (keyer.post(f"/api/v1/civil/books/{review['id']}/entries", json={"fields": {"husband_name": "X"}}),
+             "/civil/books/{book_id}/entries", "post"),                                  # 400 with field
+            (as_user("other").get(url, purpose=True), "/civil/entries/{entry_id}", "get")):  # 404
+        assert answer.status_code in (400, 404, 409)
+        _conforms(answer, path, method)
