@@ -54,6 +54,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "person.search": (N_("Tra cứu dữ liệu cá nhân"), N_("{actor} đã tra cứu dữ liệu hộ tịch")),
     "person.read": (N_("Đọc dữ liệu cá nhân"), N_("{actor} đã đọc dữ liệu cá nhân: {object}")),
     "civil.book_create": (N_("Thêm sổ hộ tịch"), N_("{actor} đã thêm sổ hộ tịch {object}")),
+    "civil.book_import": (N_("Nhập sổ hộ tịch từ gói số hóa"), N_("{actor} đã nhập sổ hộ tịch {object} từ gói số hóa")),
     "civil.page_add": (N_("Thêm trang sổ hộ tịch"), N_("{actor} đã thêm trang quét vào sổ hộ tịch {object}")),
     "civil.entry_propose": (N_("Máy đề xuất mục hộ tịch"), N_("{actor} đã đề xuất mục đăng ký {object} từ trang quét")),
     "civil.entry_create": (N_("Nhập mục hộ tịch"), N_("{actor} đã nhập mục đăng ký {object}")),

@@ -440,6 +440,8 @@ CATALOG: dict[str, str] = {
     'Cải chính mục hộ tịch': 'Correct a register entry',
     '{actor} đã cải chính mục đăng ký {object}': '{actor} corrected entry {object}',
     'sổ hộ tịch': 'register book',
+    'Nhập sổ hộ tịch từ gói số hóa': 'Import a register book from a digitisation package',
+    '{actor} đã nhập sổ hộ tịch {object} từ gói số hóa': '{actor} imported register book {object} from a digitisation package',
     # civil-status register API (docsvc/civil/api.py)
     'Không tìm thấy sổ hoặc mục hộ tịch.': 'No such register book or entry.',
     'Cần một đối tượng JSON.': 'A JSON object is needed.',

@@ -269,7 +269,7 @@ class SearchIndex:
         indexed: dict[int, set[str]] = {}
         with ix.reader() as reader:
             leaves = [r for r, _ in reader.leaf_readers()] if not reader.is_atomic() \
-                else [reader]
+                else [reader] if reader.doc_count_all() else []   # an empty index has no columns
             for leaf in leaves:
                 column = leaf.column_reader("d")
                 for docnum in leaf.all_doc_ids():

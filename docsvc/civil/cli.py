@@ -105,7 +105,10 @@ def pages_command(book_id: int, paths: tuple[str, ...], wait: bool, as_json: boo
             click.echo(f"✓ {path} → trang {a.seq} (văn bản #{a.document_id}, {a.status})")
     if wait:
         _wait(svc, [a.job_id for a in added if a.job_id], show_progress=not as_json)
-        parse_pending(svc, principal, book_id)
+        try:
+            parse_pending(svc, principal, book_id)
+        except Exception as exc:  # the pages are kept; `unparsed` says how many wait for another try
+            click.echo(f"Chưa đề xuất được mục từ trang đã đọc: {exc}", err=True)
     summary = pages_summary(svc, principal, book_id, doc_ids)
     if as_json:
         _echo_json(summary)
@@ -113,7 +116,7 @@ def pages_command(book_id: int, paths: tuple[str, ...], wait: bool, as_json: boo
         click.echo(f"{summary['pages']} trang; máy đề xuất {summary['proposed']} mục.")
         for note in summary["notes"]:
             click.echo(f"  ! {note}")
-    sys.exit(1 if summary["failed"] else 0)
+    sys.exit(1 if summary["failed"] or (wait and summary["unparsed"]) else 0)
 
 
 def _wait(svc, job_ids: list[int], show_progress: bool) -> None:

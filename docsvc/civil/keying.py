@@ -101,6 +101,10 @@ def update_entry(services: Services, principal: Principal, entry_id: int, *, fie
     reason = " ".join((reason or "").split()) or None
     legal_date = read_day("legal_basis_date", legal_basis_date)
     legal_basis = " ".join((legal_basis or "").split()) or None
+    if legal_basis and len(legal_basis) > 200:
+        raise EntryFieldError("legal_basis", "Số quyết định tối đa 200 ký tự.")
+    if reason and len(reason) > 2000:
+        raise EntryFieldError("reason", "Lý do tối đa 2000 ký tự.")
     with services.uow() as uow:
         session = uow.session
         _begin_write(session)
@@ -112,14 +116,14 @@ def update_entry(services: Services, principal: Principal, entry_id: int, *, fie
             _check_place(session, book, page_id, box, None)
         if entry.status == "disputed":
             raise Conflict("disputed", "Hai lần nhập khác nhau: cần người thứ ba phân xử.")
-        if entry.status == "verified":
+        before = dict(entry.fields)
+        after = merged(before, given)
+        changes = differences(before, after)
+        if entry.status == "verified" and changes:  # the region alone may be redrawn without a correction
             if not principal.can("civil.correct"):
                 raise PermissionDenied("civil.correct")
             if not reason:
                 raise Conflict("reason_required", "Mục đã kiểm tra chỉ được cải chính kèm lý do.")
-        before = dict(entry.fields)
-        after = merged(before, given)
-        changes = differences(before, after)
         if "number" in changes or "registered_on" in changes:
             _lock_office(session, entry.office_unit_id)
         action = None

@@ -27,9 +27,17 @@ arbitrated two that did not: ``disputed`` → ``verified``). Every change after 
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from archive.accounts import Unit, User
-from archive.civil import VERIFICATION_MODES, RegisterBook, RegisterEntry, RegisterPage, RegisterRevision
+from archive.civil import (
+    VERIFICATION_MODES,
+    RegisterBook,
+    RegisterEntry,
+    RegisterKeying,
+    RegisterPage,
+    RegisterRevision,
+)
 from archive.models import Document, utcnow
 from docsvc.access import Principal
 from docsvc.audit.personal import Purpose, record_personal_read
@@ -57,24 +65,20 @@ from docsvc.services.container import Services
 __all__ = [
     "BookNotFound", "Conflict", "EntryFieldError", "EntryNotFound",
     "add_book", "list_books", "get_book", "list_entries", "get_entry", "create_entry", "update_entry",
-    "verify_entry", "key_again", "arbitrate", "revisions", "keying_stats", "custodian",
+    "verify_entry", "key_again", "arbitrate", "revisions", "keying_stats", "office_progress", "custodian",
 ]
 
 
 # -- books ---------------------------------------------------------------------------------
 
-def add_book(services: Services, principal: Principal, *, office_code: str, kind: str, year_from: int,
-             year_to: int | None = None, label: str, condition_notes: str | None = None,
-             verification_mode: str = "review") -> dict:
-    """Record a register book of ``office_code`` (a unit the principal holds, abolished ones
-    included). Needs ``civil.book``. Returns the book dict (``id``, ``office``,
-    ``custodian`` ...). EntryFieldError for an unknown office, kind, year or mode."""
-    _require(principal, "civil.book")
+def book_values(*, kind: str, year_from: int, year_to: int | None, label: str, condition_notes: str | None,
+                verification_mode: str) -> dict:
+    """A new book's values, checked (EntryFieldError naming the one that does not fit)."""
     if kind not in contract.KINDS:
         raise EntryFieldError("kind", "Loại sổ phải là birth, death hoặc marriage.")
     year_to = year_from if year_to is None else year_to
     for name, year in (("year_from", year_from), ("year_to", year_to)):
-        if not isinstance(year, int) or not 1900 <= year <= 2100:
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
             raise EntryFieldError(name, "Năm không hợp lệ.")
     if year_to < year_from:
         raise EntryFieldError("year_to", "Năm cuối phải từ năm đầu trở đi.")
@@ -83,20 +87,38 @@ def add_book(services: Services, principal: Principal, *, office_code: str, kind
         raise EntryFieldError("label", "Cần tên sổ (tối đa 300 ký tự).")
     if verification_mode not in VERIFICATION_MODES:
         raise EntryFieldError("verification_mode", "Cách kiểm tra phải là review hoặc double.")
+    return {"kind": kind, "year_from": year_from, "year_to": year_to, "label": label,
+            "condition_notes": " ".join((condition_notes or "").split()) or None,
+            "verification_mode": verification_mode}
+
+
+def create_book(services: Services, session: Session, principal: Principal, office_code: str, values: dict,
+                *, action: str = "civil.book_create", **details) -> RegisterBook:
+    """Insert a book of ``office_code`` (a unit the principal holds, abolished ones included)
+    with its audit record, in the caller's transaction (add_book, and a package import)."""
+    office = session.scalar(select(Unit).where(Unit.code == (office_code or "").strip()))
+    if office is None or not _held(principal, office.id):
+        raise EntryFieldError("office", f"Không có đơn vị mã {office_code} trong các đơn vị bạn quản lý.")
+    book = RegisterBook(office_unit_id=office.id, created_by=principal.user_id, created_at=utcnow(), **values)
+    session.add(book)
+    session.flush()
+    record(services, session, principal, action, object_type="register_book", object_id=book.id,
+           details={"office": office.code, **{k: v for k, v in values.items() if v is not None}, **details})
+    return book
+
+
+def add_book(services: Services, principal: Principal, *, office_code: str, kind: str, year_from: int,
+             year_to: int | None = None, label: str, condition_notes: str | None = None,
+             verification_mode: str = "review") -> dict:
+    """Record a register book of ``office_code`` (a unit the principal holds, abolished ones
+    included). Needs ``civil.book``. Returns the book dict (``id``, ``office``,
+    ``custodian`` ...). EntryFieldError for an unknown office, kind, year or mode."""
+    _require(principal, "civil.book")
+    values = book_values(kind=kind, year_from=year_from, year_to=year_to, label=label,
+                         condition_notes=condition_notes, verification_mode=verification_mode)
     with services.uow() as uow:
-        session = uow.session
-        office = session.scalar(select(Unit).where(Unit.code == (office_code or "").strip()))
-        if office is None or not _held(principal, office.id):
-            raise EntryFieldError("office", f"Không có đơn vị mã {office_code} trong các đơn vị bạn quản lý.")
-        book = RegisterBook(office_unit_id=office.id, kind=kind, year_from=year_from, year_to=year_to, label=label,
-                            condition_notes=(condition_notes or "").strip() or None,
-                            verification_mode=verification_mode, created_by=principal.user_id, created_at=utcnow())
-        session.add(book)
-        session.flush()
-        record(services, session, principal, "civil.book_create", object_type="register_book", object_id=book.id,
-               details={"office": office.code, "kind": kind, "year_from": year_from, "year_to": year_to,
-                        "label": label, "verification_mode": verification_mode})
-        result = _book_view(session, book)
+        book = create_book(services, uow.session, principal, office_code, values)
+        result = _book_view(uow.session, book)
         uow.commit()
         return result
 
@@ -181,17 +203,28 @@ def list_entries(services: Services, principal: Principal, book_id: int, *, stat
     return result
 
 
-def get_entry(services: Services, principal: Principal, entry_id: int, *, purpose: Purpose | None = None) -> dict:
+def get_entry(services: Services, principal: Principal, entry_id: int, *, purpose: Purpose | None = None,
+              blind: bool = False) -> dict:
     """One entry (``entry_dict``) with ``book`` (its dict), ``warnings`` (``duplicate``
-    when its number is held by another entry), ``revisions`` (how many) and, when disputed,
-    ``disputes``: ``{key: {"round1": {...}, "round2": {...}}}``. The read is logged with its
-    purpose (``PurposeRequired`` without one, before anything is shown)."""
+    when its number is held by another entry), ``revisions`` (how many),
+    ``awaiting_second_keying`` (a keyed entry of a double-keying book that this principal,
+    not its keyer, may key blind) and, when disputed, ``disputes``: ``{key: {"round1":
+    {...}, "round2": {...}}}``. ``blind=True`` (the second keyer's form): when the entry
+    awaits this principal's second keying, ``fields`` comes back empty. The read is logged
+    with its purpose (``PurposeRequired`` without one, before anything is shown)."""
     _require(principal)
     with services.uow() as uow:
         session = uow.session
         entry = _entry(session, principal, entry_id)
         book = session.get(RegisterBook, entry.book_id)
         data = {**_view(session, entry), "book": _book_view(session, book)}
+        data["awaiting_second_keying"] = awaiting = (
+            book.verification_mode == "double" and entry.status == "keyed"
+            and principal.user_id != entry.keyed_by
+            and session.scalar(select(func.count()).where(RegisterKeying.entry_id == entry.id,
+                                                          RegisterKeying.round == 2)) == 0)
+        if blind and awaiting:
+            data["fields"] = {}
         data["revisions"] = session.scalar(select(func.count()).where(RegisterRevision.entry_id == entry.id))
         warnings = []
         read = value(entry.fields, "number")
@@ -241,3 +274,28 @@ def keying_stats(services: Services, principal: Principal, *, book_id: int | Non
         if book_id is not None:
             _book(session, principal, book_id)
         return compute(session, unit_ids=principal.unit_ids, book_id=book_id)
+
+
+def office_progress(services: Services, principal: Principal) -> list[dict]:
+    """Per registering office the principal holds: ``office`` (unit dict), ``books``,
+    ``pages``, ``entries`` per status (proposed, keyed, verified, disputed). No personal
+    data: not logged. Per book, see ``list_books``; per person, ``keying_stats``."""
+    _require(principal)
+    from docsvc.civil.entries import unit_dict
+
+    with services.uow() as uow:
+        session = uow.session
+        scope = (lambda q, col: q if principal.unit_ids is None else q.where(col.in_(principal.unit_ids)))
+        books = dict(session.execute(scope(select(RegisterBook.office_unit_id, func.count())
+                                           .group_by(RegisterBook.office_unit_id), RegisterBook.office_unit_id)).all())
+        pages = dict(session.execute(scope(
+            select(RegisterBook.office_unit_id, func.count()).join(RegisterPage, RegisterPage.book_id == RegisterBook.id)
+            .group_by(RegisterBook.office_unit_id), RegisterBook.office_unit_id)).all())
+        counts: dict[int, dict[str, int]] = {u: {s: 0 for s in contract.STATUSES} for u in books}
+        for office_id, status, n in session.execute(scope(
+                select(RegisterEntry.office_unit_id, RegisterEntry.status, func.count())
+                .group_by(RegisterEntry.office_unit_id, RegisterEntry.status), RegisterEntry.office_unit_id)):
+            counts.setdefault(office_id, {s: 0 for s in contract.STATUSES})[status] = n
+        units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(counts))))}
+        return [{"office": unit_dict(units[u]), "books": books.get(u, 0), "pages": pages.get(u, 0),
+                 "entries": counts[u]} for u in sorted(counts, key=lambda u: units[u].code)]

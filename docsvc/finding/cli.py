@@ -67,6 +67,9 @@ def reindex_command(check, fresh, as_json) -> None:
         else:
             click.echo(f"Đã đối chiếu {report['checked']} văn bản: thiếu {len(report['missing'])}, "
                        f"cũ {len(report['stale'])}, thừa {len(report['extra'])}; đã sửa {report['repaired']}.")
+            people = report["person"]
+            click.echo(f"Đã đối chiếu {people['checked']} mục hộ tịch: thiếu {len(people['missing'])}, "
+                       f"cũ {len(people['stale'])}, thừa {len(people['extra'])}; đã sửa {people['repaired']}.")
         return
     progress = None if as_json else (lambda kind, n: click.echo(f"  {kind}: {n} bản ghi đã ghi", err=True))
     reports = indexing.rebuild(services, fresh=fresh, progress=progress)

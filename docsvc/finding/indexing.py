@@ -151,10 +151,16 @@ def rebuild(services: Services, *, kinds: Sequence[str] = KINDS, fresh: bool = F
 
 def check(services: Services, *, repair: bool = True) -> dict:
     """Compare the index with the database; with ``repair``, fix what differs."""
+    from docsvc.civil import indexing as entries
+
     report = services.search_index.check("document", _expected(services))
     fixed = services.search_index.repair(report, lambda ids: _fetch_ids(services, ids)) if repair else 0
+    people = services.search_index.check("person", entries.expected(services))
+    people_fixed = services.search_index.repair(people, lambda ids: entries.fetch_ids(services, ids)) if repair else 0
     return {"kind": "document", "checked": report.checked, "missing": report.missing, "stale": report.stale,
-            "extra": report.extra, "repaired": fixed}
+            "extra": report.extra, "repaired": fixed,
+            "person": {"checked": people.checked, "missing": people.missing, "stale": people.stale,
+                       "extra": people.extra, "repaired": people_fixed}}
 
 
 def needs_rebuild(index: SearchIndex) -> list[str]:

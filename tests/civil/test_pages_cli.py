@@ -134,6 +134,16 @@ def test_pages_are_read_and_proposed_in_book_order(app, services, people, parser
         assert db.scalar(select(func.count()).select_from(RegisterEntry)) == 5
         assert db.scalar(select(func.count()).select_from(RegisterPage)) == 3
 
+    # Without --json: one line per entry; a book of an office that is not theirs is refused.
+    lines = _run(runner, "civil", "entries", str(book_id), "--status", "keyed", user="keyer2")
+    assert lines.exit_code == 0 and "số 01/2024" in lines.output and "Nguyễn Văn An" in lines.output
+    bad = _run(runner, "civil", "book", "add", "--office", "XA-B", "--kind", "birth", "--year", "2024",
+               "--label", "Sổ", user="keyer1")
+    assert bad.exit_code != 0 and "office" in bad.output
+    wrong_year = _run(runner, "civil", "book", "add", "--office", "XA-A", "--kind", "death", "--year", "1800",
+                      "--label", "Sổ", user="keyer1")
+    assert wrong_year.exit_code != 0 and "year_from" in wrong_year.output
+
     # Refusals: another unit's officer, a role without person.view, a missing file.
     refused = _run(runner, "civil", "pages", str(book_id), str(one), user="other")
     assert refused.exit_code != 0 and "Không có sổ" in refused.output

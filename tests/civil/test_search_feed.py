@@ -38,3 +38,11 @@ def test_entries_are_found_by_name_without_diacritics_and_leave_when_disputed(se
     indexing.rebuild(services, kinds=("person",), fresh=True)
     assert _ids(services, k2, "nguyen thi my dung") == [entry["id"]]
     assert _ids(services, k2, "trinh van khai") == []
+
+    # reindex --check compares the person kind too, and puts back what went missing.
+    assert indexing.check(services)["person"] == {"checked": 1, "missing": [], "stale": [], "extra": [],
+                                                  "repaired": 0}
+    services.search_index.delete("person", [entry["id"]])
+    assert _ids(services, k2, "nguyen thi my dung") == []
+    assert indexing.check(services)["person"]["missing"] == [entry["id"]]
+    assert _ids(services, k2, "nguyen thi my dung") == [entry["id"]]

@@ -72,6 +72,10 @@ def test_numbering_gap_duplicate_and_a_second_book_continuing_the_year(services,
             civil.create_entry(services, k1, book1["id"], bad)
         assert exc.value.name == key
     assert [e["number"] for e in civil.list_entries(services, k1, book1["id"], purpose=PURPOSE)] == [1, 2, 3]
+    [office] = civil.office_progress(services, k1)
+    assert (office["office"]["code"], office["books"], office["pages"]) == ("XA-A", 3, 0)
+    assert office["entries"] == {"proposed": 0, "keyed": 6, "verified": 0, "disputed": 0}
+    assert civil.office_progress(services, people.other) == []
 
 
 def test_missing_and_illegible_fields_are_kept_as_such(services, people):
@@ -120,6 +124,13 @@ def test_verification_by_the_keyer_is_refused_and_a_correction_is_a_revision(ser
                                    legal_basis_date="15/01/2025")
     assert corrected["status"] == "verified" and corrected["fields"]["full_name"]["value"] == "Nguyễn Văn Ân"
 
+    with pytest.raises(EntryFieldError) as too_long:
+        civil.update_entry(services, k1, entry["id"], fields={"home_town": "Hà Nội"}, reason="x",
+                           legal_basis="QĐ" * 101)
+    assert too_long.value.name == "legal_basis"
+    # The region alone may be redrawn on a verified entry: no field changes, no correction.
+    redrawn = civil.update_entry(services, people.archivist, entry["id"], box=[10, 20, 300, 120])
+    assert redrawn["box"] == [10, 20, 300, 120] and redrawn["status"] == "verified"
     history = civil.revisions(services, k2, entry["id"], purpose=PURPOSE)
     assert [(r["stage"], r["who"]) for r in history] == [("review", "keyer2"), ("correction", "keyer1")]
     assert history[0]["changes"]["home_town"]["old"] is None and history[0]["changes"]["home_town"]["new"] == "Nam Định"
@@ -152,6 +163,9 @@ def test_double_keying_through_arbitration(services, people):
         civil.verify_entry(services, k2, entry["id"])
     assert review.value.code == "needs_second_keying"
 
+    blind = civil.get_entry(services, k2, entry["id"], purpose=PURPOSE, blind=True)
+    assert blind["awaiting_second_keying"] and blind["fields"] == {}
+    assert not civil.get_entry(services, k1, entry["id"], purpose=PURPOSE, blind=True)["awaiting_second_keying"]
     second = civil.key_again(services, k2, entry["id"], birth(1, name="Nguyễn Văn Ấn", home_town="Hà Nam"))
     assert second["status"] == "disputed" and second["differences"] == ["full_name"]
     shown = civil.get_entry(services, arb, entry["id"], purpose=PURPOSE)
