@@ -159,7 +159,8 @@ def civil_entry_create(book_id: int):
 @requires("civil.open")
 @_answered
 def civil_entry(entry_id: int):
-    return jsonify(civil.get_entry(_services(), current_principal(), entry_id, purpose=request_purpose()))
+    return jsonify(civil.get_entry(_services(), current_principal(), entry_id, purpose=request_purpose(),
+                                   blind=request.args.get("blind") == "1"))
 
 
 @bp.patch("/civil/entries/<entry_id>")

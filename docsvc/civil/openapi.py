@@ -164,6 +164,8 @@ def _schemas(max_id: int) -> dict:
                 **entry["properties"],
                 "book": _ref("RegisterBook"),
                 "revisions": {"type": "integer", "description": "How many revisions (GET .../revisions)"},
+                "awaiting_second_keying": {"type": "boolean", "description": "A keyed entry of a double-keying book "
+                                           "that the caller, not its keyer, may key blind"},
                 "warnings": {"type": "array", "items": {"type": "object", "properties": {
                     "kind": {"type": "string"}, "number": {"type": "integer"},
                     "entry_ids": {"type": "array", "items": {"type": "integer"}}}}},
@@ -320,7 +322,9 @@ def describe(spec: dict) -> None:
         "/civil/entries/{entry_id}": {
             "get": {
                 "summary": "One entry (personal data: needs a purpose, logged)",
-                "parameters": [entry_id, *purpose],
+                "parameters": [entry_id, _query("blind", {"type": "string", "enum": ["0", "1"]},
+                                                "1: the second keyer's blind reading (`fields` empty while the "
+                                                "entry awaits the caller's second keying)"), *purpose],
                 "responses": {"200": _json(_ref("RegisterEntryDetail"), "The entry"), **civil_errors(400, 404)},
             },
             "patch": {

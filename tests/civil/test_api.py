@@ -306,7 +306,8 @@ def test_a_proposed_entry_is_accepted_with_status_keyed(as_user, services):
 
 
 def test_double_keying_through_arbitration(as_user):
-    """Bad inputs tried: the first keyer keying again (409 same_person), a keyer arbitrating
+    """The second keyer reads the entry blind (?blind=1: no fields). Bad inputs tried: the
+    first keyer keying again (409 same_person), a keyer arbitrating
     (409 arbiter_is_keyer), an arbitration leaving a disputed field out (400), review in a
     double-keying book (409 needs_second_keying), a second keying in a review book (409
     not_double)."""
@@ -320,6 +321,10 @@ def test_double_keying_through_arbitration(as_user):
     entry = _entry(keyer1, book["id"], _birth(name="Lê Văn Cường"))
     url = f"/api/v1/civil/entries/{entry['id']}"
     assert _error(keyer2.post(url + "/verify"))["code"] == "needs_second_keying"
+    blind = keyer2.get(url + "?blind=1", purpose=True).get_json()
+    assert blind["awaiting_second_keying"] is True and blind["fields"] == {}
+    own = keyer1.get(url + "?blind=1", purpose=True).get_json()
+    assert own["awaiting_second_keying"] is False and own["fields"]["full_name"]["value"] == "Lê Văn Cường"
     assert _error(keyer1.post(url + "/keyings", json={"fields": _birth(number=2)}))["code"] == "same_person"
     answer = keyer2.post(url + "/keyings", json={"fields": _birth(number=2, name="Lê Văn Cương")})
     assert answer.status_code == 200
