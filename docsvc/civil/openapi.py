@@ -78,7 +78,9 @@ assert set(STORED_TYPES) == set(contract.TYPES)
 
 
 def _stored_field(spec: contract.Field) -> dict:
-    value = {"type": [STORED_TYPES[spec.type], "null"], "description": VALUE_SCHEMAS[spec.type].get("description", "")}
+    value = {"type": [STORED_TYPES[spec.type], "null"]}
+    if "description" in VALUE_SCHEMAS[spec.type]:
+        value["description"] = VALUE_SCHEMAS[spec.type]["description"]
     return {"type": "object", "description": spec.label, "required": ["value", "state"], "properties": {
         "value": value, "state": {"enum": list(contract.STATES)},
         "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 100}}}
