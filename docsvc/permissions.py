@@ -52,6 +52,8 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
                      frozenset({"civil_status"})),
     "civil.correct": ("Cải chính mục đăng ký hộ tịch đã kiểm tra (ghi lý do, căn cứ)", frozenset({"civil_status"})),
     "civil.export": ("Xuất sổ hộ tịch theo định dạng số hóa quốc gia", frozenset({"archivist", "civil_status"})),
+    "civil.open": ("Mở sổ, mục hộ tịch và lịch sử sửa qua API (chỉ người có quyền xem hộ tịch thấy dữ liệu; "
+                   "người khác được trả lời như khi không có)", READERS | PERSONAL_DATA),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

@@ -486,4 +486,7 @@ CATALOG: dict[str, str] = {
     'Dòng {row}, cột «{column}»: số {number:02d} năm {year} đã có trong sổ của đơn vị (mục #{entry}); gói không được nhập.': "Row {row}, column «{column}»: number {number:02d} of {year} is already in the office's books (entry #{entry}); the package was not imported.",
     'Dòng {row}, cột «{column}»: tệp {name} không lưu được: {problem}': 'Row {row}, column «{column}»: file {name} could not be stored: {problem}',
     'Một số mục vừa được người khác nhập trong lúc nhập gói; gói không được nhập, hãy thử lại.': 'Some of these entry numbers were keyed by someone else during the import; the package was not imported, try again.',
+    # civil-status register API (docsvc/civil/api.py)
+    'Không tìm thấy sổ hoặc mục hộ tịch.': 'No such register book or entry.',
+    'Cần một đối tượng JSON.': 'A JSON object is needed.',
 }

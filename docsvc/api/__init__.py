@@ -73,4 +73,5 @@ def _http_error(exc: HTTPException):
 # and check them all.
 from docsvc.documents import api as _documents  # noqa: E402,F401
 from docsvc.finding import api as _finding  # noqa: E402,F401
+from docsvc.civil import api as _civil  # noqa: E402,F401
 from docsvc.api import openapi, validation  # noqa: E402,F401

@@ -324,6 +324,10 @@ def _document_errors(spec: dict) -> None:
                 op["responses"].setdefault(str(code), _errors(code)[str(code)])
 
 
+# A capability whose operations are many describes them in a module of its own.
+from docsvc.civil.openapi import describe as _describe_civil  # noqa: E402
+
+_describe_civil(SPEC)
 _document_errors(SPEC)
 
 

@@ -277,6 +277,14 @@ def _body_error(exc: Invalid) -> ApiError:
     return ApiError(400, "invalid_body", _("Nội dung yêu cầu không hợp lệ: {reason}.").format(reason=exc.reason))
 
 
+def _is_file(schema: dict, spec: dict) -> bool:
+    """A file part: ``format: binary``, or an array of them (a part that may be repeated)."""
+    schema = _resolve(schema, spec)
+    if "array" in _types(schema):
+        schema = _resolve(schema.get("items", {}), spec)
+    return schema.get("format") == "binary"
+
+
 def _check_form(schema: dict, spec: dict) -> None:
     """Text fields as typed values; binary parts only for presence and repetition."""
     schema = _resolve(schema, spec)
@@ -301,10 +309,10 @@ def _check_form(schema: dict, spec: dict) -> None:
     for name in schema.get("required", ()):
         if name in request.files:
             continue
-        if _resolve(properties.get(name, {}), spec).get("format") == "binary":
+        if _is_file(properties.get(name, {}), spec):
             raise ApiError(400, "missing_file", _("Thiếu tệp: gửi tệp trong trường multipart '{name}'.").format(
                 name=name))
-    text = {k: v for k, v in properties.items() if _resolve(v, spec).get("format") != "binary"}
+    text = {k: v for k, v in properties.items() if not _is_file(v, spec)}
     check(form, {**schema, "properties": text,
                  "required": [n for n in schema.get("required", ()) if n in text]}, spec)
 
