@@ -21,7 +21,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, request, send_file
 
 from docsvc.api import ApiError, bp, error_response, request_purpose
 from docsvc.auth import current_principal
@@ -203,3 +203,18 @@ def civil_entry_arbitrate(entry_id: int):
 @_answered
 def civil_entry_revisions(entry_id: int):
     return jsonify(civil.revisions(_services(), current_principal(), entry_id, purpose=request_purpose()))
+
+
+@bp.get("/civil/books/<book_id>/export")
+@requires("civil.export")
+@_answered
+def civil_book_export(book_id: int):
+    import tempfile
+
+    from docsvc.civil.exchange import export_book
+
+    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # a big book spills to disk
+    export_book(_services(), current_principal(), book_id, out, purpose=request_purpose())
+    out.seek(0)
+    return send_file(out, mimetype="application/zip", as_attachment=True,
+                     download_name=f"so-ho-tich-{book_id}.zip")

@@ -201,7 +201,7 @@ def _schemas(max_id: int) -> dict:
 
 def describe(spec: dict) -> None:
     """Add the civil-status paths and schemas to ``spec`` (docsvc.api.openapi.SPEC)."""
-    from docsvc.api.openapi import MAX_ID, PURPOSE, _id_param, _json, _query
+    from docsvc.api.openapi import MAX_ID, PURPOSE, _binary, _id_param, _json, _query
 
     spec["components"]["schemas"].update(_schemas(MAX_ID))
 
@@ -384,6 +384,16 @@ def describe(spec: dict) -> None:
                 "requestBody": body({"type": "object", "required": ["fields"], "additionalProperties": False,
                                      "properties": {"fields": _ref("EntryFieldsInput"), "reason": text}}),
                 "responses": {"200": entry_json, **civil_errors(400, 403, 404, 409)},
+            },
+        },
+        "/civil/books/{book_id}/export": {
+            "get": {
+                "summary": "The book as the national digitisation package (civil.export): a zip of one PDF "
+                           "per entry, named by its number, and one XLSX in the national codes "
+                           "(docs/civil-package.md). Keyed and verified entries with a number; logged as a "
+                           "read of personal data (purpose optional: the export is its own purpose)",
+                "parameters": [book_id, *purpose],
+                "responses": {"200": _binary("The package", "application/zip"), **civil_errors(400, 403, 404, 409)},
             },
         },
         "/civil/entries/{entry_id}/revisions": {

@@ -485,3 +485,36 @@ def test_answers_match_the_openapi_document(as_user, services):
             (as_user("other").get(url, purpose=True), "/civil/entries/{entry_id}", "get")):  # 404
         assert answer.status_code in (400, 404, 409)
         _conforms(answer, path, method)
+
+
+@pytest.mark.ocr
+def test_a_book_is_exported_as_the_national_package(as_user, services):
+    """GET /civil/books/{id}/export answers the zip (one PDF per entry, named by number, and
+    the XLSX); inputs tried: a book with no entries (409 `empty`), a role without
+    civil.export (403), another office's officer (404)."""
+    import zipfile
+
+    from archive.models import Page
+    from docsvc.worker import wait_for_jobs
+
+    keyer = as_user("keyer1")
+    book = _book(keyer)
+    assert keyer.get(f"/api/v1/civil/books/{book['id']}/export").status_code == 409
+    scan = io.BytesIO(text_png(["SỔ ĐĂNG KÝ KHAI SINH", "Số: 01", "Họ, chữ đệm, tên: Nguyễn Văn An"]))
+    [page] = keyer.post(f"/api/v1/civil/books/{book['id']}/pages", data={"file": (scan, "trang-1.png")},
+                        content_type="multipart/form-data").get_json()["pages"]
+    wait_for_jobs(services, [page["job_id"]], timeout=600)
+    with services.session_factory() as db:
+        page_id = db.query(Page.id).filter(Page.document_id == page["document_id"]).scalar()
+    for number, name in ((1, "Nguyễn Văn An"), (2, "Trần Thị Bình")):
+        answer = keyer.post(f"/api/v1/civil/books/{book['id']}/entries",
+                            json={"fields": _birth(number, name), "page_id": page_id, "box": [0, 0, 400, 300]})
+        assert answer.status_code == 201, answer.get_json()
+
+    answer = keyer.get(f"/api/v1/civil/books/{book['id']}/export")
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    names = sorted(zipfile.ZipFile(io.BytesIO(answer.data)).namelist())
+    assert [n for n in names if n.endswith(".pdf")] == ["01.pdf", "02.pdf"]
+    assert len([n for n in names if n.endswith(".xlsx")]) == 1
+    assert as_user("clerk1").get(f"/api/v1/civil/books/{book['id']}/export").status_code == 403
+    assert as_user("other").get(f"/api/v1/civil/books/{book['id']}/export").status_code == 404
