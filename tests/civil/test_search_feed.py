@@ -46,3 +46,21 @@ def test_entries_are_found_by_name_without_diacritics_and_leave_when_disputed(se
     assert _ids(services, k2, "nguyen thi my dung") == []
     assert indexing.check(services)["person"]["missing"] == [entry["id"]]
     assert _ids(services, k2, "nguyen thi my dung") == [entry["id"]]
+
+
+def test_a_corrected_entry_is_found_by_its_former_name_below_the_current_holder(services, people):
+    """Issue 11 §5 through the use cases: after a correction the index holds the current
+    name, the former name still finds the entry (typed with and without diacritics), and an
+    entry whose *current* name it is ranks first; a rebuild keeps the former name."""
+    k1, k2 = people.keyer1, people.keyer2
+    book = civil.add_book(services, k1, office_code="XA-A", kind="birth", year_from=2024, label="Sổ 2024")
+    renamed = civil.create_entry(services, k1, book["id"], birth(1, name="Phạm Minh Khánh"))
+    civil.verify_entry(services, k2, renamed["id"])
+    civil.update_entry(services, k1, renamed["id"], fields={"full_name": "Phạm Minh Khôi"},
+                       reason="Cải chính tên", legal_basis="7/QĐ-UBND", legal_basis_date="2025-03-01")
+    holder = civil.create_entry(services, k1, book["id"], birth(2, name="Phạm Minh Khánh", day="2024-04-02"))
+    for query in ("Phạm Minh Khánh", "pham minh khanh"):
+        assert _ids(services, k2, query) == [holder["id"], renamed["id"]], query
+    assert _ids(services, k2, "pham minh khoi") == [renamed["id"]]
+    indexing.rebuild(services, kinds=("person",), fresh=True)
+    assert _ids(services, k2, "pham minh khanh") == [holder["id"], renamed["id"]]
