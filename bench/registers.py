@@ -15,7 +15,10 @@ Prints, for the proposals against ``truth_fields`` (every contract key of every 
 - silent errors: a wrong value in state ``ok``, as a share of all fields (also: a value
   present in the register but proposed as ``missing``);
 - uncertain fields: the share a person is asked to look at;
-- pages per minute, OCR alone and OCR + parse, and parse time as a share of OCR time;
+- pages per minute, OCR alone (wall time, one page per core) and OCR + parse (that wall
+  time plus every page's parsing one after another: a bound, since in the pipeline a page
+  is parsed while the next is read), and parse time as a share of OCR time (the sum of
+  the pages' parse times over the sum of their OCR times);
 - ``--sweep``: silent errors and uncertain share for other LOW_CONFIDENCE thresholds (the
   same OCR, parsed again), to choose the threshold.
 

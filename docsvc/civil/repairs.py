@@ -50,7 +50,7 @@ def vietnamese_words(text: str) -> bool:
     return True
 
 
-ODD = re.compile(r"[^\W\d_][.,;:'’`\"|~^][^\W\d_]|[|~^`\\{}<>\[\]@#$%&*=+_]")
+ODD = re.compile(r"[^\W\d_][.,;:'’`\"|~^\-][^\W\d_]|[|~^`\\{}<>\[\]@#$%&*=+_]")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’-]*$")
 
 

@@ -14,10 +14,12 @@ from docsvc.civil.vocabulary import (CAUSES_OF_DEATH, ETHNICITIES, ID_PAPER_WORD
                                      POSITIONS, SURNAMES, fold, label_score, text_key)
 
 # A field whose weakest word Tesseract read below this confidence is ``uncertain``.
-# Chosen on bench/registers.py --sweep (48 generated pages, half noisy): silent errors were
-# 0.59% of fields with no threshold, 0.30% at 75, 0.12% at 80 and 0.06% from 85 on, while
-# the share of fields left for a person to check grew from 8.8% (80) to 11% (85), 15% (90)
-# and 28% (94): 85 is where the silent errors stop falling.
+# Chosen on bench/registers.py --sweep (48 generated pages, half noisy, seed 11): silent
+# errors were 0.26% of fields with no threshold, 0.15% at 75, 0.10% at 80, 0.05% from 85
+# on, while the share of fields left for a person to check grew from 9.9% (80) to 11.5%
+# (85), 15.6% (90) and 29% (94). On unseen pages (seed 13): 0.21% from 80 to 88, 0.10% at
+# 90 for 15% uncertain. 85 is where the silent errors stop falling on the pages tuned on;
+# what is left above it are misread marks on real syllables (Chi/Chỉ, Hòa/Hóa).
 LOW_CONFIDENCE = 85.0
 # A number (three digits or more: an ID, a paper's number, a year) read below this is
 # uncertain: a misread digit leaves no trace in the text, unlike a misread letter.

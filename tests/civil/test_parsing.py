@@ -331,3 +331,32 @@ def test_real_ocr_noisy_page(engine):
             right += got["value"] == value
             assert got["value"] == value or got["state"] != "ok", (key, got, value)
     assert right / total >= 0.9
+
+
+def test_arbitrary_word_boxes_never_break_the_parser():
+    """Hypothesis: random words (letters with marks, digits, colons, brackets, empty
+    strings), random boxes (zero or huge sizes, overlapping, negative confidence) and
+    register lines shuffled or cut: parse_page returns a PageReading, never raises, and any
+    entry it proposes carries every key of its kind with a known state."""
+    from hypothesis import given, settings, strategies as st
+
+    from docsvc.civil.fields import STATES
+
+    register = boxes(page_lines([make_entry("death", seed=2, number=1), make_entry("death", seed=3, number=2)]))
+    word = st.one_of(st.text(alphabet="SốQuyểnTrang:0123456789/(),.ăâđêôơưàáảãạ -", max_size=12),
+                     st.sampled_from([w[0] for w in register]))
+    box = st.tuples(word, st.floats(-1, 100), st.integers(0, 3000), st.integers(0, 4000),
+                    st.integers(0, 400), st.integers(0, 200)).map(list)
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(box, max_size=80), st.integers(0, len(register)), st.randoms(use_true_random=False))
+    def check(extra, cut, rnd):
+        words = register[:cut] + extra
+        rnd.shuffle(words)
+        reading = parse_page(words, W, H)
+        assert isinstance(reading, PageReading)
+        for entry in reading.entries:
+            assert set(entry.fields) == set(field_keys(reading.kind))
+            assert all(v["state"] in STATES for v in entry.fields.values())
+
+    check()
