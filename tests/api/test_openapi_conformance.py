@@ -222,9 +222,14 @@ def _operations(client) -> set[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["admin", "archivist"])
 def test_every_operation_conforms_to_the_openapi_document(role, client, accounts, served_api, real_files):
-    """As an administrator (sees and may do everything) and as an archivist (a role that may
-    read personal data: documents and civil-status search)."""
-    accounts.user("nguoidung", role, clearance=3)
+    """As an administrator who also reads personal data (admin + civil_status: sees and may do
+    everything) and as an archivist (a role that may read personal data: documents and
+    civil-status search). The administrator alone lacks ``person.view``: a document it marks
+    as personal data is then hidden from it by design (404, issue 9), which Schemathesis's
+    stateful check reads as "created resource not found" whenever its sequence happens to
+    mark one — so the run that sees everything holds both roles."""
+    roles = (role, "civil_status") if role == "admin" else (role,)
+    accounts.user("nguoidung", *roles, clearance=3)
     run = run_schemathesis(served_api.url, accounts.token("nguoidung"))
     assert not run.failures and not run.errors, run.report() + "\n" + served_api.errors()
     # every operation was exercised and answered, so a pass means something (Schemathesis leaves
