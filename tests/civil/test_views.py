@@ -149,3 +149,153 @@ def test_validation_messages_stand_beside_their_fields(app, services, people, ac
     # English, through the catalog (the use case's own messages stay Vietnamese).
     english = client.get(f"/civil/books/{book['id']}/new?lang=en").get_data(as_text=True)
     assert "Save and key the next entry" in english
+
+
+def test_workbench_saves_accepts_and_opens_the_next_proposal(app, services, people, accounts):
+    """A proposal saved with a change is keyed with it (fields left alone keep the machine's
+    confidence), the next proposal opens; the accept button takes one as read (what the form
+    carried besides is ignored). Bad input tried: a stale version (409, nothing saved)."""
+    book = _book(services, people.keyer1)
+    one = propose(services, book["id"], {"number": 1, "registered_on": "2024-02-01",
+                                          "full_name": {"value": "Lê Thi Hoa", "state": "uncertain", "confidence": 61},
+                                          "sex": {"value": 2, "state": "ok", "confidence": 96}}, number=1)
+    two = propose(services, book["id"], {"number": 2, "registered_on": "2024-02-03", "full_name": "Phạm Văn Nam"},
+                  number=2)
+    client = _signed_in(app, accounts, "keyer1")
+    page = client.get(f"/civil/entries/{one}/key").get_data(as_text=True)
+    assert 'class="cf state-uncertain" data-key="full_name"' in page
+    assert "Máy chưa chắc chắn ở 1 trường" in page and "<kbd>F2</kbd>" in page and "<kbd>Ctrl+Enter</kbd>" in page
+    assert re.search(r'<input id="f-full_name"[^>]*autofocus', page)
+
+    csrf = _csrf(client)
+    stale = client.post(f"/civil/entries/{one}/key", data={**_form(csrf, full_name="Lê Thị Hoa"), "version": "0"})
+    assert stale.status_code == 409 and "Mục đã được người khác sửa" in stale.get_data(as_text=True)
+    assert _entry(services, one).status == "proposed"
+
+    form = {**_form(csrf, number="1", registered_on="01/02/2024", full_name="Lê Thị Hoa", sex="2"),
+            "s.full_name": "", "version": str(_entry(services, one).version)}
+    response = client.post(f"/civil/entries/{one}/key", data=form)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/civil/entries/{two}/key")
+    saved = _entry(services, one)
+    assert saved.status == "keyed" and saved.fields["full_name"] == {"value": "Lê Thị Hoa", "state": "ok",
+                                                                     "confidence": None}
+    assert saved.fields["sex"]["confidence"] == 96  # left alone: the machine's reading kept
+
+    response = client.post(f"/civil/entries/{two}/key", data={"csrf_token": csrf, "action": "accept",
+                                                              "f.full_name": "ignored when accepting"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/civil/books/{book['id']}")
+    accepted = _entry(services, two)
+    assert accepted.status == "keyed" and accepted.fields["full_name"]["value"] == "Phạm Văn Nam"
+    assert accepted.keyed_by is not None
+
+
+def test_review_correction_and_the_history_as_a_paper_register(app, services, people, accounts):
+    """The keyer cannot verify (message shown), a second officer can; a correction without a
+    reason is refused beside the reason field (409) and an impossible decision date too
+    (400); with both it is recorded, and the entry page strikes the old value through with
+    the new beside it, the date and the officer. Every view is in the personal-data log."""
+    book = _book(services, people.keyer1)
+    entry = civil.create_entry(services, people.keyer1, book["id"], birth(1, name="Nguyễn Văn An"))
+    keyer = _signed_in(app, accounts, "keyer1")
+    response = keyer.post(f"/civil/entries/{entry['id']}/verify", data={"csrf_token": _csrf(keyer)},
+                          follow_redirects=True)
+    assert "Người nhập không tự kiểm tra mục mình đã nhập." in response.get_data(as_text=True)
+    reviewer = _signed_in(app, accounts, "keyer2")
+    csrf = _csrf(reviewer)
+    reviewer.post(f"/civil/entries/{entry['id']}/verify", data={"csrf_token": csrf})
+    assert _entry(services, entry["id"]).status == "verified"
+
+    fields = {**_form(csrf, number="1", registered_on="05/03/2024", full_name="Nguyễn Văn Bình",
+                      sex="1", date_of_birth="01/03/2024")}
+    refused = reviewer.post(f"/civil/entries/{entry['id']}/correct", data=fields)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Mục đã kiểm tra chỉ được cải chính kèm lý do." in page
+    assert 'value="Nguyễn Văn Bình"' in page
+    bad_day = reviewer.post(f"/civil/entries/{entry['id']}/correct",
+                            data={**fields, "reason": "Cải chính họ tên", "legal_basis_date": "30/02/2024"})
+    assert bad_day.status_code == 400 and "Ngày không có thật." in bad_day.get_data(as_text=True)
+    assert _entry(services, entry["id"]).fields["full_name"]["value"] == "Nguyễn Văn An"
+
+    done = reviewer.post(f"/civil/entries/{entry['id']}/correct",
+                         data={**fields, "reason": "Cải chính họ tên", "legal_basis": "12/QĐ-UBND",
+                               "legal_basis_date": "10/05/2025"})
+    assert done.status_code == 302
+    page = reviewer.get(f"/civil/entries/{entry['id']}").get_data(as_text=True)
+    history = page[page.index('id="history"'):]
+    assert re.search(r"<del>\s*Nguyễn Văn An\s*</del>\s*<ins>\s*Nguyễn Văn Bình\s*</ins>", history)
+    assert "keyer2" in history and "Cải chính họ tên" in history and "12/QĐ-UBND" in history
+    assert "10/05/2025" in history
+    with services.session_factory() as db:
+        revs = list(db.scalars(select(RegisterRevision).where(RegisterRevision.entry_id == entry["id"])))
+        assert [sorted(r.changes) for r in revs] == [["full_name"]]  # only what changed
+        reads = list(db.scalars(select(AuditRecord).where(AuditRecord.action == "person.read",
+                                                          AuditRecord.object_id == str(entry["id"]))))
+    assert reads and all(r.details["purpose"] == "verification" for r in reads)
+    assert {r.details["what"] for r in reads} >= {"entry", "revisions"}
+
+
+def test_an_entry_page_asks_for_the_purpose_first(app, services, people, accounts):
+    """Bad input tried: opening an entry and a book with no purpose chosen in the session:
+    sent to choose one, and nothing is logged."""
+    book = _book(services, people.keyer1)
+    entry = civil.create_entry(services, people.keyer1, book["id"], birth(1))
+    client = _signed_in(app, accounts, "desk", purpose=False)
+    for url in (f"/civil/entries/{entry['id']}", f"/civil/books/{book['id']}"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/purpose?next=" in response.headers["Location"]
+    with services.session_factory() as db:
+        assert not list(db.scalars(select(AuditRecord).where(AuditRecord.action == "person.read")))
+
+
+def test_double_keying_through_arbitration_by_forms(app, services, people, accounts):
+    """A second blind keying that differs makes the entry disputed; the second keying form
+    shows nothing of the first; the keyer may not key again (message); a third officer picks
+    per field. Bad input tried: arbitration leaving a disputed field unchosen (400)."""
+    book = _book(services, people.keyer1, verification_mode="double")
+    entry = civil.create_entry(services, people.keyer1, book["id"], birth(1, name="Nguyễn Văn An"))
+    same = _signed_in(app, accounts, "keyer1")
+    response = same.post(f"/civil/entries/{entry['id']}/second",
+                         data=_form(_csrf(same), full_name="Nguyễn Văn An"), follow_redirects=True)
+    assert "Lần nhập thứ hai phải do người khác thực hiện." in response.get_data(as_text=True)
+
+    second = _signed_in(app, accounts, "keyer2")
+    blind = second.get(f"/civil/entries/{entry['id']}/second").get_data(as_text=True)
+    assert "Nguyễn Văn An" not in blind
+    second.post(f"/civil/entries/{entry['id']}/second",
+                data=_form(_csrf(second), number="1", registered_on="05/03/2024", full_name="Nguyễn Văn Ân",
+                           sex="1", date_of_birth="01/03/2024"))
+    assert _entry(services, entry["id"]).status == "disputed"
+
+    arbiter = _signed_in(app, accounts, "arbiter")
+    page = arbiter.get(f"/civil/entries/{entry['id']}/arbitrate").get_data(as_text=True)
+    assert "Nguyễn Văn An" in page and "Nguyễn Văn Ân" in page
+    csrf = _csrf(arbiter)
+    missing = arbiter.post(f"/civil/entries/{entry['id']}/arbitrate", data={"csrf_token": csrf})
+    assert missing.status_code == 400 and "Cần chọn giá trị cho trường hai lần nhập khác nhau." in missing.get_data(as_text=True)
+    arbiter.post(f"/civil/entries/{entry['id']}/arbitrate", data={"csrf_token": csrf, "pick.full_name": "round2"})
+    settled = _entry(services, entry["id"])
+    assert settled.status == "verified" and settled.fields["full_name"]["value"] == "Nguyễn Văn Ân"
+
+    stats = arbiter.get("/civil/stats").get_data(as_text=True)
+    assert re.search(r'data-user="keyer2"><td>keyer2</td><td>1</td>', stats)
+    assert re.search(r'data-user="keyer1">.*?<td>0%</td>', stats, re.S)
+
+
+def test_reports_draw_their_charts_on_the_server(app, services, people, accounts):
+    """Progress per office and per book and per person; the charts are SVG made here, with
+    no script and nothing fetched from elsewhere."""
+    book = _book(services, people.keyer1)
+    civil.create_entry(services, people.keyer1, book["id"], birth(1))
+    propose(services, book["id"], {"number": 2, "registered_on": "2024-03-09", "full_name": "Đỗ Thị Lan"}, number=2)
+    client = _signed_in(app, accounts, "keyer1")
+    page = client.get("/civil/reports").get_data(as_text=True)
+    for chart in ("offices", "books", "people"):
+        assert f'src="/civil/reports/{chart}.svg"' in page
+        svg = client.get(f"/civil/reports/{chart}.svg")
+        assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+        body = svg.get_data(as_text=True)
+        assert "<script" not in body and "https://" not in body and "//kozea" not in body
+    assert "Sổ khai sinh 2024 quyển 1 (XA-A)" in client.get("/civil/reports/books.svg").get_data(as_text=True)
+    assert "Ủy ban nhân dân xã A" in page
+    offices = page[page.index('class="table progress-offices"'):]
+    assert re.search(r"<td>1</td><td>0</td>\s*<td>1</td><td>1</td><td>0</td><td>0</td>", offices)
