@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from werkzeug import exceptions as http
 
-from docsvc.audit.purpose import session_purpose
+from docsvc.audit.purpose import ask_for_purpose, session_purpose
 from docsvc.auth import current_principal
 from docsvc.civil import charts, forms
 from docsvc.civil import fields as contract
@@ -159,9 +159,12 @@ def _bench(template: str, *, book: dict, scans: list[dict], scan: dict | None, r
 @bp.get("/civil/books/<int:book_id>/new")
 @requires(SIGNED_IN)
 def new_entry(book_id: int):
-    """A new entry keyed by hand (a handwritten page), beside the page chosen."""
+    """A new entry keyed by hand (a handwritten page), beside the page chosen. The page
+    image is personal data: the purpose is asked for before the workbench opens."""
     principal = current_principal()
     found = civil.get_book(_services(), principal, book_id)
+    if session_purpose() is None:
+        return ask_for_purpose()
     scans = workbench.book_scans(_services(), principal, book_id)
     scan = _scan_of(scans, request.args.get("page", type=int)) or (scans[0] if scans else None)
     return _bench("civil/new_entry.html", book=found, scans=scans, scan=scan, rows=forms.rows(found["kind"]),
