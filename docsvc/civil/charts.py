@@ -36,16 +36,24 @@ def _chart(kind, title: str, labels: list[str], *, colours=None, height: int | N
     return chart
 
 
+def _whole_numbers(chart, top: int) -> None:
+    """Counts: the value axis in whole numbers, about ten steps."""
+    top = max(int(top), 1)
+    step = max(1, -(-top // 10))
+    chart.range = (0, -(-top // step) * step)
+    chart.y_labels = list(range(0, chart.range[1] + 1, step))
+
+
 def draw(name: str, figures: dict, *, lang_gettext: Callable[[str], str] = lambda s: s) -> bytes:
     """The chart ``name`` (books | offices | people) of ``workbench.progress`` figures, as SVG."""
     _ = lang_gettext
     if name == "people":
         people = figures["people"]
         chart = _chart(pygal.HorizontalBar, _("Năng suất theo người"), [p["username"] for p in people],
-                       colours=("#2f6fd1", "#1f8a4c", "#e0a100"))
+                       colours=("#2f6fd1", "#1f8a4c"))
         chart.add(_("Mục đã nhập"), [p["keyed"] for p in people])
         chart.add(_("Mục đã kiểm tra"), [p["verified"] for p in people])
-        chart.add(_("Mục mỗi giờ"), [p["entries_per_hour"] for p in people])
+        top = max([max(p["keyed"], p["verified"]) for p in people] or [0])
     else:
         rows = figures["books"] if name == "books" else figures["offices"]
         labels = ([f'{b["label"]} ({b["office"]["code"]})' for b in rows] if name == "books"
@@ -54,6 +62,8 @@ def draw(name: str, figures: dict, *, lang_gettext: Callable[[str], str] = lambd
         chart = _chart(pygal.HorizontalStackedBar, title, labels)
         for status in contract.STATUSES:
             chart.add(_(contract.STATUS_LABELS[status]), [r["entries"][status] for r in rows])
+        top = max([sum(r["entries"].values()) for r in rows] or [0])
+    _whole_numbers(chart, top)
     if not chart.x_labels:
         chart.no_data_text = _("Chưa có số liệu")
     # pygal always writes its configuration as a script for its tooltips; the chart is an
