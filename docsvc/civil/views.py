@@ -128,6 +128,8 @@ if add_pages is not None:
     @requires("civil.book")
     @accepts_uploads
     def add_book_pages(book_id: int):
+        from docsvc.documents.submit import SubmissionRefused
+        from docsvc.i18n import current_lang
         from ingest.errors import IngestError
 
         files = [f for f in request.files.getlist("file") if f and f.filename]
@@ -136,8 +138,11 @@ if add_pages is not None:
             return redirect(url_for("civil.book", book_id=book_id))
         try:
             added = add_pages(_services(), current_principal(), book_id, files)
-        except IngestError as exc:
-            flash(exc.message("vi") if callable(getattr(exc, "message", None)) else str(exc), "error")
+        except IngestError as exc:  # that file is refused; the ones before it were added
+            flash(exc.message(current_lang()), "error")
+            return redirect(url_for("civil.book", book_id=book_id))
+        except SubmissionRefused as exc:
+            flash(exc.message, "error")
             return redirect(url_for("civil.book", book_id=book_id))
         flash(_("Đã thêm {n} trang; máy đang đọc.").format(n=sum(1 for a in added if a.seq)), "ok")
         return redirect(url_for("civil.book", book_id=book_id))
