@@ -299,3 +299,34 @@ def test_reports_draw_their_charts_on_the_server(app, services, people, accounts
     assert "Ủy ban nhân dân xã A" in page
     offices = page[page.index('class="table progress-offices"'):]
     assert re.search(r"<td>1</td><td>0</td>\s*<td>1</td><td>1</td><td>0</td><td>0</td>", offices)
+
+
+def test_scans_are_uploaded_from_the_book_page(app, services, people, accounts):
+    """Where page ingestion (docsvc.civil.pages.add_pages) is present, the book page offers
+    the upload and a scan sent there becomes the book's page 1, queued for reading; where it
+    is not (a branch without it), the page offers no upload. Bad inputs tried: the form
+    sent without a file (nothing added), and by a one-stop officer (no civil.book: 403)."""
+    import io
+
+    from docsvc.civil import views
+    from tests.app.inputs import text_png
+
+    book = _book(services, people.keyer1)
+    client = _signed_in(app, accounts, "keyer1")
+    page = client.get(f"/civil/books/{book['id']}").get_data(as_text=True)
+    if views.add_pages is None:
+        assert 'name="file"' not in page
+        return
+    assert 'name="file"' in page
+    csrf = _csrf(client)
+    empty = client.post(f"/civil/books/{book['id']}/pages", data={"csrf_token": csrf}, follow_redirects=True)
+    assert "Chưa chọn tệp." in empty.get_data(as_text=True)
+    desk = _signed_in(app, accounts, "desk")
+    refused = desk.post(f"/civil/books/{book['id']}/pages", data={"csrf_token": _csrf(desk),
+                                                                   "file": (io.BytesIO(b"x"), "a.png")})
+    assert refused.status_code == 403
+    sent = client.post(f"/civil/books/{book['id']}/pages", content_type="multipart/form-data",
+                       data={"csrf_token": csrf, "file": (io.BytesIO(text_png(["SỔ ĐĂNG KÝ KHAI SINH"])), "p1.png")})
+    assert sent.status_code == 302
+    pages = civil.get_book(services, people.keyer1, book["id"])["pages"]
+    assert [(p["seq"], p["status"]) for p in pages] == [(1, "queued")]
