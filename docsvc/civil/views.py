@@ -157,6 +157,10 @@ def _scan_of(scans: list[dict], page_id: int | None) -> dict | None:
 def _bench(template: str, *, book: dict, scans: list[dict], scan: dict | None, rows: list[dict], status: int = 200,
            **more):
     numbers = workbench.book_numbers(_services(), current_principal(), book["id"])
+    if book["year_from"] == book["year_to"]:  # an empty number takes the next one: say which
+        for row in rows:
+            if row["key"] == "number":
+                row["placeholder"] = f'{numbers[book["year_from"]]["next"]:02d}'
     return render_template(template, book=book, scans=scans, scan=scan, rows=rows, numbers=numbers,
                            **more), status
 

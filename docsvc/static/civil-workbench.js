@@ -127,7 +127,7 @@
   var boxInput = document.getElementById("box");
   if (svg && boxInput) {
     var drawn = svg.querySelector(".drawn-box");
-    var start = null;
+    var start = null, startClient = null;
 
     function point(event) {
       var p = svg.createSVGPoint();
@@ -149,6 +149,7 @@
     svg.addEventListener("mousedown", function (event) {
       event.preventDefault();
       start = point(event);
+      startClient = [event.clientX, event.clientY];
     });
     svg.addEventListener("mousemove", function (event) {
       if (start) show(start, point(event));
@@ -156,8 +157,10 @@
     window.addEventListener("mouseup", function (event) {
       if (!start) return;
       var box = show(start, point(event));
+      var moved = Math.min(Math.abs(event.clientX - startClient[0]), Math.abs(event.clientY - startClient[1]));
       start = null;
-      if (box[2] > 4 && box[3] > 4) boxInput.value = box.join(",");
+      if (moved > 4) boxInput.value = box.join(",");  // a click or a twitch draws nothing
+      else show({x: 0, y: 0}, {x: 0, y: 0});
     });
     if (boxInput.value) {
       var parts = boxInput.value.split(",").map(Number);

@@ -156,3 +156,34 @@ def test_a_correction_shows_as_struck_through_history(live_server, page, service
     assert "lan" in revision.locator(".rev-who").inner_text()
     assert "25/QĐ-UBND" in revision.inner_text() and "03/04/2024" in revision.inner_text()
     assert "Lê Thị Thủy" in page.locator("tr[data-key=full_name]").inner_text()
+
+
+def test_the_region_of_a_new_entry_is_drawn_on_the_page(live_server, page, services, accounts, register):
+    """Dragging across the page image fills in the region (in the image's pixels, whatever
+    its size on screen) and it is saved with the entry; a drag of a few pixels is ignored."""
+    book_id = register["book_id"]
+    _sign_in(page, live_server, accounts, "hoa", f"/civil/books/{book_id}/new?page={register['page_id']}")
+    page.wait_for_url(re.compile(rf"/civil/books/{book_id}/new"))
+    svg = page.locator("svg.page-svg")
+    box = svg.bounding_box()
+    scale = 1654 / box["width"]   # text_png pages are 1654 pixels wide
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 12, box["y"] + 12)
+    page.mouse.up()
+    assert page.input_value("#box") == ""
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 220, box["y"] + 130, steps=5)
+    page.mouse.up()
+    drawn = [int(v) for v in page.input_value("#box").split(",")]
+    expected = [20 * scale, 30 * scale, 200 * scale, 100 * scale]
+    # within two screen pixels (the image's border, rounding)
+    assert all(abs(a - b) <= 2 * scale + 1 for a, b in zip(drawn, expected)), (drawn, expected)
+    page.fill("#f-registered_on", "20/01/1985")
+    page.fill("#f-full_name", "Vũ Thị Mai")
+    page.locator("#f-full_name").press("Enter")
+    page.wait_for_url(re.compile(rf"/civil/books/{book_id}/new\?page="))
+    with services.session_factory() as db:
+        entry = db.scalar(select(RegisterEntry).where(RegisterEntry.book_id == book_id, RegisterEntry.number == 2))
+        assert entry.box == drawn and entry.page_id == register["page_id"]
