@@ -104,4 +104,7 @@ CATALOG: dict[str, str] = {
     'khai sinh': 'birth', 'khai tử': 'death', 'kết hôn': 'marriage', 'Đã kiểm tra': 'Verified', 'Đã nhập': 'Keyed',
     'Đã đọc': 'Read', 'Đúng hạn': 'On time', 'Đăng ký lại': 'Re-registration',
     'Đăng ký lần đầu': 'First registration',
+    # the home page's tile (docsvc/home/views.py)
+    'Nhập sổ hộ tịch': 'Key civil registers',
+    'Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ.': 'Key and confirm register entries beside the page image.',
 }
