@@ -107,4 +107,5 @@ CATALOG: dict[str, str] = {
     # the home page's tile (docsvc/home/views.py)
     'Nhập sổ hộ tịch': 'Key civil registers',
     'Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ.': 'Key and confirm register entries beside the page image.',
+    'đã giải thể': 'abolished',
 }

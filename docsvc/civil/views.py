@@ -16,12 +16,12 @@ Vietnamese message beside the field (status 400, or 409 for a conflict of state)
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug import exceptions as http
 
 from docsvc.audit.purpose import ask_for_purpose, session_purpose
 from docsvc.auth import current_principal
-from docsvc.civil import charts, forms
+from docsvc.civil import forms
 from docsvc.civil import fields as contract
 from docsvc.civil import services as civil
 from docsvc.civil import workbench
@@ -76,16 +76,18 @@ def books():
     kind = args.get("kind") if args.get("kind") in contract.KINDS else None
     chosen = {"office_code": args.get("office") or None, "kind": kind, "year": args.get("year", type=int)}
     found = civil.list_books(_services(), current_principal(), **chosen)
-    return render_template("civil/books.html", books=found, chosen=chosen, kinds=contract.KINDS,
-                           offices=_offices(), form={}, error=None)
+    return _books_page(found, chosen=chosen)
 
 
-def _offices() -> list[dict]:
-    """The offices of the books the principal sees (for the filter)."""
-    seen = {}
-    for book in civil.list_books(_services(), current_principal()):
+def _books_page(found: list[dict], *, chosen: dict, form=None, error: str | None = None, status: int = 200):
+    principal = current_principal()
+    seen: dict[str, dict] = {}  # the filter: offices of the books the principal sees
+    for book in civil.list_books(_services(), principal):
         seen.setdefault(book["office"]["code"], book["office"])
-    return sorted(seen.values(), key=lambda o: o["code"])
+    own = workbench.book_offices(_services(), principal) if principal.can("civil.book") else []
+    return render_template("civil/books.html", books=found, chosen=chosen, kinds=contract.KINDS,
+                           offices=sorted(seen.values(), key=lambda o: o["code"]), own_offices=own,
+                           form=form or {}, error=error), status
 
 
 @bp.post("/civil/books")
@@ -104,9 +106,8 @@ def add_book():
                               verification_mode=form.get("verification_mode") or "review")
     except ValueError as exc:  # int() of a year, or EntryFieldError (a ValueError)
         message = exc.message if isinstance(exc, EntryFieldError) else _("Năm phải là một số.")
-        found = civil.list_books(_services(), current_principal())
-        return render_template("civil/books.html", books=found, chosen={}, kinds=contract.KINDS,
-                               offices=_offices(), form=form, error=message), 400
+        return _books_page(civil.list_books(_services(), current_principal()), chosen={}, form=form,
+                           error=message, status=400)
     flash(_("Đã thêm sổ."), "ok")
     return redirect(url_for("civil.book", book_id=book["id"]))
 
@@ -334,108 +335,5 @@ def correct(entry_id: int):
     return redirect(url_for("civil.entry", entry_id=entry_id) + "#history")
 
 
-# -- double keying and arbitration -----------------------------------------------------------
-
-@bp.get("/civil/entries/<int:entry_id>/second")
-@requires(SIGNED_IN)
-def second_keying(entry_id: int):
-    """The blind second keying: the page and the region, an empty form."""
-    entry = civil.get_entry(_services(), current_principal(), entry_id, purpose=session_purpose())
-    return _second_page(entry, forms.rows(entry["kind"], blind=True))
-
-
-def _second_page(entry: dict, rows: list[dict], *, error: str | None = None, status: int = 200):
-    scans = workbench.book_scans(_services(), current_principal(), entry["book_id"])
-    scan = _scan_of(scans, (entry.get("page_ref") or {}).get("id"))
-    return _bench("civil/second.html", book=entry["book"], scans=scans, scan=scan, rows=rows, entry=entry,
-                  error=error, status=status)
-
-
-@bp.post("/civil/entries/<int:entry_id>/second")
-@requires("civil.key")
-def key_again(entry_id: int):
-    principal = current_principal()
-    entry = civil.get_entry(_services(), principal, entry_id, purpose=session_purpose())
-    posted = forms.read_form(entry["kind"], request.form)
-    try:
-        result = civil.key_again(_services(), principal, entry_id, posted)
-    except EntryFieldError as exc:
-        errors = {exc.name: exc.message, **workbench.field_errors(entry["kind"], posted)}
-        return _second_page(entry, forms.rows(entry["kind"], posted=request.form, errors=errors, blind=True),
-                            error=exc.message, status=400)
-    except Conflict as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("civil.entry", entry_id=entry_id))
-    if result["status"] == "verified":
-        flash(_("Hai lần nhập trùng khớp: mục đã được xác nhận."), "ok")
-    else:
-        flash(_("Hai lần nhập khác nhau ở {n} trường: cần người thứ ba phân xử.").format(
-            n=len(result["differences"])), "error")
-    return redirect(url_for("civil.book", book_id=entry["book_id"]))
-
-
-@bp.get("/civil/entries/<int:entry_id>/arbitrate")
-@requires(SIGNED_IN)
-def arbitrate_form(entry_id: int):
-    return _arbitrate_page(entry_id)
-
-
-def _arbitrate_page(entry_id: int, *, error: str | None = None, status: int = 200):
-    entry = civil.get_entry(_services(), current_principal(), entry_id, purpose=session_purpose())
-    if entry["status"] != "disputed":
-        return redirect(url_for("civil.entry", entry_id=entry_id))
-    scans = workbench.book_scans(_services(), current_principal(), entry["book_id"])
-    scan = _scan_of(scans, (entry.get("page_ref") or {}).get("id"))
-    return render_template("civil/arbitrate.html", entry=entry, book=entry["book"], scan=scan,
-                           disputes=entry.get("disputes") or {}, error=error, form=request.form), status
-
-
-@bp.post("/civil/entries/<int:entry_id>/arbitrate")
-@requires("civil.verify")
-def arbitrate(entry_id: int):
-    """Each disputed field: ``pick.<key>`` = round1 | round2 | other (then ``f.<key>``)."""
-    principal = current_principal()
-    entry = civil.get_entry(_services(), principal, entry_id, purpose=session_purpose())
-    chosen: dict[str, dict] = {}
-    typed = forms.read_form(entry["kind"], request.form, only_given=True)
-    for key, rounds in (entry.get("disputes") or {}).items():
-        pick = request.form.get(f"pick.{key}")
-        if pick in ("round1", "round2"):
-            chosen[key] = {"value": rounds[pick]["value"], "state": rounds[pick]["state"]}
-        elif pick == "other" and key in typed:
-            chosen[key] = typed[key]
-    try:
-        civil.arbitrate(_services(), principal, entry_id, chosen, reason=request.form.get("reason"))
-    except EntryFieldError as exc:
-        return _arbitrate_page(entry_id, error=f"{_(forms.label(entry['kind'], exc.name))}: {exc.message}",
-                               status=400)
-    except Conflict as exc:
-        return _arbitrate_page(entry_id, error=exc.message, status=409)
-    flash(_("Đã phân xử: mục đã được xác nhận."), "ok")
-    return redirect(url_for("civil.entry", entry_id=entry_id))
-
-
-# -- statistics and reports ------------------------------------------------------------------
-
-@bp.get("/civil/stats")
-@requires(SIGNED_IN)
-def stats():
-    people = civil.keying_stats(_services(), current_principal(), book_id=request.args.get("book", type=int))
-    return render_template("civil/stats.html", people=people)
-
-
-@bp.get("/civil/reports")
-@requires(SIGNED_IN)
-def reports():
-    figures = workbench.progress(_services(), current_principal())
-    return render_template("civil/reports.html", figures=figures, charts=charts.NAMES)
-
-
-@bp.get("/civil/reports/<any(books, offices, people):chart>.svg")
-@requires(SIGNED_IN)
-def chart(chart: str):
-    figures = workbench.progress(_services(), current_principal())
-    svg = charts.draw(chart, figures, lang_gettext=_)
-    response = Response(svg, mimetype="image/svg+xml")
-    response.headers["Content-Disposition"] = "inline"
-    return response
+# Second keying, arbitration, statistics and reports: routes on this blueprint.
+from docsvc.civil import views_review  # noqa: E402,F401

@@ -127,3 +127,17 @@ def changed_fields(kind: str, posted: Mapping[str, dict], current: Mapping[str, 
         if (new["value"], new["state"]) != (old.get("value"), old.get("state")):
             out[key] = given
     return out
+
+
+def book_offices(services: Services, principal: Principal) -> list[dict]:
+    """The offices a book may be added for: the units the principal holds, abolished ones
+    included (their books pass to the successor), the principal's own unit first; each
+    ``unit_dict`` (``id``, ``code``, ``name``, ``valid_to``). Needs ``civil.book``."""
+    from archive.accounts import Unit
+    from docsvc.civil.entries import unit_dict
+
+    _require(principal, "civil.book")
+    with services.uow() as uow:
+        units = [u for u in uow.session.scalars(select(Unit).order_by(Unit.code))
+                 if principal.unit_ids is None or u.id in principal.unit_ids]
+        return [unit_dict(u) for u in sorted(units, key=lambda u: u.id != principal.unit_id)]

@@ -330,3 +330,31 @@ def test_scans_are_uploaded_from_the_book_page(app, services, people, accounts):
     assert sent.status_code == 302
     pages = civil.get_book(services, people.keyer1, book["id"])["pages"]
     assert [(p["seq"], p["status"]) for p in pages] == [(1, "queued")]
+
+
+def test_a_book_is_added_from_the_books_page(app, services, people, accounts):
+    """The form offers the officer's own units only. Bad inputs tried: a year that is not a
+    number, a range that runs backwards, an empty label, another commune's code (each 400
+    with its message, nothing added); a one-stop officer (no civil.book) gets 403."""
+    client = _signed_in(app, accounts, "keyer1")
+    page = client.get("/civil").get_data(as_text=True)
+    assert '<option value="XA-A"' in page and '<option value="XA-B"' not in page
+    csrf = _csrf(client)
+    good = {"csrf_token": csrf, "office": "XA-A", "kind": "death", "year_from": "1990", "year_to": "1992",
+            "label": "Sổ khai tử 1990–1992", "verification_mode": "double"}
+    for change, message in (({"year_from": "199O"}, "Năm phải là một số."),
+                            ({"year_to": "1989"}, "Năm cuối phải từ năm đầu trở đi."),
+                            ({"label": "  "}, "Cần tên sổ (tối đa 300 ký tự)."),
+                            ({"office": "XA-B"}, "Không có đơn vị mã XA-B trong các đơn vị bạn quản lý.")):
+        response = client.post("/civil/books", data={**good, **change})
+        assert response.status_code == 400 and message in response.get_data(as_text=True), change
+    assert civil.list_books(services, people.keyer1) == []
+    desk = _signed_in(app, accounts, "desk")
+    assert desk.post("/civil/books", data={**good, "csrf_token": _csrf(desk)}).status_code == 403
+    response = client.post("/civil/books", data=good)
+    assert response.status_code == 302
+    [book] = civil.list_books(services, people.keyer1)
+    assert (book["kind"], book["year_from"], book["year_to"], book["verification_mode"]) == ("death", 1990, 1992, "double")
+    assert response.headers["Location"].endswith(f"/civil/books/{book['id']}")
+    assert "Sổ khai tử 1990–1992" in client.get("/civil?kind=death&year=1991").get_data(as_text=True)
+    assert "Sổ khai tử 1990–1992" not in client.get("/civil?kind=birth").get_data(as_text=True)
