@@ -197,10 +197,12 @@ def test_review_correction_and_the_history_as_a_paper_register(app, services, pe
     book = _book(services, people.keyer1)
     entry = civil.create_entry(services, people.keyer1, book["id"], birth(1, name="Nguyễn Văn An"))
     keyer = _signed_in(app, accounts, "keyer1")
+    assert 'id="verify"' not in keyer.get(f"/civil/entries/{entry['id']}").get_data(as_text=True)
     response = keyer.post(f"/civil/entries/{entry['id']}/verify", data={"csrf_token": _csrf(keyer)},
                           follow_redirects=True)
     assert "Người nhập không tự kiểm tra mục mình đã nhập." in response.get_data(as_text=True)
     reviewer = _signed_in(app, accounts, "keyer2")
+    assert 'id="verify"' in reviewer.get(f"/civil/entries/{entry['id']}").get_data(as_text=True)
     csrf = _csrf(reviewer)
     reviewer.post(f"/civil/entries/{entry['id']}/verify", data={"csrf_token": csrf})
     assert _entry(services, entry["id"]).status == "verified"
