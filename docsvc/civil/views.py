@@ -255,6 +255,7 @@ def save_entry(entry_id: int):
     kind = entry["kind"]
     accept_as_is = request.form.get("action") == "accept"
     posted = {} if accept_as_is else forms.read_form(kind, request.form)
+    typed = None if accept_as_is else request.form  # shown again after a refusal
     changes = workbench.changed_fields(kind, posted, entry["fields"])
     try:
         saved = civil.update_entry(_services(), principal, entry_id, fields=changes or None,
@@ -262,12 +263,13 @@ def save_entry(entry_id: int):
                                    version=request.form.get("version", type=int))
     except EntryFieldError as exc:
         errors = {exc.name: exc.message, **workbench.field_errors(kind, changes)}
-        return _key_page(entry, forms.rows(kind, entry["fields"], posted=request.form, errors=errors),
+        return _key_page(entry, forms.rows(kind, entry["fields"], posted=typed, errors=errors),
                          errors=errors, status=400)
     except Conflict as exc:
+        # A stale version: show what the other person saved (read just now), not the form.
         errors = {"number": exc.message} if exc.code == "duplicate_number" else {"_": exc.message}
-        return _key_page(entry, forms.rows(kind, entry["fields"], posted=request.form or None, errors=errors),
-                         errors=errors, conflict=exc, status=409)
+        return _key_page(entry, forms.rows(kind, entry["fields"], posted=None if exc.code == "stale" else typed,
+                                           errors=errors), errors=errors, conflict=exc, status=409)
     flash(_("Đã lưu mục số {number}.").format(number=saved["number"]), "ok")
     _flash_gaps(entry["book_id"], saved)
     following = workbench.next_to_key(_services(), principal, entry["book_id"], besides=entry_id)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from archive.audit import AuditRecord
 from archive.civil import RegisterBook, RegisterEntry, RegisterRevision
 from archive.models import utcnow
+from docsvc.civil import fields as contract
 from docsvc.civil import services as civil
 from docsvc.civil.entries import read_fields
 from tests.civil.conftest import PURPOSE, birth
@@ -170,6 +171,7 @@ def test_workbench_saves_accepts_and_opens_the_next_proposal(app, services, peop
     csrf = _csrf(client)
     stale = client.post(f"/civil/entries/{one}/key", data={**_form(csrf, full_name="Lê Thị Hoa"), "version": "0"})
     assert stale.status_code == 409 and "Mục đã được người khác sửa" in stale.get_data(as_text=True)
+    assert 'value="Lê Thi Hoa"' in stale.get_data(as_text=True)  # what is stored, to compare again
     assert _entry(services, one).status == "proposed"
 
     form = {**_form(csrf, number="1", registered_on="01/02/2024", full_name="Lê Thị Hoa", sex="2"),
@@ -360,3 +362,29 @@ def test_a_book_is_added_from_the_books_page(app, services, people, accounts):
     assert response.headers["Location"].endswith(f"/civil/books/{book['id']}")
     assert "Sổ khai tử 1990–1992" in client.get("/civil?kind=death&year=1991").get_data(as_text=True)
     assert "Sổ khai tử 1990–1992" not in client.get("/civil?kind=birth").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind, fields, shown", [
+    ("death", {"f.full_name": "Hoàng Văn Tư", "f.date_of_death": "02/03/1991", "f.time_of_death": "14h30",
+               "f.registered_on": "05/03/1991"}, ["Hoàng Văn Tư", "14:30", "02/03/1991"]),
+    ("marriage", {"f.husband_name": "Ngô Văn Sáu", "f.wife_name": "Đinh Thị Bảy", "f.marriage_kind": "again",
+                  "f.registered_on": "05/03/1991"}, ["Ngô Văn Sáu", "Đinh Thị Bảy", "Đăng ký lại"]),
+])
+def test_death_and_marriage_entries_are_keyed_with_their_own_form(app, services, people, accounts, kind, fields,
+                                                                   shown):
+    """Each kind's form has its own fields in the register's order; values come back as a
+    person reads them (time HH:MM, dates dd/mm/yyyy, codes as words). Bad input tried: a
+    field of another kind's form posted along (ignored: the form reads its own fields)."""
+    book = _book(services, people.keyer1, kind=kind, year_from=1991, label=f"Sổ {kind} 1991")
+    client = _signed_in(app, accounts, "keyer1")
+    form = client.get(f"/civil/books/{book['id']}/new").get_data(as_text=True)
+    keys = re.findall(r'name="f\.(\w+)"', form)
+    assert keys == [f.key for f in contract.FIELDS[kind]]
+    response = client.post(f"/civil/books/{book['id']}/entries",
+                           data={"csrf_token": _csrf(client), "f.mother_name": "X", **fields})
+    assert response.status_code == 302
+    [entry] = civil.list_entries(services, people.keyer1, book["id"], purpose=PURPOSE)
+    assert "mother_name" not in entry["fields"]
+    page = client.get(f"/civil/entries/{entry['id']}").get_data(as_text=True)
+    for text in shown:
+        assert text in page
