@@ -272,6 +272,8 @@ def save_entry(entry_id: int):
                                            errors=errors), errors=errors, conflict=exc, status=409)
     flash(_("Đã lưu mục số {number}.").format(number=saved["number"]), "ok")
     _flash_gaps(entry["book_id"], saved)
+    if entry["status"] != "proposed":  # an edit of a keyed entry: back to it (to verify it)
+        return redirect(url_for("civil.entry", entry_id=entry_id))
     following = workbench.next_to_key(_services(), principal, entry["book_id"], besides=entry_id)
     if following is not None:
         return redirect(url_for("civil.key_entry", entry_id=following))
@@ -301,13 +303,18 @@ def entry(entry_id: int):
 @bp.post("/civil/entries/<int:entry_id>/verify")
 @requires("civil.verify")
 def verify(entry_id: int):
+    """Verify, then open the book's next entry keyed by someone else (or the book)."""
+    principal = current_principal()
     try:
-        civil.verify_entry(_services(), current_principal(), entry_id, version=request.form.get("version", type=int))
+        done = civil.verify_entry(_services(), principal, entry_id, version=request.form.get("version", type=int))
     except Conflict as exc:
         flash(exc.message, "error")
-    else:
-        flash(_("Đã kiểm tra, xác nhận mục."), "ok")
-    return redirect(url_for("civil.entry", entry_id=entry_id))
+        return redirect(url_for("civil.entry", entry_id=entry_id))
+    flash(_("Đã kiểm tra, xác nhận mục."), "ok")
+    following = workbench.next_to_key(_services(), principal, done["book_id"], review=True)
+    if following is not None:
+        return redirect(url_for("civil.entry", entry_id=following))
+    return redirect(url_for("civil.book", book_id=done["book_id"]))
 
 
 @bp.post("/civil/entries/<int:entry_id>/correct")

@@ -63,14 +63,20 @@ def book_numbers(services: Services, principal: Principal, book_id: int) -> dict
                 for year in range(book.year_from, book.year_to + 1)}
 
 
-def next_to_key(services: Services, principal: Principal, book_id: int, *, besides: int | None = None) -> int | None:
+def next_to_key(services: Services, principal: Principal, book_id: int, *, besides: int | None = None,
+                review: bool = False) -> int | None:
     """The id of the book's first entry (in number order, unnumbered last) still waiting
-    for a person: a machine proposal. ``besides``: skip this one (the entry just left)."""
+    for a person: a machine proposal, or with ``review`` a keyed entry someone else keyed
+    (a review book's next to verify). ``besides``: skip this one (the entry just left)."""
     _require(principal)
     with services.uow() as uow:
         session = uow.session
         book = _book(session, principal, book_id)
-        query = select(RegisterEntry.id).where(RegisterEntry.book_id == book.id, RegisterEntry.status == "proposed")
+        query = select(RegisterEntry.id).where(RegisterEntry.book_id == book.id)
+        if review:
+            query = query.where(RegisterEntry.status == "keyed", RegisterEntry.keyed_by != principal.user_id)
+        else:
+            query = query.where(RegisterEntry.status == "proposed")
         if besides is not None:
             query = query.where(RegisterEntry.id != besides)
         return session.scalar(query.order_by(RegisterEntry.year, RegisterEntry.number.is_(None),

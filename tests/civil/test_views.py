@@ -192,7 +192,8 @@ def test_workbench_saves_accepts_and_opens_the_next_proposal(app, services, peop
 
 
 def test_review_correction_and_the_history_as_a_paper_register(app, services, people, accounts):
-    """The keyer cannot verify (message shown), a second officer can; a correction without a
+    """The keyer cannot verify (message shown), a second officer can and is taken to the
+    next entry to verify; a correction without a
     reason is refused beside the reason field (409) and an impossible decision date too
     (400); with both it is recorded, and the entry page strikes the old value through with
     the new beside it, the date and the officer. Every view is in the personal-data log."""
@@ -206,8 +207,10 @@ def test_review_correction_and_the_history_as_a_paper_register(app, services, pe
     reviewer = _signed_in(app, accounts, "keyer2")
     assert 'id="verify"' in reviewer.get(f"/civil/entries/{entry['id']}").get_data(as_text=True)
     csrf = _csrf(reviewer)
-    reviewer.post(f"/civil/entries/{entry['id']}/verify", data={"csrf_token": csrf})
+    other = civil.create_entry(services, people.keyer1, book["id"], birth(2, name="Trần Thị Bình"))
+    response = reviewer.post(f"/civil/entries/{entry['id']}/verify", data={"csrf_token": csrf})
     assert _entry(services, entry["id"]).status == "verified"
+    assert response.headers["Location"].endswith(f"/civil/entries/{other['id']}")  # the next to verify
 
     fields = {**_form(csrf, number="1", registered_on="05/03/2024", full_name="Nguyễn Văn Bình",
                       sex="1", date_of_birth="01/03/2024")}
