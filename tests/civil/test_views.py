@@ -64,8 +64,8 @@ def _form(csrf, **fields) -> dict:
 
 
 def test_pages_are_404_without_person_view_and_for_another_unit(app, services, people, accounts):
-    """Bad inputs tried: a clerk and an administrator (no person.view) on every civil page,
-    chart and form; a civil-status officer of another commune on the book, the entry, the
+    """Bad inputs tried: a clerk and an administrator (no person.view) on every civil page
+    and chart (404) and form (403 whether the entry exists or not); a civil-status officer of another commune on the book, the entry, the
     workbench and the verify and correct forms; a page id that does not exist."""
     book = _book(services, people.keyer1)
     entry = civil.create_entry(services, people.keyer1, book["id"], birth(1))
@@ -78,6 +78,11 @@ def test_pages_are_404_without_person_view_and_for_another_unit(app, services, p
         for url in pages:
             assert client.get(url).status_code == 404, (username, url)
         assert "Sổ hộ tịch" not in client.get("/").get_data(as_text=True)
+        # Forms that change something declare their right: refused before the body is read,
+        # the same for an entry that exists and one that does not.
+        csrf = _csrf(client)
+        for target in (entry["id"], 999999):
+            assert client.post(f"/civil/entries/{target}/verify", data={"csrf_token": csrf}).status_code == 403
     other = _signed_in(app, accounts, "other")
     for url in pages[1:7]:
         assert other.get(url).status_code == 404, url
