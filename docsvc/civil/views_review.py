@@ -55,6 +55,9 @@ def key_again(entry_id: int):
     else:
         flash(_("Hai lần nhập khác nhau ở {n} trường: cần người thứ ba phân xử.").format(
             n=len(result["differences"])), "error")
+    following = workbench.next_to_key(_services(), principal, entry["book_id"], review=True)
+    if following is not None:  # the next entry someone else keyed, blind again
+        return redirect(url_for("civil.second_keying", entry_id=following))
     return redirect(url_for("civil.book", book_id=entry["book_id"]))
 
 
