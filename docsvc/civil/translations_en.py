@@ -108,4 +108,5 @@ CATALOG: dict[str, str] = {
     'Nhập sổ hộ tịch': 'Key civil registers',
     'Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ.': 'Key and confirm register entries beside the page image.',
     'đã giải thể': 'abolished',
+    'trang quét sau / trước': 'next / previous scanned page',
 }

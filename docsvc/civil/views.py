@@ -42,7 +42,7 @@ bp = Blueprint("civil", __name__, template_folder="templates")
 
 #: Held by every role: the use cases decide, and answer 404 without person.view.
 SIGNED_IN = "account.self"
-KEYS = {"illegible": "F2", "missing": "F4", "accept": "Ctrl+Enter", "zoom": "F8"}
+KEYS = {"illegible": "F2", "missing": "F4", "accept": "Ctrl+Enter", "zoom": "F8", "pages": "Alt+PageDown/PageUp"}
 
 
 def _services() -> Services:

@@ -4,7 +4,8 @@
 // it is, F8 switches the image between the entry's region and the whole page. Typing in a
 // field takes its mark off. The entry number is checked as it is typed against the
 // numbers the office's year already has (a gap or a duplicate is shown, not refused).
-// Drawing on the page image (new entries) fills in the region.
+// Drawing on the page image (new entries) fills in the region; Alt+PageDown / Alt+PageUp
+// open the book's next / previous scanned page there.
 (function () {
   "use strict";
   var form = document.getElementById("entry-form");
@@ -39,7 +40,21 @@
 
   if (view && view.querySelector(".region")) view.classList.add("zoomed");
 
+  var pagePick = document.getElementById("page-pick");
+
+  function turnPage(step) {
+    var next = pagePick.selectedIndex + step;
+    if (next < 0 || next >= pagePick.options.length) return;
+    pagePick.selectedIndex = next;
+    pagePick.form.submit();
+  }
+
   document.addEventListener("keydown", function (event) {
+    if (pagePick && event.altKey && (event.key === "PageDown" || event.key === "PageUp")) {
+      event.preventDefault();
+      turnPage(event.key === "PageDown" ? 1 : -1);
+      return;
+    }
     if (event.key === "F8") {
       event.preventDefault();
       toggleZoom();

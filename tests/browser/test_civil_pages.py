@@ -76,7 +76,7 @@ def test_keying_a_handwritten_entry_and_accepting_a_proposal_by_keyboard(live_se
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     book_id = register["book_id"]
     _sign_in(page, live_server, accounts, "hoa", f"/civil/books/{book_id}/new?page={register['page_id']}")
-    page.wait_for_url(re.compile(rf"/civil/books/{book_id}/new"))
+    page.wait_for_url(f"{live_server}/civil/books/{book_id}/new?page={register['page_id']}")
     image = page.locator("svg.page-svg image")
     page.wait_for_function("() => document.querySelector('svg.page-svg') !== null")
     assert image.count() == 1
@@ -107,8 +107,7 @@ def test_keying_a_handwritten_entry_and_accepting_a_proposal_by_keyboard(live_se
     page.keyboard.press("F4")  # home town: the register has nothing
     assert "state-missing" in page.locator(".cf[data-key=home_town]").get_attribute("class")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(rf"/civil/books/{book_id}/new\?page="))
-    assert "Đã lưu mục số 2." in page.locator(".flash-ok").inner_text()
+    assert "Đã lưu mục số 2." in page.locator(".flash-ok").inner_text()  # waits for the fresh form
 
     with services.session_factory() as db:
         keyed = db.scalar(select(RegisterEntry).where(RegisterEntry.book_id == book_id, RegisterEntry.number == 2))
@@ -168,11 +167,23 @@ def test_a_correction_shows_as_struck_through_history(live_server, page, service
 
 
 def test_the_region_of_a_new_entry_is_drawn_on_the_page(live_server, page, services, accounts, register):
-    """Dragging across the page image fills in the region (in the image's pixels, whatever
-    its size on screen) and it is saved with the entry; a drag of a few pixels is ignored."""
+    """Alt+PageDown / Alt+PageUp turn to the book's next / previous scan. Dragging across the
+    page image fills in the region (in the image's pixels, whatever its size on screen) and
+    it is saved with the entry; a drag of a few pixels is ignored."""
     book_id = register["book_id"]
+    sub = submit_stream(services, io.BytesIO(text_png(["SỔ ĐĂNG KÝ KHAI SINH", "Số: 03"])), "trang-2.png",
+                        principal=accounts.system, unit_code="XA-A", personal_data=True)
+    wait_for_jobs(services, [sub.job_id], timeout=300)
+    with services.session_factory() as db:
+        db.add(RegisterPage(book_id=book_id, seq=2, document_id=sub.document_id))
+        db.commit()
+        second = db.scalar(select(Page.id).where(Page.document_id == sub.document_id))
     _sign_in(page, live_server, accounts, "hoa", f"/civil/books/{book_id}/new?page={register['page_id']}")
-    page.wait_for_url(re.compile(rf"/civil/books/{book_id}/new"))
+    page.wait_for_url(f"{live_server}/civil/books/{book_id}/new?page={register['page_id']}")
+    page.keyboard.press("Alt+PageDown")
+    page.wait_for_url(f"{live_server}/civil/books/{book_id}/new?page={second}")
+    page.keyboard.press("Alt+PageUp")
+    page.wait_for_url(f"{live_server}/civil/books/{book_id}/new?page={register['page_id']}")
     svg = page.locator("svg.page-svg")
     box = svg.bounding_box()
     scale = 1654 / box["width"]   # text_png pages are 1654 pixels wide
@@ -192,7 +203,7 @@ def test_the_region_of_a_new_entry_is_drawn_on_the_page(live_server, page, servi
     page.fill("#f-registered_on", "20/01/1985")
     page.fill("#f-full_name", "Vũ Thị Mai")
     page.locator("#f-full_name").press("Enter")
-    page.wait_for_url(re.compile(rf"/civil/books/{book_id}/new\?page="))
+    page.locator(".flash-ok").wait_for()  # saved: the fresh form says so
     with services.session_factory() as db:
         entry = db.scalar(select(RegisterEntry).where(RegisterEntry.book_id == book_id, RegisterEntry.number == 2))
         assert entry.box == drawn and entry.page_id == register["page_id"]
