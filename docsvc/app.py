@@ -67,12 +67,13 @@ def _register_pages(app: Flask) -> None:
     from docsvc.accounts import views as accounts
     from docsvc.audit import purpose
     from docsvc.audit import views as _audit_views  # noqa: F401  (pages on docsvc.admin.bp)
+    from docsvc.civil import views as civil
     from docsvc.documents import views as documents
     from docsvc.finding import views as finding
     from docsvc.home import views as home
 
     labels.register(app.jinja_env)
-    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp):
+    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp):
         app.register_blueprint(bp)
 
 

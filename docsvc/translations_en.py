@@ -490,3 +490,8 @@ CATALOG: dict[str, str] = {
     'Không tìm thấy sổ hoặc mục hộ tịch.': 'No such register book or entry.',
     'Cần một đối tượng JSON.': 'A JSON object is needed.',
 }
+
+# The civil-status pages' strings live beside them (docsvc/civil/translations_en.py).
+from docsvc.civil.translations_en import CATALOG as _CIVIL_PAGES  # noqa: E402
+
+CATALOG.update(_CIVIL_PAGES)

@@ -23,6 +23,8 @@ AREAS = {
 WORK = [
     ("document.upload", N_("Tải lên văn bản"), N_("Đưa văn bản đến, văn bản đi hoặc bản quét vào lưu trữ."),
      "documents.upload_form", {}),
+    ("civil.key", N_("Nhập sổ hộ tịch"), N_("Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ."),
+     "civil.books", {}),
     ("person.view", N_("Tra cứu hộ tịch"), N_("Tìm một người trong sổ hộ tịch đã số hóa, có hoặc không dấu."),
      "search.page", {}),
     ("search.documents", N_("Tra cứu văn bản"), N_("Tìm theo số, ký hiệu, trích yếu, nội dung."), "search.page", {}),
