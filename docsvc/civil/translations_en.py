@@ -109,4 +109,8 @@ CATALOG: dict[str, str] = {
     'Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ.': 'Key and confirm register entries beside the page image.',
     'đã giải thể': 'abolished',
     'trang quét sau / trước': 'next / previous scanned page',
+    # the permission table (docsvc/permissions.py: civil.open)
+    "Mở sổ, mục hộ tịch và lịch sử sửa qua API (chỉ người có quyền xem hộ tịch thấy dữ liệu; người khác được trả lời như khi không có)":
+        "Open register books, entries and their history through the API (only holders of the civil-status "
+        "view see data; others are answered as if there were none)",
 }
