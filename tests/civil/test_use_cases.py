@@ -279,3 +279,18 @@ def test_custody_passes_to_the_successor_of_an_abolished_office(services, accoun
     with pytest.raises(EntryFieldError) as which_year:
         civil.create_entry(services, successor, more["id"], {"full_name": "Vũ Văn Tư"})
     assert which_year.value.name == "registered_on"
+
+
+def test_renumbering_an_entry_onto_a_taken_number_is_a_conflict_not_a_crash(services, people):
+    """Bad input tried: editing a keyed entry, and accepting it, with a number the office's
+    year already has: a Conflict naming the holder (the workbench shows it), nothing saved."""
+    k1 = people.keyer1
+    book = _book(services, k1)
+    one = civil.create_entry(services, k1, book["id"], birth(1))
+    two = civil.create_entry(services, k1, book["id"], birth(2, name="Trần Thị Bình"))
+    for status in (None, "keyed"):
+        with pytest.raises(Conflict) as taken:
+            civil.update_entry(services, k1, two["id"], fields={"number": 1}, status=status, version=two["version"])
+        assert taken.value.code == "duplicate_number" and taken.value.existing_id == one["id"]
+    again = civil.get_entry(services, k1, two["id"], purpose=PURPOSE)
+    assert again["number"] == 2 and again["version"] == two["version"]
