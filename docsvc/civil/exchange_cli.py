@@ -17,8 +17,6 @@ from flask.cli import with_appcontext
 from docsvc.accounts.cli import require
 from docsvc.audit.personal import InvalidPurpose, parse_purpose
 from docsvc.civil.entries import EntryFieldError
-from docsvc.civil.exchange import ImportRefused, export_book, import_package
-from docsvc.civil.package import PackageRefused
 from docsvc.civil.rules import Conflict
 from docsvc.cli import _echo_json, services
 from docsvc.documents.queries import NotFound
@@ -53,6 +51,8 @@ def _fail(exc: Exception, as_json: bool, code: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @with_appcontext
 def export_command(book_id: int, out: str, purpose: str | None, as_json: bool) -> None:
+    from docsvc.civil.exchange import export_book  # openpyxl: 0.2 s that other commands need not pay
+
     principal = require("civil.export")
     try:
         result = export_book(services(), principal, book_id, out, purpose=parse_purpose(purpose))
@@ -72,6 +72,9 @@ def export_command(book_id: int, out: str, purpose: str | None, as_json: bool) -
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @with_appcontext
 def import_command(zip_path: str, office_code: str, label: str | None, as_json: bool) -> None:
+    from docsvc.civil.exchange import ImportRefused, import_package
+    from docsvc.civil.package import PackageRefused
+
     principal = require("civil.book")
     try:
         result = import_package(services(), principal, zip_path, office_code=office_code, label=label)
