@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from docsvc.api import bp
+from docsvc.patterns import NOT_BLANK
 from docsvc.permissions import public
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -57,7 +58,7 @@ PURPOSE_TEXT = ("Why personal data is read (required when the answer holds perso
                 "`invalid_purpose`. Every such read is written to the personal-data log with the purpose.")
 # ``other:`` needs some text that is not blank (docsvc.audit.personal.make_purpose folds
 # whitespace, so "other:" followed by a vertical tab alone is refused), of at most 200 characters.
-PURPOSE_PATTERN = "^(extract_request|verification|correction|statistics|other:.*\\S.*)$"
+PURPOSE_PATTERN = "^(extract_request|verification|correction|statistics|other:.*" + NOT_BLANK + ".*)$"
 PURPOSE = [
     {"name": "purpose", "in": "query", "required": False, "description": PURPOSE_TEXT,
      "schema": {"type": "string", "pattern": PURPOSE_PATTERN, "maxLength": 206}, "example": "verification",

@@ -14,12 +14,13 @@ with the same 400 ``invalid_field`` the validator gives an unknown key.
 
 from __future__ import annotations
 
+from docsvc.patterns import NOT_BLANK
 from docsvc.civil import fields as contract
 
 #: The JSON Schema of a value of each field type (docsvc.civil.fields.TYPES), as the API
 #: takes it: codes as the national integers, dates as ISO dates, times as HH:MM.
 VALUE_SCHEMAS: dict[str, dict] = {
-    "text": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S",
+    "text": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": NOT_BLANK,
              "description": "Text (stored in NFC, runs of white space as one space)"},
     "date": {"type": "string", "format": "date", "description": "ISO date YYYY-MM-DD"},
     "year": {"type": "integer", "minimum": 1850, "maximum": 2100},
@@ -257,7 +258,7 @@ def describe(spec: dict) -> None:
                         "year_to": {"type": "integer", "minimum": 1900, "maximum": 2100,
                                     "description": "The last year of a book of several years (default year_from);"
                                                    " the two are the ends of one range, in either order"},
-                        "label": {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "\\S"},
+                        "label": {"type": "string", "minLength": 1, "maxLength": 300, "pattern": NOT_BLANK},
                         "condition_notes": {**text, "description": "State of the paper book"},
                         "verification_mode": {"enum": ["review", "double"],
                                               "description": "review (a second person checks each keyed "
