@@ -58,9 +58,15 @@ class TesseractEngine:
 
     DEFAULT_CONFIG = "--psm 6"
 
-    def __init__(self, lang: str = "vie", timeout: float = 300, config: str = ""):
+    def __init__(self, lang: str = "vie", timeout: float = 300, config: str = "",
+                 processes: int | None = None):
         from ingest.tesspool import TesseractProcesses
 
+        # ``processes``: pages read at once, whatever the number of threads calling. The
+        # pipeline's threads then outnumber the Tesseract processes: while a process reads a
+        # page, another thread decodes, prepares or encodes the next one, instead of the
+        # process waiting for the thread that owns it (docsvc.services.container).
+        self._at_once = threading.BoundedSemaphore(processes) if processes else None
         self.lang = lang
         self.timeout = timeout
         self.config = config if "--psm" in config else f"{self.DEFAULT_CONFIG} {config}".strip()
@@ -78,8 +84,13 @@ class TesseractEngine:
         dpi = self.dpi
         if not dpi and image.info.get("dpi"):
             dpi = round(float(image.info["dpi"][0]))
-        tsv = self.processes.tsv(image.tobytes(), image.width, image.height, dpi or 0,
-                                 page=page, timeout=self.timeout)
+        pixels = image.tobytes()
+        if self._at_once is None:
+            tsv = self.processes.tsv(pixels, image.width, image.height, dpi or 0, page=page, timeout=self.timeout)
+        else:
+            with self._at_once:
+                tsv = self.processes.tsv(pixels, image.width, image.height, dpi or 0,
+                                         page=page, timeout=self.timeout)
         return parse_tsv(tsv)
 
     def warm(self, pages_at_once: int) -> None:

@@ -71,8 +71,10 @@ class Services:
 
     @cached_property
     def ocr_executor(self) -> ThreadPoolExecutor:
-        # One Tesseract process per core: the threads only wait on the subprocesses.
-        return ThreadPoolExecutor(max_workers=self.settings.ocr_processes, thread_name_prefix="ocr")
+        # One Tesseract process per core (the engine lets no more pages in at once), and
+        # twice as many threads: a page's decoding, preparation and display images are done
+        # by a thread while the processes read other pages, so they never wait for it.
+        return ThreadPoolExecutor(max_workers=2 * self.settings.ocr_processes, thread_name_prefix="ocr")
 
     def make_pipeline(self):
         """The real pipeline: Tesseract with one thread per process, one process per core."""
@@ -81,7 +83,7 @@ class Services:
 
         os.environ["OMP_THREAD_LIMIT"] = "1"
         s = self.settings
-        engine = TesseractEngine(lang=s.ocr_lang, timeout=s.ocr_timeout)
+        engine = TesseractEngine(lang=s.ocr_lang, timeout=s.ocr_timeout, processes=s.ocr_processes)
         return Pipeline(engine, self.limits, render_dpi=s.render_dpi,
                         concurrency=s.ocr_processes, executor=self.ocr_executor)
 

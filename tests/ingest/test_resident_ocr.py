@@ -193,6 +193,45 @@ def test_pages_read_at_once_each_get_a_process():
     assert _is_gone(first.pid) and _is_gone(second.pid)
 
 
+def test_more_threads_than_processes_never_start_more_processes(samples):
+    """The pipeline's executor has twice as many threads as Tesseract processes; the engine
+    lets ``processes`` pages in at once, so six threads on three pages with processes=1 read
+    every page right through one process, and at no moment are two pages in Tesseract."""
+    engine = TesseractEngine(processes=1)
+    pool = engine.processes
+    crops = [_crop(samples.register_page, 400), _crop(samples.doc_page, 400), _crop(samples.register_page, 800)]
+    most_busy = []
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            most_busy.append(len(pool.busy_pids()))
+            time.sleep(0.001)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        results: dict[int, str] = {}
+
+        def read(index: int) -> None:
+            results[index] = engine.recognize(crops[index % 3], page=index + 1).text
+
+        threads = [threading.Thread(target=read, args=(i,)) for i in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        stop.set()
+        watcher.join()
+        assert len(results) == 6 and all(results[i] == results[i % 3] for i in range(6))
+        assert all(results[i].strip() for i in range(3))
+        assert max(most_busy) == 1
+        assert len(pool.idle_pids()) == 1
+    finally:
+        stop.set()
+        engine.close()
+
+
 def test_an_empty_image_is_an_empty_page_without_starting_tesseract():
     engine = TesseractEngine(lang="khong_co_ngon_ngu_nay")  # would fail if it started
     result = engine.recognize(Image.new("L", (0, 0)), page=1)
