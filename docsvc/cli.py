@@ -278,6 +278,11 @@ class _Group(FlaskGroup):
         self.add_command(shell_command)
         self.add_command(routes_command)
 
+    def _load_plugin_commands(self) -> None:
+        # Flask adds every installed package's ``flask.commands`` entry points (Flask-Limiter's
+        # "limiter", which imports rich): not ours, and 0.2 s of imports on every command.
+        self._loaded_plugin_commands = True
+
     def get_command(self, ctx, name):
         # The first command name looked up is the one run (the app is loaded to find it).
         ctx.find_root().meta.setdefault("docsvc.command", name)
