@@ -5,6 +5,7 @@ page image beside its text, switch the interface to English."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.app.inputs import text_pdf, text_png
 
@@ -33,8 +34,15 @@ def test_upload_progress_then_page_images_beside_text(live_server, page, account
     page.click("text=Tải lên")
     page.set_input_files("#file-input", [str(pdf), str(scan), str(broken)])
     rows = page.locator("#uploads tbody tr")
-    rows.nth(2).locator(".result").filter(has_text="PDF").wait_for()
-    assert "không đầy đủ" in rows.nth(2).inner_text() or "hỏng" in rows.nth(2).inner_text()
+    # The broken file's row ends refused (class "failed"): wait for that state, whatever the
+    # message, then read the message, so that a refusal for another reason (a reader timeout
+    # on a loaded machine, a server error) fails here saying what the row shows.
+    try:
+        rows.nth(2).and_(page.locator("tr.failed")).wait_for(timeout=300_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the broken file was never refused; the rows say: {rows.all_inner_texts()}")
+    refused = rows.nth(2).inner_text()
+    assert "PDF" in refused and ("không đầy đủ" in refused or "hỏng" in refused), refused
     for i in (0, 1):
         rows.nth(i).locator(".stage", has_text="Hoàn tất").wait_for(timeout=300_000)
         assert rows.nth(i).locator("progress").evaluate("p => p.value === p.max")
