@@ -87,6 +87,15 @@ class Settings:
     audit_anchor_syslog_address: str = ""   # default /dev/log (the local daemon); or host:port (UDP)
     audit_anchor_minutes: int = 10          # the worker anchors the head this often if it moved; 0: never
 
+    # Certified extracts (docsvc/extracts): the address printed in the QR code and on the page
+    # is public_url + /verify/<code>; the date of issue is the day in this time zone.
+    public_url: str = "http://127.0.0.1:5000"
+    time_zone: str = "Asia/Ho_Chi_Minh"
+    # The public verification page: requests per client address (Flask-Limiter syntax).
+    verify_rate_limit: str = "30 per minute;300 per hour"
+    # Where the limiter counts: memory:// (one process) or redis://... (several servers).
+    rate_limit_storage_url: str = "memory://"
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'docsvc.db').resolve()}"
@@ -106,6 +115,12 @@ class Settings:
     @property
     def resolved_audit_anchor_dir(self) -> Path:
         return (self.audit_anchor_dir or self.data_dir / "anchors").resolve()
+
+    @property
+    def resolved_key_dir(self) -> Path:
+        """Offices' signing keys (PKCS#12, re-encrypted with a key derived from the secret
+        key), readable by the service's user only; never in the blob store or a backup of it."""
+        return (self.data_dir / "keys").resolve()
 
     @property
     def max_upload_bytes(self) -> int:

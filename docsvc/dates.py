@@ -38,3 +38,9 @@ def format_day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone().date()
     return value.strftime(FORMAT)
+
+
+def local_now(time_zone: str) -> datetime:
+    """Now in the installation's time zone (the day of issue of an extract, a receipt...)."""
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo(time_zone))

@@ -54,6 +54,12 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "civil.export": ("Xuất sổ hộ tịch theo định dạng số hóa quốc gia", frozenset({"archivist", "civil_status"})),
     "civil.open": ("Mở sổ, mục hộ tịch và lịch sử sửa qua API (chỉ người có quyền xem hộ tịch thấy dữ liệu; "
                    "người khác được trả lời như khi không có)", READERS | PERSONAL_DATA),
+    "extract.issue": ("Cấp bản sao trích lục hộ tịch từ mục đã kiểm tra", frozenset({"civil_status", "one_stop"})),
+    "extract.view": ("Xem, tải lại trích lục đã cấp; xem, in sổ cấp bản sao trích lục",
+                     frozenset({"civil_status", "one_stop", "leader"})),
+    "extract.revoke": ("Thu hồi trích lục cấp sai (ghi lý do; số đã cấp vẫn giữ)", frozenset({"civil_status", "leader"})),
+    "extract.configure": ("Cấu hình cấp trích lục của cơ quan: nơi cấp, tiêu đề, người ký, chứng thư số",
+                          frozenset({"admin"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),
