@@ -1,0 +1,1 @@
+"""Certified extract copies (bản sao trích lục) of civil-status register entries."""
