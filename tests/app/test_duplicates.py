@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import threading
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from archive.models import Document, Job
 from docsvc.documents.queries import document_dict
 from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
+from tests.backends import backend_fixture
 from tests.conftest import Api, Accounts
 
 PDF = text_pdf(["ỦY BAN NHÂN DÂN XÃ A", "Số: 21/QĐ-UBND", "Quyết định về việc khen thưởng"])
@@ -112,50 +111,7 @@ def test_a_clerk_without_clearance_uploading_a_confidential_documents_bytes(serv
     assert (again.status, again.document_id) == ("duplicate", secret.document_id)
 
 
-def _make_app(tmp_path, database_url: str | None):
-    from archive.migrate import upgrade
-    from docsvc import create_app
-    from docsvc.accounts.bootstrap import ensure_root_unit
-
-    config = {"DATA_DIR": tmp_path / "var", "SECRET_KEY": "x", "TESTING": True, "INDEX_PROCS": 1}
-    if database_url:
-        config["DATABASE_URL"] = database_url
-    app = create_app(config)
-    upgrade(app.extensions["docsvc"].engine)
-    ensure_root_unit(app.extensions["docsvc"])
-    return app
-
-
-POSTGRES_URL = os.environ.get("DOCSVC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request, tmp_path):
-    if request.param == "sqlite":
-        app = _make_app(tmp_path, None)
-        yield app.extensions["docsvc"]
-        app.extensions["docsvc"].close()
-        return
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.connect():
-            pass
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("CI"):  # .ci/run starts PostgreSQL: there, its absence is a failure
-            pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
-    name = f"docsvc_dup_{os.getpid()}"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    app = _make_app(tmp_path, admin.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield app.extensions["docsvc"]
-    finally:
-        app.extensions["docsvc"].close()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+backend = backend_fixture("dup")
 
 
 def _at_once(services, principals) -> list:

@@ -8,85 +8,17 @@ once across two books of the same year; 8 editing different fields of one entry 
 
 from __future__ import annotations
 
-import os
-import threading
-
-import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from archive.civil import RegisterKeying, RegisterRevision
 from docsvc.civil import services as civil
 from tests.civil.conftest import birth
+from tests.backends import at_once, backend_fixture
 from tests.conftest import Accounts
 
-POSTGRES_URL = os.environ.get("DOCSVC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 N = 8
-
-
-def _make_app(tmp_path, database_url: str | None):
-    from archive.migrate import upgrade
-    from docsvc import create_app
-    from docsvc.accounts.bootstrap import ensure_root_unit
-    from docsvc.finding.indexing import ensure_index
-
-    config = {"DATA_DIR": tmp_path / "var", "SECRET_KEY": "x", "TESTING": True, "INDEX_PROCS": 1}
-    if database_url:
-        config["DATABASE_URL"] = database_url
-    app = create_app(config)
-    upgrade(app.extensions["docsvc"].engine)
-    ensure_root_unit(app.extensions["docsvc"])
-    ensure_index(app.extensions["docsvc"], background=False)
-    return app
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request, tmp_path):
-    if request.param == "sqlite":
-        app = _make_app(tmp_path, None)
-        yield app.extensions["docsvc"]
-        app.extensions["docsvc"].close()
-        return
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.connect():
-            pass
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
-    name = f"docsvc_civil_{os.getpid()}"
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    app = _make_app(tmp_path, admin.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield app.extensions["docsvc"]
-    finally:
-        app.extensions["docsvc"].close()
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _at_once(calls) -> list:
-    """Run every call at the same moment (released together by a barrier); results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def go(i, call):
-        barrier.wait(timeout=60)
-        try:
-            results[i] = call()
-        except Exception as exc:  # surfaced by the assertions
-            results[i] = exc
-
-    threads = [threading.Thread(target=go, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads)
-    return results
+backend = backend_fixture("civil", index=True)
+_at_once = at_once
 
 
 def _setup(services):
