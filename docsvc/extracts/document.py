@@ -33,7 +33,7 @@ SIGN_COL = (LEFT + TEXT_W * 0.42, PAGE_W - RIGHT)      # place/date and signer, 
 QR_SIZE = 25 * mm
 QR_BORDER = 2                                       # quiet zone, in modules
 BODY = 13.0
-LEADING = 1.3
+LEADING = 1.2
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def _heading(lay: _Layout, content: ExtractContent, fonts: tuple[str, str, str])
         font = bold if i == len(content.office_lines) - 1 else regular
         for piece in wrap(office, font, size, office_w):
             lay.line(piece, font, size, office_x, align="centre")
-    lay.add(_Rule(office_x - 12 * mm, office_x + 12 * mm, lay.y - 1))
-    lay.y -= 5
+    lay.add(_Rule(office_x - 12 * mm, office_x + 12 * mm, lay.y - 3))
+    lay.y -= 7
     lay.line(f"Số: {content.number}", regular, 13, office_x, align="centre")
     left_bottom = lay.y
     # Right column, from the same top: the national heading and motto with a rule under.
@@ -131,8 +131,8 @@ def _heading(lay: _Layout, content: ExtractContent, fonts: tuple[str, str, str])
     lay.line(NATION, bold, 12.5, nation_x, align="centre")
     lay.line(MOTTO, bold, 13.5, nation_x, align="centre")
     half = width(MOTTO, bold, 13.5) / 2
-    lay.add(_Rule(nation_x - half, nation_x + half, lay.y - 2))
-    lay.y = min(lay.y, left_bottom) - 10 * mm
+    lay.add(_Rule(nation_x - half, nation_x + half, lay.y - 3))
+    lay.y = min(lay.y, left_bottom) - 7 * mm
 
 
 def _body(lay: _Layout, content: ExtractContent, fonts: tuple[str, str, str]) -> None:
@@ -180,8 +180,8 @@ def _signature_block(lay: _Layout, content: ExtractContent, fonts: tuple[str, st
     url_lines = wrap(content.verify_url, regular, 7, TEXT_W * 0.6)
     sign_h = step * (2 + len(content.signer_title)) + 25 * mm
     qr_h = QR_SIZE + 10 * (1 + len(url_lines))
-    lay.y -= 4 * mm
-    lay.need(max(sign_h, qr_h) + 4 * mm)
+    lay.y -= 2 * mm
+    lay.need(max(sign_h, qr_h) + 2 * mm)
     top = lay.y
     sign_x = sum(SIGN_COL) / 2
     lay.line(issue_date_line(content.place, content.issued_on), italic, BODY, sign_x, align="centre")
@@ -258,7 +258,9 @@ def render_extract(content: ExtractContent) -> bytes:
     _body(lay, content, fonts)
     _signature_block(lay, content, fonts)
     out = io.BytesIO()
-    pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
+    # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
+    pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
+                           initialFontName=fonts[0])
     pdf.setTitle(f"{TITLES[content.kind]} số {content.number}")
     pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
     pdf.setCreator("docsvc")
