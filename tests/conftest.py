@@ -67,13 +67,13 @@ class Accounts:
             db.commit()
         self.passwords: dict[str, str] = {}
 
-    def user(self, username: str, *roles: str, unit: str = "XA-A", clearance: int = 0):
+    def user(self, username: str, *roles: str, unit: str = "XA-A", clearance: int = 0, full_name: str = ""):
         from docsvc.accounts.services import create_user
 
         password = f"pw-{username}-123"
         with self.services.session_factory() as db:
             user = create_user(self.services, db, self.system, username, password, roles=roles or ("viewer",),
-                               unit_code=unit, clearance=clearance)
+                               unit_code=unit, clearance=clearance, full_name=full_name)
             db.commit()
             self.passwords[username] = password
             return user
