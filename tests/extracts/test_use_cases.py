@@ -44,6 +44,8 @@ def test_an_extract_of_a_verified_entry_is_numbered_printed_signed_and_kept(serv
     assert issued["number"] == "1/TLKS-BS" and issued["seq"] == 1 and issued["status"] == "genuine"
     assert issued["copies"] == 2 and issued["signer"] == {"name": "Nguyễn Văn Chủ", "title": ["CHỦ TỊCH"]}
     assert issued["verify_code"] and len(issued["verify_code"]) >= 22  # 128 random bits, URL-safe
+    assert issued["verify_url"] == f"http://127.0.0.1:5000/verify/{issued['verify_code']}"
+    assert list(issued["timings"]) == ["check", "number", "pdf", "sign", "store", "register", "log", "commit"]
     pdf, filename = extracts.extract_pdf(services, office.p("motcua"), issued["id"])
     assert filename == "trich-luc-1-TLKS-BS.pdf"
     assert hashlib.sha256(pdf).hexdigest() == issued["pdf_sha256"]
