@@ -113,13 +113,21 @@ def record_personal_read(services: Services, principal: Principal, purpose: Purp
         raise PermissionDenied("person.view")
     if purpose is None:
         raise PurposeRequired()
+    return record_now(services, principal, ACTION, object_type=object_type, object_id=object_id,
+                      details=read_details(principal, purpose, what, person, **details))
+
+
+def read_details(principal: Principal, purpose: Purpose, what: str, person: str | None = None,
+                 **details: Any) -> dict[str, Any]:
+    """The body of a ``person.read`` record (for a use case that writes it in its own
+    transaction, as issuing an extract does)."""
     body: dict[str, Any] = {"purpose": purpose.code, "what": what, "via": principal.via}
     if purpose.text:
         body["purpose_text"] = purpose.text
     if person:
         body["person"] = person[:200]
     body.update({k: v for k, v in details.items() if v is not None})
-    return record_now(services, principal, ACTION, object_type=object_type, object_id=object_id, details=body)
+    return body
 
 
 # -- the log ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from docsvc.access import Principal
-from docsvc.audit.personal import ACTION as PERSONAL_READ, Purpose, make_purpose
+from docsvc.audit.personal import ACTION as PERSONAL_READ, Purpose, make_purpose, read_details
 from docsvc.documents.queries import NotFound
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
@@ -102,12 +102,7 @@ def _begin_write(session: Session) -> None:
 def _personal(services: Services, session: Session, principal: Principal, what: str, extract_id: int | None,
               person: str | None, purpose: Purpose = REQUEST, **details: Any) -> None:
     """The personal-data log record, in the same transaction as what it logs."""
-    body: dict[str, Any] = {"purpose": purpose.code, "what": what, "via": principal.via}
-    if purpose.text:
-        body["purpose_text"] = purpose.text
-    if person:
-        body["person"] = person[:200]
-    body.update({k: v for k, v in details.items() if v is not None})
+    body = read_details(principal, purpose, what, person, **details)
     record(services, session, principal, PERSONAL_READ, object_type="extract", object_id=extract_id, details=body)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 
 from sqlalchemy import func, select
 
@@ -23,7 +22,7 @@ from docsvc.documents.queries import document_dict
 from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
-from tests.backends import backend_fixture
+from tests.backends import at_once, backend_fixture
 from tests.conftest import Api, Accounts
 
 PDF = text_pdf(["ỦY BAN NHÂN DÂN XÃ A", "Số: 21/QĐ-UBND", "Quyết định về việc khen thưởng"])
@@ -116,23 +115,8 @@ backend = backend_fixture("dup")
 
 def _at_once(services, principals) -> list:
     """Every principal uploads PDF at the same moment (released together by a barrier)."""
-    barrier = threading.Barrier(len(principals))
-    results: list = [None] * len(principals)
-
-    def go(i, principal):
-        barrier.wait(timeout=60)
-        try:
-            results[i] = submit_stream(services, io.BytesIO(PDF), f"qd-{i}.pdf", principal=principal)
-        except Exception as exc:  # surfaced by the assertions below
-            results[i] = exc
-
-    threads = [threading.Thread(target=go, args=(i, p)) for i, p in enumerate(principals)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads)
-    return results
+    return at_once([lambda i=i, p=p: submit_stream(services, io.BytesIO(PDF), f"qd-{i}.pdf", principal=p)
+                    for i, p in enumerate(principals)])
 
 
 def test_eight_identical_uploads_at_once_make_one_document(backend):
