@@ -35,7 +35,14 @@ DEFAULT_FIELD = "ChuKyCoQuan"
 
 
 class CertificateError(ValueError):
-    """The office's certificate cannot sign; the message is Vietnamese, for the officer."""
+    """The office's certificate cannot sign; the message is Vietnamese, for the officer.
+    ``template`` and ``params`` let a caller translate it (``_(e.template).format(**e.params)``);
+    the English entries are in docsvc/translations_en.py."""
+
+    def __init__(self, template: str, **params: str) -> None:
+        super().__init__(template.format(**params))
+        self.template = template
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -103,10 +110,10 @@ def load_identity(p12: bytes, passphrase: bytes | None) -> Identity:
         raise CertificateError("Tệp chứng thư số không chứa chứng thư của cơ quan.")
     now = _now()
     if now < cert.not_valid_before_utc:
-        raise CertificateError(
-            f"Chứng thư số chưa có hiệu lực (hiệu lực từ {cert.not_valid_before_utc:%d/%m/%Y}).")
+        raise CertificateError("Chứng thư số chưa có hiệu lực (hiệu lực từ {date}).",
+                               date=f"{cert.not_valid_before_utc:%d/%m/%Y}")
     if now > cert.not_valid_after_utc:
-        raise CertificateError(f"Chứng thư số đã hết hạn ngày {cert.not_valid_after_utc:%d/%m/%Y}.")
+        raise CertificateError("Chứng thư số đã hết hạn ngày {date}.", date=f"{cert.not_valid_after_utc:%d/%m/%Y}")
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
@@ -221,7 +228,7 @@ def sign_pdf(pdf: bytes, identity: Identity, *, reason: str = DEFAULT_REASON,
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         out = signers.PdfSigner(meta, signer=identity.signer).sign_pdf(writer)
     except SigningError as exc:
-        raise CertificateError(f"Không ký được tệp PDF: {exc}") from exc
+        raise CertificateError("Không ký được tệp PDF: {problem}", problem=str(exc)) from exc
     return out.getvalue()
 
 
