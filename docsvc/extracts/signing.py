@@ -17,7 +17,7 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko_certvalidator import ValidationContext
@@ -29,6 +29,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 DEFAULT_REASON = "Cấp bản sao trích lục"
 DEFAULT_FIELD = "ChuKyCoQuan"
@@ -65,6 +66,25 @@ class SignatureCheck:
     signed_at: datetime.datetime | None
     reason: str | None
     problem: str | None           # Vietnamese, None when valid
+
+
+class _OfficeSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its private key again for every raw signature, twice per
+    PDF (a dry run sizes the signature placeholder); for an RSA key the checks on loading cost
+    about 40 ms each. This one keeps the parsed key and signs with it."""
+
+    def __init__(self, *, private_key, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._private_key = private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, rsa.RSAPrivateKey):
+            return self._private_key.sign(data, padding.PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(self._private_key, ec.EllipticCurvePrivateKey):
+            return self._private_key.sign(data, ec.ECDSA(hash_algo))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def _now() -> datetime.datetime:
@@ -124,7 +144,8 @@ def load_identity(p12: bytes, passphrase: bytes | None) -> Identity:
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     chain = tuple(others or ())
-    signer = signers.SimpleSigner(
+    signer = _OfficeSigner(
+        private_key=key,
         signing_cert=asn1_x509.Certificate.load(der),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs(
@@ -217,6 +238,15 @@ def make_office_pkcs12(office_name: str, passphrase: bytes, *, authority: tuple[
         serialization.BestAvailableEncryption(passphrase))
 
 
+def _reserved_bytes(identity: Identity) -> int:
+    """Room for the CMS blob: the certificates it embeds plus signed attributes and the
+    signature value (at most ~1.2 kB with an RSA 4096 key), with a margin; counted in hex
+    digits as pyHanko wants it. Given, it spares pyHanko a dry-run signature to measure it,
+    which costs as much as the real one."""
+    certs = sum(len(pem) * 3 // 4 for pem in (identity.certificate_pem, *identity.chain_pem))
+    return 2 * (certs + 4096)
+
+
 def sign_pdf(pdf: bytes, identity: Identity, *, reason: str = DEFAULT_REASON,
              location: str | None = None, field_name: str = DEFAULT_FIELD) -> bytes:
     """``pdf`` with an invisible PAdES B-B signature (SHA-256) in an incremental update.
@@ -226,7 +256,8 @@ def sign_pdf(pdf: bytes, identity: Identity, *, reason: str = DEFAULT_REASON,
         subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = signers.PdfSigner(meta, signer=identity.signer).sign_pdf(writer)
+        out = signers.PdfSigner(meta, signer=identity.signer).sign_pdf(
+            writer, bytes_reserved=_reserved_bytes(identity))
     except SigningError as exc:
         raise CertificateError("Không ký được tệp PDF: {problem}", problem=str(exc)) from exc
     return out.getvalue()
