@@ -6,9 +6,11 @@ Pure: no database, no Flask. Equal content gives equal bytes (reportlab ``invari
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import itertools
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -247,11 +249,27 @@ def _draw(pdf: rl_canvas.Canvas, pages: list[list], fonts: tuple[str, str, str])
         pdf.showPage()
 
 
+def _nfc(content: ExtractContent) -> ExtractContent:
+    """Every text in NFC: the fonts have precomposed glyphs and reportlab does no shaping, so
+    decomposed marks (NFD from some keyboards and files) would print misplaced and extract
+    differently."""
+    def norm(text: str) -> str:
+        return unicodedata.normalize("NFC", text)
+    return dataclasses.replace(
+        content, office_lines=tuple(map(norm, content.office_lines)), number=norm(content.number),
+        fields=tuple((norm(label), norm(value)) for label, value in content.fields),
+        registration=norm(content.registration), notes=tuple(map(norm, content.notes)),
+        place=norm(content.place), signer_title=tuple(map(norm, content.signer_title)),
+        signer_name=norm(content.signer_name), verify_url=norm(content.verify_url),
+        copy_note=norm(content.copy_note))
+
+
 def render_extract(content: ExtractContent) -> bytes:
     """The extract as a complete A4 PDF with embedded (subset) Liberation Serif fonts.
     Long values wrap; an entry too long for one page continues on the next."""
     if content.kind not in TITLES:
         raise ValueError(f"unknown extract kind {content.kind!r}")
+    content = _nfc(content)
     fonts = register_fonts()
     lay = _Layout()
     _heading(lay, content, fonts)

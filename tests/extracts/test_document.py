@@ -3,7 +3,7 @@ of pypdf and pdftotext in NFC and in reading order, the fonts are embedded, the 
 to the verification address, nothing is drawn off the page, long entries continue on a second
 page, and equal content gives equal bytes.
 
-Bad inputs tried: values with every tone-marked vowel and Đ/đ, values that wrap over several
+Bad inputs tried: values with every tone-marked vowel and Đ/đ, the same values decomposed (NFD), values that wrap over several
 lines, a 300-character value without a space (must be cut, not run off the page), an entry
 long enough for two and more pages, no notes, an unknown kind."""
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import unicodedata
 
 import pypdfium2 as pdfium
 import pytest
@@ -72,6 +73,35 @@ def test_pdftotext_gives_back_every_label_and_value(one_page):
         assert f"{label}: {value}" in text, label
     for phrase in (samples.REGISTRATION, *samples.NOTES, samples.VERIFY_URL):
         assert phrase in text, phrase
+
+
+def test_pdfium_copy_paste_gives_back_every_label_and_value(one_page):
+    """PDFium (Chromium's PDF viewer) is what an officer copies text from; it must agree."""
+    document = pdfium.PdfDocument(one_page)
+    try:
+        textpage = document[0].get_textpage()
+        raw = textpage.get_text_range()
+        textpage.close()
+    finally:
+        document.close()
+    assert samples.is_nfc(raw)
+    text = samples.flat(raw)
+    for label, value in samples.FIELDS:
+        assert f"{label}: {value}" in text, label
+    for phrase in (samples.REGISTRATION, *samples.NOTES, samples.VERIFY_URL):
+        assert phrase in text, phrase
+
+
+def test_decomposed_input_prints_as_composed(one_page):
+    """NFD text (some keyboards, files from other systems) gives the very same PDF."""
+    content = samples.content()
+    nfd = dataclasses.replace(
+        content, fields=tuple((unicodedata.normalize("NFD", k), unicodedata.normalize("NFD", v))
+                              for k, v in content.fields),
+        notes=tuple(unicodedata.normalize("NFD", n) for n in content.notes),
+        signer_name=unicodedata.normalize("NFD", content.signer_name))
+    assert nfd.fields != content.fields
+    assert render_extract(nfd) == one_page
 
 
 def test_fonts_are_embedded_subsets_of_liberation_serif(one_page):

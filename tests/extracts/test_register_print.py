@@ -2,13 +2,14 @@
 (pypdf) and the XLSX cells (openpyxl) hold every header and every row; a revoked extract keeps
 its row and number with "ĐÃ THU HỒI: <reason>"; pages say "Trang x/y" and repeat the header.
 
-Bad inputs tried: an empty year, a revoked row, enough rows for several pages, a row with notes
+Bad inputs tried: an empty year, decomposed (NFD) text, a revoked row, enough rows for several pages, a row with notes
 longer than a page, text with every tone mark and characters that are markup (&, <, >)."""
 
 from __future__ import annotations
 
 import datetime
 import io
+import unicodedata
 
 import pytest
 from openpyxl import load_workbook
@@ -121,3 +122,12 @@ def test_xlsx_has_every_row_a_bold_frozen_header_and_real_values(rows):
     assert sheet.cell(row=header_row + 1, column=3).number_format == "DD/MM/YYYY"
     assert sheet.cell(row=header_row + 1, column=4).alignment.wrap_text
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
+
+
+def test_decomposed_text_is_printed_composed():
+    row = _rows(1)[0]
+    nfd = RegisterRow(**{**row.__dict__, "requester": unicodedata.normalize("NFD", "Đặng Thị Ngọc Huyền")})
+    text = samples.pypdf_text(render_register_pdf(OFFICE, 2026, [nfd]))
+    assert samples.is_nfc(text) and "Đặng Thị Ngọc Huyền" in samples.flat(text)
+    sheet = load_workbook(io.BytesIO(render_register_xlsx(OFFICE, 2026, [nfd]))).active
+    assert "Đặng Thị Ngọc Huyền" in [c for r in sheet.iter_rows(values_only=True) for c in r]
