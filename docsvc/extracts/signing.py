@@ -278,10 +278,11 @@ def _unsigned(problem: str) -> SignatureCheck:
 
 def _container_untouched(embedded, status) -> bool:
     """The parts of the signature that its own digest does not cover are as written: after
-    the CMS blob only the zero padding of /Contents, the announced digest algorithms are the
-    signer's, the version numbers are the ones RFC 5652 prescribes, and every embedded certificate is one the validation used (the signer's, or
-    one of its trusted path). pyHanko alone accepts a changed padding byte, a changed digest
-    algorithm list or version number, or a changed spare copy of the authority's certificate."""
+    the CMS blob only the zero padding of /Contents; the announced digest algorithms are the
+    signer's; the version numbers are the ones RFC 5652 prescribes; every embedded
+    certificate is one the validation used (the signer's, or one of its trusted path).
+    pyHanko alone accepts a changed padding byte, a changed digest algorithm list or version
+    number, or a changed spare copy of the authority's certificate."""
     try:
         raw = bytes(embedded.pkcs7_content)
         der = cms.ContentInfo.load(raw).dump()
@@ -308,10 +309,16 @@ def _container_untouched(embedded, status) -> bool:
         return False
 
 
-def check_signature(pdf: bytes, trust_roots_pem: Iterable[bytes]) -> SignatureCheck:
+def check_signature(pdf: bytes, trust_roots_pem: Iterable[bytes], *,
+                    at: datetime.datetime | None = None) -> SignatureCheck:
     """Check the last signature of ``pdf`` offline against ``trust_roots_pem`` (revocation
-    soft-fail: there is no CRL or OCSP to fetch). Never raises on bad input: a file that is
-    not a readable PDF, or has no signature, comes back ``signed=False``."""
+    soft-fail: there is no CRL or OCSP to fetch). Never raises on a bad file: one that is not
+    a readable PDF, or has no signature, comes back ``signed=False`` (unreadable trust roots
+    are a configuration error and do raise ValueError).
+
+    ``at`` (timezone-aware; default now) is the moment the certificate must be valid at. A
+    B-B signature has no trusted timestamp, so years later, once the office certificate has
+    expired, pass the issue time recorded in the register to check the extract as issued."""
     roots = _trust_roots(trust_roots_pem)
     try:
         reader = PdfFileReader(io.BytesIO(bytes(pdf)), strict=False)
@@ -326,7 +333,8 @@ def check_signature(pdf: bytes, trust_roots_pem: Iterable[bytes]) -> SignatureCh
         reason = str(reason) if reason is not None else None
     except Exception:  # noqa: BLE001
         reason = None
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail",
+                                moment=at)
     try:
         status = validate_pdf_signature(embedded, context)
     except Exception:  # noqa: BLE001 - a damaged signature dictionary or CMS blob

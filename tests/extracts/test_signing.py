@@ -96,6 +96,15 @@ def test_another_authority_gives_intact_but_not_trusted(signed, other_authority)
     assert "tin cậy" in check.problem
 
 
+def test_years_later_the_extract_checks_at_its_issue_time(signed, authority):
+    """After the office certificate expires (3 years) the signature is no longer trusted
+    now, but still checks at the recorded moment of issue."""
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=4 * 365)
+    assert not check_signature(signed, [authority[0]], at=later).trusted
+    issued = datetime.datetime.now(datetime.timezone.utc)
+    assert check_signature(signed, [authority[0]], at=issued).valid
+
+
 def test_one_byte_changed_in_the_page_content_is_not_valid(signed, authority):
     at = signed.index(b"stream", signed.index(b"/Contents")) + 40   # inside the first page's content
     check = check_signature(_flip(signed, at), [authority[0]])
