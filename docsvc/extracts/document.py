@@ -33,6 +33,7 @@ OFFICE_COL = (LEFT - 10 * mm, LEFT + 70 * mm)      # the office heading's column
 NATION_COL = (LEFT + 68 * mm, PAGE_W - RIGHT + 5 * mm)
 SIGN_COL = (LEFT + TEXT_W * 0.42, PAGE_W - RIGHT)      # place/date and signer, right half
 QR_SIZE = 25 * mm
+SIGNATURE_ROOM = 25 * mm
 QR_BORDER = 2                                       # quiet zone, in modules
 BODY = 13.0
 LEADING = 1.2
@@ -179,18 +180,25 @@ def _labelled(lay: _Layout, label: str, value: str, label_font: str, value_font:
 def _signature_block(lay: _Layout, content: ExtractContent, fonts: tuple[str, str, str]) -> None:
     regular, bold, italic = fonts
     step = BODY * LEADING
-    url_lines = wrap(content.verify_url, regular, 7, TEXT_W * 0.6)
-    sign_h = step * (2 + len(content.signer_title)) + 25 * mm
+    sign_w = SIGN_COL[1] - SIGN_COL[0]
+    # Right half: place and date (italic), the signer's title lines and name (bold), each
+    # wrapped within the column so that a long place name stays inside the margin.
+    above = [(piece, italic) for piece in wrap(issue_date_line(content.place, content.issued_on), italic,
+                                               BODY, sign_w)]
+    above += [(piece, bold) for title in content.signer_title for piece in wrap(title, bold, BODY, sign_w)]
+    below = [(piece, bold) for piece in wrap(content.signer_name, bold, BODY, sign_w)]
+    url_lines = wrap(content.verify_url, regular, 7, TEXT_W * 0.55)
+    sign_h = step * (len(above) + len(below)) + SIGNATURE_ROOM
     qr_h = QR_SIZE + 10 * (1 + len(url_lines))
     lay.y -= 2 * mm
     lay.need(max(sign_h, qr_h) + 2 * mm)
     top = lay.y
     sign_x = sum(SIGN_COL) / 2
-    lay.line(issue_date_line(content.place, content.issued_on), italic, BODY, sign_x, align="centre")
-    for title in content.signer_title:
-        lay.line(title, bold, BODY, sign_x, align="centre")
-    lay.y -= 25 * mm  # room for the handwritten signature and the seal
-    lay.line(content.signer_name, bold, BODY, sign_x, align="centre")
+    for piece, font in above:
+        lay.line(piece, font, BODY, sign_x, align="centre")
+    lay.y -= SIGNATURE_ROOM  # for the handwritten signature and the seal
+    for piece, font in below:
+        lay.line(piece, font, BODY, sign_x, align="centre")
     # Bottom-left: the QR code, then the address it carries, in small type.
     lay.add(_Qr(content.verify_url, LEFT, top - QR_SIZE))
     y = top - QR_SIZE - 9

@@ -3,9 +3,10 @@ of pypdf and pdftotext in NFC and in reading order, the fonts are embedded, the 
 to the verification address, nothing is drawn off the page, long entries continue on a second
 page, and equal content gives equal bytes.
 
-Bad inputs tried: values with every tone-marked vowel and Đ/đ, the same values decomposed (NFD), values that wrap over several
-lines, a 300-character value without a space (must be cut, not run off the page), an entry
-long enough for two and more pages, no notes, an unknown kind."""
+Bad inputs tried: values with every tone-marked vowel and Đ/đ, the same values decomposed
+(NFD), values that wrap over several lines, a 300-character value without a space (must be
+cut, not run off the page), an entry long enough for two and more pages, a long place of
+issue, signer title and office name, no notes, an unknown kind."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from docsvc.extracts.document import PAGE_H, PAGE_W, TITLES, render_extract
+from reportlab.lib.units import mm
+
+from docsvc.extracts.document import BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TITLES, TOP, render_extract
 from tests.extracts import samples
 
 
@@ -32,7 +35,11 @@ def long_entry():
     fields = samples.FIELDS + tuple((f"{label} (bản ghi thứ {i})", value)
                                     for i in range(2, 4) for label, value in samples.FIELDS)
     fields += (("Mã lưu trữ", unbroken),)
-    content = samples.content(fields=fields)
+    content = samples.content(fields=fields, place="Phường Trần Hưng Đạo, thành phố Quảng Ngãi, tỉnh Quảng Ngãi",
+                              signer_title=("TM. ỦY BAN NHÂN DÂN PHƯỜNG TRẦN HƯNG ĐẠO", "KT. CHỦ TỊCH",
+                                            "PHÓ CHỦ TỊCH"),
+                              office_lines=("ỦY BAN NHÂN DÂN THÀNH PHỐ QUẢNG NGÃI",
+                                            "ỦY BAN NHÂN DÂN PHƯỜNG TRẦN HƯNG ĐẠO"))
     return content, render_extract(content)
 
 
@@ -131,7 +138,8 @@ def test_a_long_entry_continues_on_further_pages_and_stays_on_the_page(long_entr
             for i in range(textpage.count_chars()):
                 left, bottom, right, top = textpage.get_charbox(i)
                 if right > left:  # spaces and line breaks have no box
-                    assert 0 < left and right < PAGE_W - 5 and 5 < bottom and top < PAGE_H - 5, (i, left, right)
+                    assert LEFT - 10 * mm - 1 < left and right < PAGE_W - RIGHT + 1, (i, left, right)
+                    assert BOTTOM / 3 < bottom and top < PAGE_H - TOP / 2, (i, bottom, top)
             textpage.close()
         last = document[len(document) - 1].render(scale=200 / 72).to_pil()
         assert [b.text for b in zxingcpp.read_barcodes(last)] == [samples.VERIFY_URL]
@@ -141,8 +149,9 @@ def test_a_long_entry_continues_on_further_pages_and_stays_on_the_page(long_entr
     assert f"Trang 1/{raw.count('Trang ')}" in raw
     text = samples.flat(raw)
     for phrase in _expected_phrases(content)[:-1]:  # the long unbroken code is cut into lines
-        if "UỲNHUỲNH" not in phrase:
+        if "UỲNHUỲNH" not in phrase and "ngày 05 tháng 03" not in phrase:
             assert phrase in text, phrase
+    assert f"{content.place}, ngày 05 tháng 03 năm 2026" in text
     assert content.fields[-1][1] in "".join(text.split())
 
 
