@@ -18,7 +18,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 
-from docsvc.extracts.fonts import register_fonts, width, wrap
+from docsvc.extracts.fonts import RENDER_LOCK, register_fonts, width, wrap
 
 TITLES = {"birth": "TRÍCH LỤC KHAI SINH (BẢN SAO)", "death": "TRÍCH LỤC KHAI TỬ (BẢN SAO)",
           "marriage": "TRÍCH LỤC KẾT HÔN (BẢN SAO)"}
@@ -279,17 +279,18 @@ def render_extract(content: ExtractContent) -> bytes:
         raise ValueError(f"unknown extract kind {content.kind!r}")
     content = _nfc(content)
     fonts = register_fonts()
-    lay = _Layout()
+    lay = _Layout()   # measuring text only reads the fonts' metrics: no lock needed
     _heading(lay, content, fonts)
     _body(lay, content, fonts)
     _signature_block(lay, content, fonts)
     out = io.BytesIO()
-    # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
-    pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
-                           initialFontName=fonts[0])
-    pdf.setTitle(f"{TITLES[content.kind]} số {content.number}")
-    pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
-    pdf.setCreator("docsvc")
-    _draw(pdf, lay.pages, fonts)
-    pdf.save()
+    with RENDER_LOCK:
+        # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
+        pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
+                               initialFontName=fonts[0])
+        pdf.setTitle(f"{TITLES[content.kind]} số {content.number}")
+        pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
+        pdf.setCreator("docsvc")
+        _draw(pdf, lay.pages, fonts)
+        pdf.save()
     return out.getvalue()

@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from docsvc.extracts.fonts import register_fonts
+from docsvc.extracts.fonts import RENDER_LOCK, register_fonts
 
 TITLE = "SỔ CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH"
 COLUMNS = ("STT", "Số trích lục", "Ngày cấp", "Họ tên người yêu cầu", "Giấy tờ tùy thân",
@@ -133,7 +133,8 @@ def render_register_pdf(office_lines: tuple[str, ...], year: int, rows: Sequence
                             topMargin=15 * mm, bottomMargin=15 * mm, invariant=1, initialFontName=regular,
                             title=f"{heading} {year_line}", author=office_lines[-1] if office_lines else "",
                             creator="docsvc")
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    with RENDER_LOCK:
+        doc.build(story, canvasmaker=_NumberedCanvas)
     return out.getvalue()
 
 

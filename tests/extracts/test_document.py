@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2 as pdfium
 import pytest
@@ -178,3 +179,24 @@ def test_equal_content_gives_equal_bytes_and_different_content_does_not(one_page
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         render_extract(samples.content(kind="adoption"))
+
+
+def test_threads_rendering_at_once_give_the_same_bytes_as_one_at_a_time():
+    """A threaded server renders extracts and registers at the same time. reportlab's font
+    subsetting shares one parser position per face; with the lock in fonts.py taken out this
+    test failed (IndexError in makeSubset) in about half of its runs here."""
+    from docsvc.extracts.register_print import RegisterRow
+
+    contents = [dataclasses.replace(samples.content(), number=f"{i}/TLKS-BS") for i in range(12)]
+    row = RegisterRow(1, "1/TLKS-BS", datetime.date(2026, 3, 5), "Đặng Thị Ngọc Huyền", "CCCD 040198012345",
+                      "Trích lục khai sinh (bản sao)", "Số 112, quyển 02/1998", "Hồ Sỹ Hùng", 1, "", False)
+    jobs = [(render_extract, c) for c in contents] + [(render_register_pdf_for, [row] * n) for n in (1, 30, 60)]
+    expected = [fn(arg) for fn, arg in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(10):
+            assert list(pool.map(lambda job: job[0](job[1]), jobs)) == expected
+
+
+def render_register_pdf_for(rows):
+    from docsvc.extracts.register_print import render_register_pdf
+    return render_register_pdf(("UBND XÃ QUỲNH HẬU",), 2026, rows)
