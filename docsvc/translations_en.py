@@ -495,3 +495,25 @@ CATALOG: dict[str, str] = {
 from docsvc.civil.translations_en import CATALOG as _CIVIL_PAGES  # noqa: E402
 
 CATALOG.update(_CIVIL_PAGES)
+
+# Certified extracts: certificate and signature messages (docsvc/extracts/signing.py) and the
+# printed register (docsvc/extracts/register_print.py).
+CATALOG.update({
+    'Tệp không phải là chứng thư số dạng PKCS#12 (.p12/.pfx).': 'The file is not a PKCS#12 certificate (.p12/.pfx).',
+    'Mật khẩu của tệp chứng thư số không đúng.': "The certificate file's password is wrong.",
+    'Tệp chứng thư số không chứa khóa bí mật để ký.': 'The certificate file holds no private key to sign with.',
+    'Tệp chứng thư số không chứa chứng thư của cơ quan.': "The certificate file holds no office certificate.",
+    'Chứng thư số chưa có hiệu lực (hiệu lực từ {date}).': 'The certificate is not valid yet (valid from {date}).',
+    'Chứng thư số đã hết hạn ngày {date}.': 'The certificate expired on {date}.',
+    'Chứng thư số không được phép dùng để ký số (thiếu mục đích chữ ký số).': 'The certificate may not be used for signing (no digital signature key usage).',
+    'Tệp chứng thư số không chứa khóa bí mật và chứng thư để ký.': 'The certificate file holds no private key and certificate to sign with.',
+    'Không ký được tệp PDF: {problem}': 'The PDF could not be signed: {problem}',
+    'Tệp không phải là PDF đọc được.': 'The file is not a readable PDF.',
+    'Tệp PDF không có chữ ký số.': 'The PDF has no digital signature.',
+    'Chữ ký số bị hỏng, không kiểm tra được.': 'The digital signature is damaged and cannot be checked.',
+    'Nội dung tệp đã bị thay đổi sau khi ký: chữ ký không khớp.': 'The file was changed after signing: the signature does not match.',
+    'Chứng thư ký không do cơ quan chứng thực được tin cậy cấp, hoặc không còn hiệu lực.': 'The signing certificate was not issued by a trusted authority, or is no longer valid.',
+    'Tệp có phần được thêm vào sau khi ký: chữ ký không bao trùm toàn bộ tệp.': 'Something was added to the file after signing: the signature does not cover the whole file.',
+    'SỔ CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH': 'REGISTER OF CERTIFIED CIVIL-STATUS EXTRACT COPIES',
+    'ĐÃ THU HỒI': 'REVOKED',
+})

@@ -6,9 +6,11 @@ Pure: no database, no Flask. Equal content gives equal bytes (reportlab ``invari
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import itertools
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,7 +18,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 
-from docsvc.extracts.fonts import register_fonts, width, wrap
+from docsvc.extracts.fonts import RENDER_LOCK, register_fonts, width, wrap
 
 TITLES = {"birth": "TRÍCH LỤC KHAI SINH (BẢN SAO)", "death": "TRÍCH LỤC KHAI TỬ (BẢN SAO)",
           "marriage": "TRÍCH LỤC KẾT HÔN (BẢN SAO)"}
@@ -31,6 +33,7 @@ OFFICE_COL = (LEFT - 10 * mm, LEFT + 70 * mm)      # the office heading's column
 NATION_COL = (LEFT + 68 * mm, PAGE_W - RIGHT + 5 * mm)
 SIGN_COL = (LEFT + TEXT_W * 0.42, PAGE_W - RIGHT)      # place/date and signer, right half
 QR_SIZE = 25 * mm
+SIGNATURE_ROOM = 25 * mm
 QR_BORDER = 2                                       # quiet zone, in modules
 BODY = 13.0
 LEADING = 1.2
@@ -177,18 +180,25 @@ def _labelled(lay: _Layout, label: str, value: str, label_font: str, value_font:
 def _signature_block(lay: _Layout, content: ExtractContent, fonts: tuple[str, str, str]) -> None:
     regular, bold, italic = fonts
     step = BODY * LEADING
-    url_lines = wrap(content.verify_url, regular, 7, TEXT_W * 0.6)
-    sign_h = step * (2 + len(content.signer_title)) + 25 * mm
+    sign_w = SIGN_COL[1] - SIGN_COL[0]
+    # Right half: place and date (italic), the signer's title lines and name (bold), each
+    # wrapped within the column so that a long place name stays inside the margin.
+    above = [(piece, italic) for piece in wrap(issue_date_line(content.place, content.issued_on), italic,
+                                               BODY, sign_w)]
+    above += [(piece, bold) for title in content.signer_title for piece in wrap(title, bold, BODY, sign_w)]
+    below = [(piece, bold) for piece in wrap(content.signer_name, bold, BODY, sign_w)]
+    url_lines = wrap(content.verify_url, regular, 7, TEXT_W * 0.55)
+    sign_h = step * (len(above) + len(below)) + SIGNATURE_ROOM
     qr_h = QR_SIZE + 10 * (1 + len(url_lines))
     lay.y -= 2 * mm
     lay.need(max(sign_h, qr_h) + 2 * mm)
     top = lay.y
     sign_x = sum(SIGN_COL) / 2
-    lay.line(issue_date_line(content.place, content.issued_on), italic, BODY, sign_x, align="centre")
-    for title in content.signer_title:
-        lay.line(title, bold, BODY, sign_x, align="centre")
-    lay.y -= 25 * mm  # room for the handwritten signature and the seal
-    lay.line(content.signer_name, bold, BODY, sign_x, align="centre")
+    for piece, font in above:
+        lay.line(piece, font, BODY, sign_x, align="centre")
+    lay.y -= SIGNATURE_ROOM  # for the handwritten signature and the seal
+    for piece, font in below:
+        lay.line(piece, font, BODY, sign_x, align="centre")
     # Bottom-left: the QR code, then the address it carries, in small type.
     lay.add(_Qr(content.verify_url, LEFT, top - QR_SIZE))
     y = top - QR_SIZE - 9
@@ -247,23 +257,40 @@ def _draw(pdf: rl_canvas.Canvas, pages: list[list], fonts: tuple[str, str, str])
         pdf.showPage()
 
 
+def _nfc(content: ExtractContent) -> ExtractContent:
+    """Every text in NFC: the fonts have precomposed glyphs and reportlab does no shaping, so
+    decomposed marks (NFD from some keyboards and files) would print misplaced and extract
+    differently."""
+    def norm(text: str) -> str:
+        return unicodedata.normalize("NFC", text)
+    return dataclasses.replace(
+        content, office_lines=tuple(map(norm, content.office_lines)), number=norm(content.number),
+        fields=tuple((norm(label), norm(value)) for label, value in content.fields),
+        registration=norm(content.registration), notes=tuple(map(norm, content.notes)),
+        place=norm(content.place), signer_title=tuple(map(norm, content.signer_title)),
+        signer_name=norm(content.signer_name), verify_url=norm(content.verify_url),
+        copy_note=norm(content.copy_note))
+
+
 def render_extract(content: ExtractContent) -> bytes:
     """The extract as a complete A4 PDF with embedded (subset) Liberation Serif fonts.
     Long values wrap; an entry too long for one page continues on the next."""
     if content.kind not in TITLES:
         raise ValueError(f"unknown extract kind {content.kind!r}")
+    content = _nfc(content)
     fonts = register_fonts()
-    lay = _Layout()
+    lay = _Layout()   # measuring text only reads the fonts' metrics: no lock needed
     _heading(lay, content, fonts)
     _body(lay, content, fonts)
     _signature_block(lay, content, fonts)
     out = io.BytesIO()
-    # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
-    pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
-                           initialFontName=fonts[0])
-    pdf.setTitle(f"{TITLES[content.kind]} số {content.number}")
-    pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
-    pdf.setCreator("docsvc")
-    _draw(pdf, lay.pages, fonts)
-    pdf.save()
+    with RENDER_LOCK:
+        # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
+        pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
+                               initialFontName=fonts[0])
+        pdf.setTitle(f"{TITLES[content.kind]} số {content.number}")
+        pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
+        pdf.setCreator("docsvc")
+        _draw(pdf, lay.pages, fonts)
+        pdf.save()
     return out.getvalue()

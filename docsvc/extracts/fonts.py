@@ -4,6 +4,7 @@ embeds a subset with a ToUnicode map and the text extracts exactly."""
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,11 @@ _FILES = {"regular": "LiberationSerif-Regular.ttf", "bold": "LiberationSerif-Bol
           "italic": "LiberationSerif-Italic.ttf"}
 REGULAR, BOLD, ITALIC = "docsvc-serif", "docsvc-serif-bold", "docsvc-serif-italic"
 _ALIASES = {"regular": REGULAR, "bold": BOLD, "italic": ITALIC}
+
+# reportlab's TrueType subsetting reads the font file through one shared parser position:
+# two documents saved at once in two threads (a threaded web server) corrupt each other's
+# subsets or fail with IndexError. Everything that draws with these faces holds this lock.
+RENDER_LOCK = threading.RLock()
 
 
 def _font_file(filename: str) -> Path:
@@ -30,10 +36,11 @@ def _font_file(filename: str) -> Path:
 def register_fonts() -> tuple[str, str, str]:
     """Register the three faces (once per process) and return their names
     (regular, bold, italic)."""
-    for style, alias in _ALIASES.items():
-        if alias not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(alias, str(_font_file(_FILES[style]))))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    with RENDER_LOCK:
+        for style, alias in _ALIASES.items():
+            if alias not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(alias, str(_font_file(_FILES[style]))))
+        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
     return REGULAR, BOLD, ITALIC
 
 

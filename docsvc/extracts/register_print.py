@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -22,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from docsvc.extracts.fonts import register_fonts
+from docsvc.extracts.fonts import RENDER_LOCK, register_fonts
 
 TITLE = "SỔ CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH"
 COLUMNS = ("STT", "Số trích lục", "Ngày cấp", "Họ tên người yêu cầu", "Giấy tờ tùy thân",
@@ -55,9 +56,14 @@ def row_notes(row: RegisterRow) -> str:
     return row.notes
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 def _cells(row: RegisterRow) -> tuple[str, ...]:
-    return (str(row.seq), row.number, f"{row.issued_on:%d/%m/%Y}", row.requester, row.id_paper,
-            row.kind_label, row.entry_ref, row.signer, str(row.copies), row_notes(row))
+    return tuple(_nfc(c) for c in (str(row.seq), row.number, f"{row.issued_on:%d/%m/%Y}", row.requester,
+                                   row.id_paper, row.kind_label, row.entry_ref, row.signer, str(row.copies),
+                                   row_notes(row)))
 
 
 def _title_lines(year: int) -> tuple[str, str]:
@@ -100,7 +106,7 @@ def render_register_pdf(office_lines: tuple[str, ...], year: int, rows: Sequence
     story: list = []
     for i, line in enumerate(office_lines):
         style = ParagraphStyle("office-last", parent=office, fontName=bold) if i == len(office_lines) - 1 else office
-        story.append(Paragraph(escape(line), style))
+        story.append(Paragraph(escape(_nfc(line)), style))
     story.append(Spacer(1, 4 * mm))
     heading, year_line = _title_lines(year)
     story += [Paragraph(escape(heading), title), Paragraph(escape(year_line), sub), Spacer(1, 4 * mm)]
@@ -127,7 +133,8 @@ def render_register_pdf(office_lines: tuple[str, ...], year: int, rows: Sequence
                             topMargin=15 * mm, bottomMargin=15 * mm, invariant=1, initialFontName=regular,
                             title=f"{heading} {year_line}", author=office_lines[-1] if office_lines else "",
                             creator="docsvc")
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    with RENDER_LOCK:
+        doc.build(story, canvasmaker=_NumberedCanvas)
     return out.getvalue()
 
 
@@ -141,7 +148,7 @@ def render_register_xlsx(office_lines: tuple[str, ...], year: int, rows: Sequenc
     last_col = get_column_letter(len(COLUMNS))
     r = 1
     for i, line in enumerate(office_lines):
-        sheet.cell(row=r, column=1, value=line).font = Font(bold=i == len(office_lines) - 1)
+        sheet.cell(row=r, column=1, value=_nfc(line)).font = Font(bold=i == len(office_lines) - 1)
         r += 1
     heading, year_line = _title_lines(year)
     r += 1  # a blank row between the office and the title
@@ -162,8 +169,8 @@ def render_register_xlsx(office_lines: tuple[str, ...], year: int, rows: Sequenc
         c.fill = PatternFill("solid", fgColor="E6E6E6")
         c.border = border
     for offset, row in enumerate(rows, start=1):
-        values = (row.seq, row.number, row.issued_on, row.requester, row.id_paper, row.kind_label,
-                  row.entry_ref, row.signer, row.copies, row_notes(row))
+        values = (row.seq, _nfc(row.number), row.issued_on, _nfc(row.requester), _nfc(row.id_paper),
+                  _nfc(row.kind_label), _nfc(row.entry_ref), _nfc(row.signer), row.copies, _nfc(row_notes(row)))
         for col, value in enumerate(values, start=1):
             c = sheet.cell(row=header_row + offset, column=col, value=value)
             c.alignment, c.border = wrap, border

@@ -17,7 +17,7 @@ from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko_certvalidator import ValidationContext
@@ -29,13 +29,21 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 DEFAULT_REASON = "Cấp bản sao trích lục"
 DEFAULT_FIELD = "ChuKyCoQuan"
 
 
 class CertificateError(ValueError):
-    """The office's certificate cannot sign; the message is Vietnamese, for the officer."""
+    """The office's certificate cannot sign; the message is Vietnamese, for the officer.
+    ``template`` and ``params`` let a caller translate it (``_(e.template).format(**e.params)``);
+    the English entries are in docsvc/translations_en.py."""
+
+    def __init__(self, template: str, **params: str) -> None:
+        super().__init__(template.format(**params))
+        self.template = template
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,25 @@ class SignatureCheck:
     signed_at: datetime.datetime | None
     reason: str | None
     problem: str | None           # Vietnamese, None when valid
+
+
+class _OfficeSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses its private key again for every raw signature, twice per
+    PDF (a dry run sizes the signature placeholder); for an RSA key the checks on loading cost
+    about 40 ms each. This one keeps the parsed key and signs with it."""
+
+    def __init__(self, *, private_key, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._private_key = private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._private_key, rsa.RSAPrivateKey):
+            return self._private_key.sign(data, padding.PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(self._private_key, ec.EllipticCurvePrivateKey):
+            return self._private_key.sign(data, ec.ECDSA(hash_algo))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def _now() -> datetime.datetime:
@@ -103,10 +130,10 @@ def load_identity(p12: bytes, passphrase: bytes | None) -> Identity:
         raise CertificateError("Tệp chứng thư số không chứa chứng thư của cơ quan.")
     now = _now()
     if now < cert.not_valid_before_utc:
-        raise CertificateError(
-            f"Chứng thư số chưa có hiệu lực (hiệu lực từ {cert.not_valid_before_utc:%d/%m/%Y}).")
+        raise CertificateError("Chứng thư số chưa có hiệu lực (hiệu lực từ {date}).",
+                               date=f"{cert.not_valid_before_utc:%d/%m/%Y}")
     if now > cert.not_valid_after_utc:
-        raise CertificateError(f"Chứng thư số đã hết hạn ngày {cert.not_valid_after_utc:%d/%m/%Y}.")
+        raise CertificateError("Chứng thư số đã hết hạn ngày {date}.", date=f"{cert.not_valid_after_utc:%d/%m/%Y}")
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
@@ -117,7 +144,8 @@ def load_identity(p12: bytes, passphrase: bytes | None) -> Identity:
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     chain = tuple(others or ())
-    signer = signers.SimpleSigner(
+    signer = _OfficeSigner(
+        private_key=key,
         signing_cert=asn1_x509.Certificate.load(der),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs(
@@ -210,6 +238,15 @@ def make_office_pkcs12(office_name: str, passphrase: bytes, *, authority: tuple[
         serialization.BestAvailableEncryption(passphrase))
 
 
+def _reserved_bytes(identity: Identity) -> int:
+    """Room for the CMS blob: the certificates it embeds plus signed attributes and the
+    signature value (at most ~1.2 kB with an RSA 4096 key), with a margin; counted in hex
+    digits as pyHanko wants it. Given, it spares pyHanko a dry-run signature to measure it,
+    which costs as much as the real one."""
+    certs = sum(len(pem) * 3 // 4 for pem in (identity.certificate_pem, *identity.chain_pem))
+    return 2 * (certs + 4096)
+
+
 def sign_pdf(pdf: bytes, identity: Identity, *, reason: str = DEFAULT_REASON,
              location: str | None = None, field_name: str = DEFAULT_FIELD) -> bytes:
     """``pdf`` with an invisible PAdES B-B signature (SHA-256) in an incremental update.
@@ -219,9 +256,10 @@ def sign_pdf(pdf: bytes, identity: Identity, *, reason: str = DEFAULT_REASON,
         subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = signers.PdfSigner(meta, signer=identity.signer).sign_pdf(writer)
+        out = signers.PdfSigner(meta, signer=identity.signer).sign_pdf(
+            writer, bytes_reserved=_reserved_bytes(identity))
     except SigningError as exc:
-        raise CertificateError(f"Không ký được tệp PDF: {exc}") from exc
+        raise CertificateError("Không ký được tệp PDF: {problem}", problem=str(exc)) from exc
     return out.getvalue()
 
 
@@ -240,10 +278,11 @@ def _unsigned(problem: str) -> SignatureCheck:
 
 def _container_untouched(embedded, status) -> bool:
     """The parts of the signature that its own digest does not cover are as written: after
-    the CMS blob only the zero padding of /Contents, the announced digest algorithms are the
-    signer's, the version numbers are the ones RFC 5652 prescribes, and every embedded certificate is one the validation used (the signer's, or
-    one of its trusted path). pyHanko alone accepts a changed padding byte, a changed digest
-    algorithm list or version number, or a changed spare copy of the authority's certificate."""
+    the CMS blob only the zero padding of /Contents; the announced digest algorithms are the
+    signer's; the version numbers are the ones RFC 5652 prescribes; every embedded
+    certificate is one the validation used (the signer's, or one of its trusted path).
+    pyHanko alone accepts a changed padding byte, a changed digest algorithm list or version
+    number, or a changed spare copy of the authority's certificate."""
     try:
         raw = bytes(embedded.pkcs7_content)
         der = cms.ContentInfo.load(raw).dump()
@@ -270,10 +309,16 @@ def _container_untouched(embedded, status) -> bool:
         return False
 
 
-def check_signature(pdf: bytes, trust_roots_pem: Iterable[bytes]) -> SignatureCheck:
+def check_signature(pdf: bytes, trust_roots_pem: Iterable[bytes], *,
+                    at: datetime.datetime | None = None) -> SignatureCheck:
     """Check the last signature of ``pdf`` offline against ``trust_roots_pem`` (revocation
-    soft-fail: there is no CRL or OCSP to fetch). Never raises on bad input: a file that is
-    not a readable PDF, or has no signature, comes back ``signed=False``."""
+    soft-fail: there is no CRL or OCSP to fetch). Never raises on a bad file: one that is not
+    a readable PDF, or has no signature, comes back ``signed=False`` (unreadable trust roots
+    are a configuration error and do raise ValueError).
+
+    ``at`` (timezone-aware; default now) is the moment the certificate must be valid at. A
+    B-B signature has no trusted timestamp, so years later, once the office certificate has
+    expired, pass the issue time recorded in the register to check the extract as issued."""
     roots = _trust_roots(trust_roots_pem)
     try:
         reader = PdfFileReader(io.BytesIO(bytes(pdf)), strict=False)
@@ -288,7 +333,8 @@ def check_signature(pdf: bytes, trust_roots_pem: Iterable[bytes]) -> SignatureCh
         reason = str(reason) if reason is not None else None
     except Exception:  # noqa: BLE001
         reason = None
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail",
+                                moment=at)
     try:
         status = validate_pdf_signature(embedded, context)
     except Exception:  # noqa: BLE001 - a damaged signature dictionary or CMS blob
