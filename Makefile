@@ -8,7 +8,7 @@ PORT ?= 5000
 # System packages: OCR engine with Vietnamese, fonts that cover Vietnamese (the sample
 # generator renders with them), Chromium for the browser tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-dejavu-core \
-                fonts-liberation2 fonts-noto-core chromium
+                fonts-liberation2 fonts-noto-core chromium poppler-utils
 # Tesseract uses every core per page unless told; one thread per process is far faster here.
 export OMP_THREAD_LIMIT := 1
 

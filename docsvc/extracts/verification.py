@@ -50,9 +50,11 @@ def verify_file(services: Services, code: str, data: bytes) -> dict | None:
         roots = []
         if cert is not None:
             roots = [p.encode() for p in _pem_blocks(cert.chain_pem)] or [cert.certificate_pem.encode()]
-        sha = row.pdf_sha256
+        sha, issued_at = row.pdf_sha256, row.issued_at
     match = hmac.compare_digest(hashlib.sha256(data).hexdigest(), sha)
-    check = signing.check_signature(data, roots)
+    # Checked as at the moment of issue: a certificate that has expired since still proves
+    # what it signed then (the file must be the stored one as well).
+    check = signing.check_signature(data, roots, at=issued_at)
     return {"match": match, "signature_valid": bool(check.valid), "signer": check.signer if check.valid else None,
             "problem": None if check.valid else check.problem}
 
