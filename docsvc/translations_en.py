@@ -495,3 +495,8 @@ CATALOG: dict[str, str] = {
 from docsvc.civil.translations_en import CATALOG as _CIVIL_PAGES  # noqa: E402
 
 CATALOG.update(_CIVIL_PAGES)
+
+# The certified extract pages' strings live beside them (docsvc/extracts/translations_en.py).
+from docsvc.extracts.translations_en import CATALOG as _EXTRACT_PAGES  # noqa: E402
+
+CATALOG.update(_EXTRACT_PAGES)
