@@ -30,24 +30,25 @@ from search.querylang import DateRange, parse_day_range
 
 LIMIT = 50
 _DAY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_MONTH = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
 
 @dataclass(frozen=True)
 class DeskQuery:
     name: str                 # the words of the name, as typed
-    born: DateRange | None    # the birth date (a day, or a whole year)
+    born: DateRange | None    # the birth date (a day, a month or a whole year)
     born_text: str | None     # as typed: ``01/03/2024``, ``1990``
 
 
 def split_query(text: str) -> DeskQuery:
     """``"nguyen van an 1/3/2024"`` → name ``nguyen van an``, born 2024-03-01. The last word
-    that looks like a date is the birth date; a day that does not exist (31/02/2024) is
+    that looks like a date (a day, ``mm/yyyy`` or a year) is the birth date; a day that does not exist (31/02/2024) is
     refused (``ExtractInvalid("q", ...)``) rather than searched as a word."""
     words = " ".join(str(text or "").split()).split(" ") if str(text or "").strip() else []
     for i in range(len(words) - 1, -1, -1):
         word = words[i].strip(",;")
-        if _DAY.match(word) or _YEAR.match(word):
+        if _DAY.match(word) or _MONTH.match(word) or _YEAR.match(word):
             born = parse_day_range(word)
             if born is None:
                 raise ExtractInvalid("q", f"Ngày sinh {word} không có thật; hãy gõ dạng dd/mm/yyyy.")
@@ -63,7 +64,7 @@ def _born_term(born: DateRange) -> str:
 
 def find_entries(services: Services, principal: Principal, text: str, *, purpose: Purpose | None) -> dict:
     """Register entries of people by name and birth date, within the principal's scope.
-    Returns ``{"query": DeskQuery, "hits": [...], "total": n}``; each hit: ``id, name,
+    Returns ``{"query": DeskQuery, "hits": [...]}``; each hit: ``id, name,
     date_of_birth, event, book, number, unit, related, status, can_issue``. Raises
     ``ExtractInvalid`` (an impossible date, or nothing typed), ``PermissionDenied`` (no
     person search), ``SearchUnavailable`` (the index is being rebuilt)."""
@@ -84,7 +85,7 @@ def find_entries(services: Services, principal: Principal, text: str, *, purpose
     for item in hits:
         item["status"] = statuses.get(item["id"])
         item["can_issue"] = item["status"] == "verified"
-    return {"query": query, "hits": [h for h in hits if h["status"] is not None], "total": result.total}
+    return {"query": query, "hits": [h for h in hits if h["status"] is not None]}
 
 
 def _statuses(services: Services, ids: list[int]) -> dict[int, str]:

@@ -64,5 +64,6 @@ CATALOG: dict[str, str] = {
     'Đã cập nhật danh sách người ký.': 'The list of signers is updated.',
     'Đã lưu cấu hình cấp trích lục.': 'Extract settings saved.',
     'Đã thu hồi trích lục số {number}.': 'Extract {number} revoked.', 'Địa chỉ kiểm tra': 'Verification address',
+    'đơn vị của bạn': 'your unit',
     'Trích lục khai sinh': 'Birth extract', 'Trích lục khai tử': 'Death extract', 'Trích lục kết hôn': 'Marriage extract',
 }

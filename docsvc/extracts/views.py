@@ -13,6 +13,8 @@ message beside the field (400, or 409 for a state that refuses it)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from werkzeug import exceptions as http
 
@@ -53,8 +55,6 @@ def _denied(_exc):
 @bp.app_template_filter("day")
 def _day_filter(value) -> str:
     """``2025-03-01`` (ISO text or a date) → ``01/03/2025``."""
-    from datetime import date, datetime
-
     if isinstance(value, str) and value:
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     return format_day(value) if value else "–"
@@ -140,8 +140,17 @@ def revoke(extract_id: int):
 @requires("extract.view")
 def today():
     day = local_now(_services().settings.time_zone).date()
-    found = extracts.list_extracts(_services(), current_principal(), day=day)
-    return render_template("extracts/today.html", extracts=found, day=day)
+    try:
+        found = extracts.list_extracts(_services(), current_principal(), day=day, office=_office_arg())
+    except ExtractInvalid as exc:
+        return render_template("extracts/today.html", extracts=[], day=day, error=exc.message), 400
+    return render_template("extracts/today.html", extracts=found, day=day, error=None)
+
+
+def _office_arg() -> str | None:
+    """An office chosen by its code (someone whose unit is above several offices); their own
+    unit's by default."""
+    return (request.args.get("office") or "").strip() or None
 
 
 def _year() -> int:
@@ -153,7 +162,7 @@ def _year() -> int:
 def register():
     year = request.args.get("year", type=int) or _year()
     try:
-        heading, rows = extracts.register_rows(_services(), current_principal(), year=year)
+        heading, rows = extracts.register_rows(_services(), current_principal(), year=year, office=_office_arg())
     except ExtractInvalid as exc:
         return render_template("extracts/register.html", year=year, heading=(), rows=[], error=exc.message), 400
     return render_template("extracts/register.html", year=year, heading=heading, rows=rows, error=None)
@@ -163,10 +172,10 @@ def register():
 @requires("extract.view")
 def register_file(year: int, fmt: str):
     try:
-        heading, rows = extracts.register_rows(_services(), current_principal(), year=year)
+        heading, rows = extracts.register_rows(_services(), current_principal(), year=year, office=_office_arg())
     except ExtractInvalid as exc:
         flash(exc.message, "error")
-        return redirect(url_for("extracts.register", year=year))
+        return redirect(url_for("extracts.register", year=year, office=_office_arg()))
     printed = [RegisterRow(seq=r["seq"], number=r["number"], issued_on=r["issued_on"], requester=r["requester"],
                            id_paper=r["id_paper"], kind_label=r["kind_label"], entry_ref=r["entry_ref"],
                            signer=r["signer"], copies=r["copies"], notes=r["notes"], revoked=r["revoked"])

@@ -206,12 +206,26 @@ def test_today_and_the_register_printed_as_pdf_and_xlsx(app, services, office):
     empty = client.get(f"/extracts/register?year={year - 1}").get_data(as_text=True)
     assert "Năm này chưa cấp trích lục nào." in empty
 
+    # A leader of the committee above the wards sees the wards' extracts of the day and
+    # chooses a ward's register by its code (their own unit's is empty); an office outside
+    # their units does not exist for the ward's officer.
+    office.accounts.user("lanhdao", "leader", unit="UBND", full_name="Lãnh Đạo")
+    above = _client(app, office.accounts, "lanhdao")
+    assert "1/TLKS-BS" in above.get("/extracts").get_data(as_text=True)
+    assert "1/TLKS-BS" not in above.get("/extracts?office=XA-B").get_data(as_text=True)
+    assert "Lò Văn Páo" not in above.get(f"/extracts/register?year={year}").get_data(as_text=True)
+    assert "Lò Văn Páo" in above.get(f"/extracts/register?year={year}&office=XA-A").get_data(as_text=True)
+    assert "Lò Văn Páo" in _pdf_text(above.get(f"/extracts/register/{year}.pdf?office=XA-A").data)
+    assert client.get(f"/extracts/register?year={year}&office=XA-B").status_code == 404
+    assert client.get("/extracts?office=KHONG-CO").status_code == 400
+
 
 def test_the_desk_box_splits_the_name_from_the_birth_date():
     for typed, name, start, end in (("nguyen van an 01/03/2024", "nguyen van an", "2024-03-01", "2024-03-01"),
                                     ("Nguyễn Văn An 1/3/2024", "Nguyễn Văn An", "2024-03-01", "2024-03-01"),
                                     ("1/3/2024 nguyen van an", "nguyen van an", "2024-03-01", "2024-03-01"),
-                                    ("le thi thu 1990", "le thi thu", "1990-01-01", "1990-12-31")):
+                                    ("le thi thu 1990", "le thi thu", "1990-01-01", "1990-12-31"),
+                                    ("le thi thu 02/1990,", "le thi thu", "1990-02-01", "1990-02-28")):
         query = split_query(typed)
         assert (query.name, query.born.start.isoformat(), query.born.end.isoformat()) == (name, start, end), typed
     assert split_query("nguyen van an").born is None
@@ -330,6 +344,8 @@ def test_an_uploaded_pdf_is_checked_byte_for_byte_and_by_its_signature(app, serv
     browser = check(pdf, Accept="text/html,application/xhtml+xml,*/*;q=0.8")
     page = browser.get_data(as_text=True)
     assert browser.status_code == 200 and "Tệp đúng là bản đã cấp" in page and "Chữ ký số hợp lệ" in page
+    larger = check(b"%PDF-1.7\n" + bytes(range(256)) * (8 * 1024))  # 2 MB: above the app's usual body limit
+    assert larger.status_code == 200 and larger.get_json() == {"match": False, "signature_valid": False}
     empty = anonymous.post(url, data={}, content_type="multipart/form-data")
     assert empty.status_code == 400 and empty.get_json()["error"]["code"] == "file_required"
     huge = check(b"%PDF-1.7\n" + b"0" * (21 * 1024 * 1024))
