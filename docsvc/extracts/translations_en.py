@@ -66,4 +66,17 @@ CATALOG: dict[str, str] = {
     'Đã thu hồi trích lục số {number}.': 'Extract {number} revoked.', 'Địa chỉ kiểm tra': 'Verification address',
     'đơn vị của bạn': 'your unit',
     'Trích lục khai sinh': 'Birth extract', 'Trích lục khai tử': 'Death extract', 'Trích lục kết hôn': 'Marriage extract',
+    # audit actions of the extract use cases (docsvc/labels.py) and the permission table
+    'Thu hồi trích lục': 'Revoke an extract', 'Sửa danh sách người ký trích lục': 'Change the signers of extracts',
+    '{actor} đã cấp {object}': '{actor} issued {object}', '{actor} đã thu hồi {object}': '{actor} revoked {object}',
+    '{actor} đã sửa cấu hình cấp trích lục của {object}': "{actor} changed the extract settings of {object}",
+    '{actor} đã sửa danh sách người ký trích lục của {object}': "{actor} changed the signers of extracts of {object}",
+    '{actor} đã cài chứng thư số ký trích lục cho {object}': "{actor} installed the extract signing certificate of {object}",
+    'trích lục': 'extract',
+    'Cấp bản sao trích lục hộ tịch từ mục đã kiểm tra': 'Issue certified civil-status extracts from verified entries',
+    'Cấu hình cấp trích lục của cơ quan: nơi cấp, tiêu đề, người ký, chứng thư số':
+        "Configure the office's extracts: place, heading, signers, certificate",
+    'Thu hồi trích lục cấp sai (ghi lý do; số đã cấp vẫn giữ)': 'Revoke a wrong extract (with a reason; its number stays used)',
+    'Xem, tải lại trích lục đã cấp; xem, in sổ cấp bản sao trích lục':
+        'View and download issued extracts; view and print the extract register',
 }
