@@ -26,6 +26,7 @@ from docsvc.audit.personal import Purpose
 from docsvc.extracts.rules import ExtractInvalid
 from docsvc.finding.services import run_search
 from docsvc.services.container import Services
+from search.kinds import ROLE_LABELS
 from search.querylang import DateRange, parse_day_range
 
 LIMIT = 50
@@ -65,7 +66,8 @@ def _born_term(born: DateRange) -> str:
 def find_entries(services: Services, principal: Principal, text: str, *, purpose: Purpose | None) -> dict:
     """Register entries of people by name and birth date, within the principal's scope.
     Returns ``{"query": DeskQuery, "hits": [...]}``; each hit: ``id, name,
-    date_of_birth, event, book, number, unit, related, status, can_issue``. Raises
+    date_of_birth, event, book, number, unit, related (``(role words, name)``), status,
+    can_issue``. Raises
     ``ExtractInvalid`` (an impossible date, or nothing typed), ``PermissionDenied`` (no
     person search), ``SearchUnavailable`` (the index is being rebuilt)."""
     query = split_query(text)
@@ -80,7 +82,9 @@ def find_entries(services: Services, principal: Principal, text: str, *, purpose
             continue
         hits.append({"id": hit.id, "name": hit.title, "date_of_birth": born, "event": hit.extra.get("event"),
                      "book": hit.extra.get("book"), "number": hit.extra.get("number"),
-                     "unit": hit.extra.get("unit"), "related": hit.extra.get("related") or {}})
+                     "unit": hit.extra.get("unit"),
+                     "related": [(ROLE_LABELS.get(role, role), name)
+                                 for role, name in (hit.extra.get("related") or {}).items()]})
     statuses = _statuses(services, [h["id"] for h in hits])
     for item in hits:
         item["status"] = statuses.get(item["id"])

@@ -263,6 +263,7 @@ def test_the_one_stop_officer_finds_the_entry_by_name_and_birth_date(app, servic
 def test_the_administrator_configures_the_office(app, services, office):
     admin = _client(app, office.accounts, "quantri")
     page = admin.get("/extracts/office?office=XA-A").get_data(as_text=True)
+    assert 'id="place" maxlength="200" value="Xã A"' in page  # made from "Ủy ban nhân dân xã A"
     assert "CHỦ TỊCH" in page and "Nguyễn Văn Chủ" in page and 'class="certificate"' in page
     assert "/extracts/office" in admin.get("/admin/").get_data(as_text=True)
     saved = admin.post("/extracts/office", data={"office": "XA-A", "place": "Xã A", "heading": "UBND HUYỆN X\nUBND XÃ A",
