@@ -368,6 +368,7 @@ def test_the_public_page_is_rate_limited_per_address(app, app_config, services, 
     assert client.post(url, data={}, content_type="multipart/form-data").status_code == 400
     refused = client.get(url, headers={"X-Forwarded-For": "203.0.113.9"})
     assert refused.status_code == 429 and "quá nhiều lần" in refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 0
     as_json = client.get(url, headers={"Accept": "application/json"})
     assert as_json.status_code == 429 and as_json.get_json()["error"]["code"] == "rate_limited"
     elsewhere = limited.test_client().get(url, environ_base={"REMOTE_ADDR": "198.51.100.7"})
