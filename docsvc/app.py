@@ -55,6 +55,9 @@ def _web(app: Flask) -> None:
     auth.csrf.exempt(api_bp)  # the API takes Bearer tokens, never cookies
     app.register_blueprint(api_bp)
     _register_pages(app)
+    from docsvc.extracts import public as extracts_public
+
+    extracts_public.init_app(app)  # the public verification page, with its rate limiter
     app.jinja_env.globals["secrecy_label"] = lambda level: i18n.gettext(SECRECY_LABELS.get(level, str(level)))
     _error_pages(app)
 
@@ -69,11 +72,12 @@ def _register_pages(app: Flask) -> None:
     from docsvc.audit import views as _audit_views  # noqa: F401  (pages on docsvc.admin.bp)
     from docsvc.civil import views as civil
     from docsvc.documents import views as documents
+    from docsvc.extracts import views as extracts
     from docsvc.finding import views as finding
     from docsvc.home import views as home
 
     labels.register(app.jinja_env)
-    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp):
+    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp):
         app.register_blueprint(bp)
 
 

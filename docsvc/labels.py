@@ -69,6 +69,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "civil.entry_import": (N_("Nhập mục hộ tịch từ gói số hoá"), N_("{actor} đã nhập mục đăng ký {object} từ gói số hoá")),
     "document.withdraw": (N_("Rút văn bản của lần nhập không thành"),
                           N_("{actor} đã rút văn bản {object} do lần nhập gói số hoá không thành")),
+    "extract.issue": (N_("Cấp trích lục"), N_("{actor} đã cấp {object}")),
+    "extract.revoke": (N_("Thu hồi trích lục"), N_("{actor} đã thu hồi {object}")),
+    "extract.office": (N_("Cấu hình cấp trích lục"), N_("{actor} đã sửa cấu hình cấp trích lục của {object}")),
+    "extract.signer": (N_("Sửa danh sách người ký trích lục"), N_("{actor} đã sửa danh sách người ký trích lục của {object}")),
+    "extract.certificate": (N_("Cài chứng thư số"), N_("{actor} đã cài chứng thư số ký trích lục cho {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -86,6 +91,7 @@ OBJECT_TYPES = {
     "job": N_("công việc"),
     "entry": N_("mục đăng ký"),
     "register_book": N_("sổ hộ tịch"),
+    "extract": N_("trích lục"),
 }
 
 

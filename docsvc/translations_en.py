@@ -517,3 +517,7 @@ CATALOG.update({
     'SỔ CẤP BẢN SAO TRÍCH LỤC HỘ TỊCH': 'REGISTER OF CERTIFIED CIVIL-STATUS EXTRACT COPIES',
     'ĐÃ THU HỒI': 'REVOKED',
 })
+# The certified extract pages' strings live beside them (docsvc/extracts/translations_en.py).
+from docsvc.extracts.translations_en import CATALOG as _EXTRACT_PAGES  # noqa: E402
+
+CATALOG.update(_EXTRACT_PAGES)

@@ -45,8 +45,10 @@ def _office_row(session: Session, unit: Unit) -> ExtractOffice:
 def _place_of(name: str) -> str:
     """``UBND phường Bến Nghé`` → ``Phường Bến Nghé`` (the place line of a form)."""
     words = name.split()
-    if words and words[0].upper() in {"UBND", "ỦY", "UỶ"}:
-        words = words[1:] if words[0].upper() == "UBND" else words[3:]
+    if words and words[0].upper() == "UBND":
+        words = words[1:]
+    elif [w.upper() for w in words[:4]] in (["ỦY", "BAN", "NHÂN", "DÂN"], ["UỶ", "BAN", "NHÂN", "DÂN"]):
+        words = words[4:]
     place = " ".join(words) or name
     return place[:1].upper() + place[1:]
 

@@ -25,6 +25,8 @@ WORK = [
      "documents.upload_form", {}),
     ("civil.key", N_("Nhập sổ hộ tịch"), N_("Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ."),
      "civil.books", {}),
+    ("extract.view", N_("Trích lục hôm nay"), N_("Trích lục đã cấp hôm nay; sổ cấp bản sao trích lục của năm."),
+     "extracts.today", {}),
     ("person.view", N_("Tra cứu hộ tịch"), N_("Tìm một người trong sổ hộ tịch đã số hóa, có hoặc không dấu."),
      "search.page", {}),
     ("search.documents", N_("Tra cứu văn bản"), N_("Tìm theo số, ký hiệu, trích yếu, nội dung."), "search.page", {}),
