@@ -36,10 +36,11 @@ def register_commands(app: Flask) -> None:
     from docsvc.audit.cli import GROUPS as AUDIT
     from docsvc.civil.cli import GROUPS as CIVIL
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
+    from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS):
         app.cli.add_command(command)
 
 
