@@ -33,6 +33,7 @@ from flask.cli import with_appcontext
 from docsvc.accounts.cli import require
 from docsvc.cli import _echo_json, services
 from docsvc.extracts import services as extracts
+from docsvc.extracts.demo import install_local_certificate
 from docsvc.services.audit import PermissionDenied
 
 
@@ -301,26 +302,6 @@ def certificate_command(p12_file: Path | None, office: str | None, passphrase_fi
                f"hết hạn {active['not_after'][:10]}.")
     if ca_path:
         click.echo(f"Chứng thư CA cục bộ (để kiểm tra chữ ký, chỉ dùng thử): {ca_path}")
-
-
-def install_local_certificate(svc, principal, office: str | None) -> tuple[dict, Path]:
-    """A new local CA and an office certificate it issued, installed for the office; the CA's
-    key is not kept (a new run makes a new CA). Returns the office settings and where the CA
-    certificate PEM was written (``DATA_DIR/extracts/ca/<office code>-ca.pem``)."""
-    import secrets
-
-    from docsvc.extracts.signing import make_local_authority, make_office_pkcs12
-
-    unit = extracts.get_office(svc, principal, office)["unit"]
-    ca = make_local_authority(f"CA cục bộ docsvc (dùng thử) — {unit['name']}")
-    passphrase = secrets.token_urlsafe(24).encode()
-    p12 = make_office_pkcs12(unit["name"], passphrase, authority=ca)
-    data = extracts.install_certificate(svc, principal, unit["code"], p12=p12, passphrase=passphrase)
-    code = "".join(c if c.isalnum() or c in "-_" else "_" for c in unit["code"])
-    ca_path = svc.settings.data_dir.resolve() / "extracts" / "ca" / f"{code}-ca.pem"
-    write_private(ca_path, ca[0])
-    os.chmod(ca_path, 0o644)  # a public certificate: anyone checking a signature may read it
-    return data, ca_path
 
 
 GROUPS = (extract_group,)

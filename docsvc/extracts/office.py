@@ -46,7 +46,7 @@ def _place_of(name: str) -> str:
     """``UBND phường Bến Nghé`` → ``Phường Bến Nghé`` (the place line of a form)."""
     words = name.split()
     if words and words[0].upper() in {"UBND", "ỦY", "UỶ"}:
-        words = words[1:] if words[0].upper() == "UBND" else words[3:]
+        words = words[1:] if words[0].upper() == "UBND" else words[4:]  # Ủy ban nhân dân: 4 words
     place = " ".join(words) or name
     return place[:1].upper() + place[1:]
 
