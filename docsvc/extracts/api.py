@@ -7,8 +7,9 @@ its answer; the use cases' refusals become the API's JSON errors:
   another unit's: extracts are personal data, their existence is not confirmed); an office
   named in a query or body that does not exist or is not the caller's is also a 404;
 - ``PermissionDenied`` → 403 ``forbidden``;
-- ``ExtractInvalid`` → 400 ``invalid_field`` with ``field`` (the name of the value refused);
-  an unknown user named as signer → 404 ``unknown_user``;
+- ``ExtractInvalid`` → 400 ``invalid_field`` with ``field`` (the name of the value refused),
+  e.g. ``certificate`` for a file that is no PKCS#12 or a wrong passphrase; an unknown user
+  named as signer → 404 ``unknown_user``;
 - ``ExtractConflict`` → 409 with its code (``entry_not_verified``, ``entry_disputed``,
   ``no_signer``, ``unknown_signer``, ``no_certificate``, ``certificate_expired``,
   ``already_revoked``).
@@ -192,3 +193,21 @@ def extract_office_signer():
     return jsonify(extracts.set_signer(_services(), current_principal(), body.get("office") or None,
                                        username=body["username"], title=body["title"],
                                        active=True if active is None else bool(active)))
+
+
+#: The largest PKCS#12 accepted (an office certificate with its chain is a few kilobytes).
+MAX_P12_BYTES = 256 * 1024
+
+
+@bp.post("/extracts/office/certificate")
+@requires("extract.configure")
+@_answered
+def extract_office_certificate():
+    upload = request.files.get("p12")
+    if upload is None:
+        raise ApiError(400, "missing_file", _("Thiếu tệp: gửi tệp trong trường multipart 'p12'."))
+    data = upload.read(MAX_P12_BYTES + 1)
+    if len(data) > MAX_P12_BYTES:
+        raise ApiError(413, "too_large", _("Tệp quá lớn."))
+    return jsonify(extracts.install_certificate(_services(), current_principal(), request.form.get("office") or None,
+                                                p12=data, passphrase=request.form.get("passphrase") or None))

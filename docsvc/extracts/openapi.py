@@ -228,6 +228,28 @@ def describe(spec: dict) -> None:
                 "responses": {"200": office_json, **errors(400, 404, 409)},
             },
         },
+        "/extracts/office/certificate": {
+            "post": {
+                "summary": "Install the office's signing certificate, a PKCS#12 (extract.configure)",
+                "description": "The certificate is checked (key, validity, key usage), its key re-encrypted with "
+                               "a key of this installation and kept under keys/ in the data directory; new "
+                               "extracts are signed with it, the earlier certificates stay for checking old ones. "
+                               "A file that is no PKCS#12, a wrong passphrase, an expired certificate or one "
+                               "already bound to another office answers 400 `invalid_field` (`certificate`).",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["p12"], "additionalProperties": False,
+                               "properties": {
+                                   "p12": {"type": "string", "format": "binary",
+                                           "description": "The PKCS#12 file (.p12/.pfx), at most 256 KiB"},
+                                   "passphrase": {"type": "string", "maxLength": 1000,
+                                                  "description": "Its passphrase (none for a file without "
+                                                                 "protection)"},
+                                   "office": office_code}},
+                    "encoding": {"p12": {"contentType": "application/x-pkcs12"}},
+                }}},
+                "responses": {"200": office_json, **errors(400, 404)},
+            },
+        },
     }
     assert MAX_ID  # the ids above are bounded by _id_param
     spec["paths"].update(paths)

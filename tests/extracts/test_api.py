@@ -179,3 +179,42 @@ def test_office_settings_and_signers(services, office, as_user, accounts):
     assert issued.status_code == 201
     assert issued.get_json()["number"].split("/")[1].isdigit()  # now with the year
     assert issued.get_json()["signer"] == {"name": "Lê Văn Kiểm", "title": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]}
+
+
+def test_an_administrator_uploads_the_office_certificate(services, office, as_user, accounts, tmp_path):
+    """Inputs tried: bytes that are no PKCS#12, a wrong passphrase, no file, a one-stop
+    officer uploading, a file without protection sent with some passphrase (accepted: it
+    protects nothing), the right passphrase."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
+
+    from docsvc.extracts.signing import make_office_pkcs12
+
+    admin = as_user("quantri")
+    url = "/api/v1/extracts/office/certificate"
+    ca = authority("CA mới của tỉnh")
+    p12 = make_office_pkcs12("UBND xã A", b"mat-khau-moi", authority=ca)
+
+    def send(api, data: bytes | None, **form):
+        body = dict(form)
+        if data is not None:
+            body["p12"] = (io.BytesIO(data), "coquan.p12", "application/x-pkcs12")
+        return api.post(url, data=body, content_type="multipart/form-data")
+
+    junk = send(admin, b"not a pkcs12", passphrase="x")
+    assert junk.status_code == 400 and junk.get_json()["error"]["field"] == "certificate"
+    wrong = send(admin, p12, passphrase="sai")
+    assert wrong.status_code == 400 and "Mật khẩu" in wrong.get_json()["error"]["message"]
+    assert send(admin, None, passphrase="x").status_code == 400
+    assert send(as_user("motcua"), p12, passphrase="mat-khau-moi").status_code == 403
+    installed = send(admin, p12, passphrase="mat-khau-moi")
+    assert installed.status_code == 200, installed.get_json()
+    certificates = installed.get_json()["certificates"]
+    assert len(certificates) == 2 and [c["active"] for c in certificates] == [True, False]
+
+    issued = _issue(as_user("motcua"), office.entry()["id"]).get_json()
+    pdf = as_user("motcua").get(issued["pdf_url"]).data
+    assert check_signature(pdf, [ca[0]]).valid and not check_signature(pdf, [authority()[0]]).valid
+
+    key, cert, others = pkcs12.load_key_and_certificates(make_office_pkcs12("UBND xã A", b"y", authority=ca), b"y")
+    bare = pkcs12.serialize_key_and_certificates(b"office", key, cert, others, NoEncryption())
+    assert send(admin, bare, passphrase="bất kỳ").status_code == 200
