@@ -36,10 +36,11 @@ def register_commands(app: Flask) -> None:
     from docsvc.audit.cli import GROUPS as AUDIT
     from docsvc.civil.cli import GROUPS as CIVIL
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
+    from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS):
         app.cli.add_command(command)
 
 
@@ -217,6 +218,12 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     except Exception as exc:  # the documents above are kept; say what went wrong with the books
         click.echo(f"  Sổ hộ tịch mẫu: không tạo được ({exc})", err=True)
         lines, scans = [], []
+    from docsvc.extracts.demo import add_demo_extracts
+
+    try:
+        lines += add_demo_extracts(svc)
+    except Exception as exc:  # the books above are kept; say what went wrong with the extracts
+        click.echo(f"  Trích lục mẫu: không tạo được ({exc})", err=True)
     for line in lines:
         click.echo(f"  {line}")
     results += [{**scan, "status": "queued", "pages": None, "error": None} for scan in scans]

@@ -521,3 +521,8 @@ CATALOG.update({
 from docsvc.extracts.translations_en import CATALOG as _EXTRACT_PAGES  # noqa: E402
 
 CATALOG.update(_EXTRACT_PAGES)
+# certified extracts API (docsvc/extracts/api.py)
+CATALOG.update({
+    'Không tìm thấy trích lục, mục hộ tịch hoặc cơ quan.': 'No such extract, register entry or office.',
+    "Thiếu tệp: gửi tệp trong trường multipart 'p12'.": "No file: send the file in the multipart field 'p12'.",
+})

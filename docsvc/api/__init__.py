@@ -12,20 +12,23 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, *, field: str | None = None):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.field = status, code, message, field
 
 
-def error_response(status: int, code: str, message: str):
-    response = jsonify({"error": {"code": code, "message": message}})
+def error_response(status: int, code: str, message: str, *, field: str | None = None):
+    error = {"code": code, "message": message}
+    if field is not None:  # 400 invalid_field: the body's field refused
+        error["field"] = field
+    response = jsonify({"error": error})
     response.status_code = status
     return response
 
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, field=exc.field)
 
 
 def request_purpose() -> Purpose | None:
@@ -74,4 +77,5 @@ def _http_error(exc: HTTPException):
 from docsvc.documents import api as _documents  # noqa: E402,F401
 from docsvc.finding import api as _finding  # noqa: E402,F401
 from docsvc.civil import api as _civil  # noqa: E402,F401
+from docsvc.extracts import api as _extracts  # noqa: E402,F401
 from docsvc.api import openapi, validation  # noqa: E402,F401

@@ -273,7 +273,7 @@ def check_parameters(params: Iterable[dict], spec: dict) -> None:
 def _body_error(exc: Invalid) -> ApiError:
     if exc.where:
         return ApiError(400, "invalid_field", _("Trường '{name}' không hợp lệ: {reason}.").format(
-            name=exc.where, reason=exc.reason))
+            name=exc.where, reason=exc.reason), field=exc.where.split(".")[0].split("[")[0])
     return ApiError(400, "invalid_body", _("Nội dung yêu cầu không hợp lệ: {reason}.").format(reason=exc.reason))
 
 

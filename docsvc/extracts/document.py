@@ -14,11 +14,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 
 from docsvc.extracts.fonts import RENDER_LOCK, register_fonts, width, wrap
+from docsvc.extracts.qr import qr_modules
 
 TITLES = {"birth": "TRÍCH LỤC KHAI SINH (BẢN SAO)", "death": "TRÍCH LỤC KHAI TỬ (BẢN SAO)",
           "marriage": "TRÍCH LỤC KẾT HÔN (BẢN SAO)"}
@@ -209,12 +209,10 @@ def _signature_block(lay: _Layout, content: ExtractContent, fonts: tuple[str, st
 
 
 def _draw_qr(pdf: rl_canvas.Canvas, qr: _Qr) -> None:
-    """reportlab's QR widget encodes; its modules are drawn here as one filled path (the
+    """reportlab's QR encoder encodes; its modules are drawn here as one filled path (the
     widget's own drawing makes one shape object per run of dark modules and costs several
     times the rest of the page)."""
-    widget = QrCodeWidget(qr.value, barLevel="M", barBorder=QR_BORDER)
-    widget.qr.make()
-    modules = widget.qr.modules
+    modules = qr_modules(qr.value, "M")  # reportlab's code, its mask chosen faster (docsvc.extracts.qr)
     box = QR_SIZE / (len(modules) + 2 * QR_BORDER)
     path = pdf.beginPath()
     for r, row in enumerate(modules):

@@ -4,8 +4,10 @@ same transaction as what it logs (docsvc.extracts.services, .office, .verificati
 
 from __future__ import annotations
 
+import threading
 import unicodedata
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -90,6 +92,46 @@ def _copies(raw: Any) -> int:
     if not 1 <= number <= MAX_COPIES:
         raise ExtractInvalid("copies", f"Số bản sao từ 1 đến {MAX_COPIES}.")
     return number
+
+
+class _FifoLock:
+    """A lock handed over in the order it was asked for (a ticket lock)."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._next = self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._turn:
+            ticket, self._next = self._next, self._next + 1
+            while ticket != self._serving:
+                self._turn.wait()
+
+    def __exit__(self, *_exc: Any) -> None:
+        with self._turn:
+            self._serving += 1
+            self._turn.notify_all()
+
+
+_WRITERS: dict[str, _FifoLock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _one_writer(services: Services) -> Iterator[None]:
+    """SQLite lets one writer in at a time, and its busy handler makes the others poll with
+    growing sleeps: under load one issue could wait seconds while later ones got in. The
+    writers of this process queue here instead, first come first served, and take SQLite's
+    lock (``_begin_write``) when it is free; other processes (a command) still meet SQLite's
+    own lock. PostgreSQL locks rows: nothing to do."""
+    if services.engine.dialect.name != "sqlite":
+        yield
+        return
+    key = str(services.engine.url)
+    with _WRITERS_LOCK:
+        lock = _WRITERS.setdefault(key, _FifoLock())
+    with lock:
+        yield
 
 
 def _begin_write(session: Session) -> None:

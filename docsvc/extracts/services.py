@@ -44,7 +44,7 @@ from docsvc.extracts.office import (_identity, _office_row, _resolve_office, con
                                     install_certificate, office_dict, set_signer)
 from docsvc.extracts.rules import (KIND_CODES, KIND_LABELS, MAX_COPIES, REGISTERED, REQUEST,  # noqa: F401
                                    ExtractConflict, ExtractInvalid, ExtractNotFound, _begin_write, _copies,
-                                   _held, _need, _personal, _text, format_number, initials)
+                                   _held, _need, _one_writer, _personal, _text, format_number, initials)
 from docsvc.extracts.verification import verify_file, verify_public  # noqa: F401
 from docsvc.services.audit import record
 from docsvc.services.container import Services
@@ -167,7 +167,7 @@ def issue_extract(services: Services, principal: Principal, entry_id: int, reque
     _need(principal, "extract.issue")
     now = local_now(services.settings.time_zone)
     clock = _Steps()
-    with services.uow() as uow:
+    with _one_writer(services), services.uow() as uow:
         session = uow.session
         session.autoflush = False
         _begin_write(session)
@@ -343,7 +343,7 @@ def revoke_extract(services: Services, principal: Principal, extract_id: int, *,
     """Revoke a wrong extract: a new record with the reason; the number stays used."""
     _need(principal, "extract.revoke")
     reason_text = _text("reason", reason, limit=1000)
-    with services.uow() as uow:
+    with _one_writer(services), services.uow() as uow:
         session = uow.session
         _begin_write(session)
         row = _extract(session, principal, extract_id)

@@ -106,6 +106,11 @@ def _parse_pkcs12(p12: bytes, passphrase: bytes | None):
     try:
         return pkcs12.load_key_and_certificates(p12, passphrase)
     except (ValueError, TypeError) as exc:
+        if passphrase:  # a file with no protection needs no passphrase: whatever was typed
+            try:
+                return pkcs12.load_key_and_certificates(p12, None)
+            except (ValueError, TypeError):
+                pass
         if not _looks_like_pkcs12(p12):
             raise CertificateError("Tệp không phải là chứng thư số dạng PKCS#12 (.p12/.pfx).") from exc
         raise CertificateError("Mật khẩu của tệp chứng thư số không đúng.") from exc

@@ -11,8 +11,9 @@ Bad inputs Schemathesis sends (its coverage phase tries each of them for every p
 field): nulls (``?per_page=null``), repeated single parameters, huge and negative integers,
 strings where integers belong, values outside enums, over-long strings, unknown JSON fields,
 wrong JSON types, missing required parts, undocumented content types and methods. Uploaded
-files are real PDF/PNG/JPEG/TIFF files (registered media-type strategies), since a schema
-cannot say "a readable PDF"; the ingest's answers to other bytes are tested in tests/app.
+files are real PDF/PNG/JPEG/TIFF files and real office certificates (PKCS#12) (registered
+media-type strategies), since a schema cannot say "a readable PDF"; the ingest's answers to
+other bytes are tested in tests/app, the certificate's in tests/extracts.
 """
 
 from __future__ import annotations
@@ -118,6 +119,17 @@ def _image(mode_format: str, shade: int) -> bytes:
     return out.getvalue()
 
 
+def _office_p12(office: str) -> bytes:
+    """An office certificate as a PKCS#12 without protection (so that whatever passphrase
+    Schemathesis sends beside it, the upload is a good one)."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
+
+    from docsvc.extracts.signing import make_office_pkcs12
+
+    key, cert, others = pkcs12.load_key_and_certificates(make_office_pkcs12(office, b"x"), b"x")
+    return pkcs12.serialize_key_and_certificates(b"office", key, cert, others, NoEncryption())
+
+
 @pytest.fixture
 def real_files():
     """Uploads made by Schemathesis are real files of the documented types, a few of each."""
@@ -126,6 +138,7 @@ def real_files():
         "image/png": st.sampled_from([_image("PNG", shade) for shade in (255, 200)]),
         "image/jpeg": st.sampled_from([_image("JPEG", 230)]),
         "image/tiff": st.sampled_from([_image("TIFF", 240)]),
+        "application/x-pkcs12": st.sampled_from([_office_p12(name) for name in ("UBND xã A", "UBND xã A (mới)")]),
     }
     for media_type, strategy in files.items():
         schemathesis.openapi.media_type(media_type, strategy)

@@ -73,8 +73,8 @@ def test_a_given_admin_password_is_not_written_anywhere(tmp_path):
 @pytest.mark.xdist_group("ocr")
 def test_the_demo_loads_and_waits_for_its_documents(tmp_path):
     """`docsvc demo --wait` (what a first look at the service runs): every sample document is
-    read, none failed, the register scans are marked personal, and a second `--if-empty` adds
-    nothing."""
+    read, none failed, the register scans are marked personal, sample extracts are issued (one
+    revoked), and a second `--if-empty` adds nothing."""
     data_dir = tmp_path / "var"
     assert _docsvc(data_dir, "init").returncode == 0
     demo = _docsvc(data_dir, "demo", "--wait")
@@ -97,6 +97,13 @@ def test_the_demo_loads_and_waits_for_its_documents(tmp_path):
     assert statuses.get("proposed", 0) >= 3, statuses    # read by the machine from typed pages
     assert statuses.get("keyed", 0) >= 1 and statuses.get("verified", 0) >= 1 and statuses.get("disputed") == 1
     assert revisions >= 1                                 # a correction of a verified entry
+    # Sample extracts (issue 12): issued from verified entries, one revoked, signed by a named leader.
+    with Session(engine) as db:
+        issued = db.scalar(text("SELECT count(*) FROM extracts"))
+        revoked = db.scalar(text("SELECT count(*) FROM extract_revocations"))
+        signers = set(db.scalars(text("SELECT signer_name FROM extracts")))
+    assert issued >= 2 and revoked == 1 and signers == {"Trần Văn Lãnh"}, (issued, revoked, signers)
+    assert (data_dir / "extracts" / "ca" / "XA-TANPHU-ca.pem").exists()
     again = _docsvc(data_dir, "demo", "--if-empty")
     assert again.returncode == 0
     with Session(engine) as db:
