@@ -139,20 +139,13 @@ def revoke_command(extract_id: int, reason: str, as_json: bool) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @with_appcontext
 def register_command(year: int, fmt: str, office: str | None, out: Path) -> None:
-    from docsvc.extracts.register_print import RegisterRow, render_register_pdf, render_register_xlsx
-
     principal = require("extract.view")
     try:
-        heading, rows = extracts.register_rows(services(), principal, year=year, office=office)
+        data, _media, _name, rows = extracts.register_file(services(), principal, year=year, fmt=fmt,
+                                                           office=office)
     except Exception as exc:
         _fail(exc, f"cơ quan {office}")
-    # register_rows already writes "ĐÃ THU HỒI: <reason>" in the notes of a revoked row
-    printed = [RegisterRow(seq=r["seq"], number=r["number"], issued_on=r["issued_on"], requester=r["requester"],
-                           id_paper=r["id_paper"], kind_label=r["kind_label"], entry_ref=r["entry_ref"],
-                           signer=r["signer"], copies=r["copies"], notes=r["notes"], revoked=False)
-               for r in rows]
-    render = render_register_pdf if fmt == "pdf" else render_register_xlsx
-    write_private(out, render(heading, year, printed))
+    write_private(out, data)
     revoked = sum(1 for r in rows if r["revoked"])
     click.echo(f"Đã ghi sổ cấp trích lục năm {year}: {len(rows)} lượt cấp ({revoked} đã thu hồi) → {out}")
 

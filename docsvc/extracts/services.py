@@ -40,6 +40,7 @@ from docsvc.civil.entries import subject_name, value
 from docsvc.civil.rules import custodian
 from docsvc.dates import format_day, local_now
 from docsvc.extracts import document, signing  # noqa: F401
+from docsvc.extracts.register_print import RegisterRow, render_register_pdf, render_register_xlsx
 from docsvc.extracts.office import (_identity, _office_row, _resolve_office, configure_office, get_office,  # noqa: F401
                                     install_certificate, office_dict, set_signer)
 from docsvc.extracts.rules import (KIND_CODES, KIND_LABELS, MAX_COPIES, REGISTERED, REQUEST,  # noqa: F401
@@ -391,11 +392,33 @@ def register_rows(services: Services, principal: Principal, *, year: int,
                          "kind_label": KIND_LABELS[ext.kind],
                          "entry_ref": f"Số {entry.number:02d}, quyển {book.label}",
                          "signer": ext.signer_name, "copies": ext.copies, "notes": notes,
+                         "purpose": ext.purpose, "revocation": revoked.reason if revoked else None,
                          "revoked": revoked is not None, "id": ext.id})
         _personal(services, session, principal, "extract_register", None, None, year=year, office=unit.code,
                   count=len(rows))
         uow.commit()
     return heading, rows
+
+
+def register_file(services: Services, principal: Principal, *, year: int, fmt: str,
+                  office: int | str | None = None) -> tuple[bytes, str, str, list[dict]]:
+    """The year's register printed as ``pdf`` or ``xlsx``: (bytes, media type, file name,
+    the rows). A revoked row says ``ĐÃ THU HỒI: <reason>`` once, then the request's note."""
+    if fmt not in ("pdf", "xlsx"):
+        raise ExtractInvalid("format", "Định dạng phải là pdf hoặc xlsx.")
+    heading, rows = register_rows(services, principal, year=year, office=office)
+    printed = [RegisterRow(seq=r["seq"], number=r["number"], issued_on=r["issued_on"], requester=r["requester"],
+                           id_paper=r["id_paper"], kind_label=r["kind_label"], entry_ref=r["entry_ref"],
+                           signer=r["signer"], copies=r["copies"], revoked=r["revoked"],
+                           notes="; ".join(filter(None, [r["revocation"], r["purpose"]])) if r["revoked"]
+                           else (r["purpose"] or ""))
+               for r in rows]
+    if fmt == "pdf":
+        data, media = render_register_pdf(heading, year, printed), "application/pdf"
+    else:
+        data = render_register_xlsx(heading, year, printed)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return data, media, f"so-cap-ban-sao-trich-luc-{year}.{fmt}", rows
 
 
 def count_today(services: Services, principal: Principal) -> int:

@@ -26,7 +26,6 @@ from docsvc.documents.queries import NotFound
 from docsvc.edge import accepts_uploads
 from docsvc.extracts import desk
 from docsvc.extracts import services as extracts
-from docsvc.extracts.register_print import RegisterRow, render_register_pdf, render_register_xlsx
 from docsvc.extracts.services import REQUEST, ExtractConflict, ExtractInvalid
 from docsvc.finding.services import SearchUnavailable
 from docsvc.i18n import gettext as _
@@ -35,7 +34,6 @@ from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
 
 bp = Blueprint("extracts", __name__, template_folder="templates")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _services() -> Services:
@@ -172,19 +170,11 @@ def register():
 @requires("extract.view")
 def register_file(year: int, fmt: str):
     try:
-        heading, rows = extracts.register_rows(_services(), current_principal(), year=year, office=_office_arg())
+        data, mimetype, name, _rows = extracts.register_file(_services(), current_principal(), year=year,
+                                                             fmt=fmt, office=_office_arg())
     except ExtractInvalid as exc:
         flash(exc.message, "error")
         return redirect(url_for("extracts.register", year=year, office=_office_arg()))
-    printed = [RegisterRow(seq=r["seq"], number=r["number"], issued_on=r["issued_on"], requester=r["requester"],
-                           id_paper=r["id_paper"], kind_label=r["kind_label"], entry_ref=r["entry_ref"],
-                           signer=r["signer"], copies=r["copies"], notes=r["notes"], revoked=r["revoked"])
-               for r in rows]
-    if fmt == "pdf":
-        data, mimetype = render_register_pdf(heading, year, printed), "application/pdf"
-    else:
-        data, mimetype = render_register_xlsx(heading, year, printed), XLSX
-    name = f"so-cap-ban-sao-trich-luc-{year}.{fmt}"
     disposition = "inline" if fmt == "pdf" else "attachment"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 

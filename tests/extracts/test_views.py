@@ -198,6 +198,7 @@ def test_today_and_the_register_printed_as_pdf_and_xlsx(app, services, office):
     assert pdf.mimetype == "application/pdf"
     text = _pdf_text(pdf.data)
     assert "1/TLKS-BS" in text and "2/TLKS-BS" in text and "Lò Văn Páo" in text
+    assert text.count("ĐÃ THU HỒI") == 1 and "Cấp nhầm người" in text  # once, not twice
     xlsx = client.get(f"/extracts/register/{year}.xlsx")
     assert xlsx.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     cells = [str(c) for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True)
