@@ -174,9 +174,14 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def issue_over_http(base: str, token: str, entry_ids: list[int], count: int, clients: int) -> tuple[list[dict], float]:
-    """``count`` issues from ``clients`` threads; each result: round trip, Server-Timing, number."""
+def issue_over_http(base: str, token: str, entry_ids: list[int], count: int, clients: int,
+                    rate: float | None = None) -> tuple[list[dict], float]:
+    """``count`` issues from ``clients`` threads; each result: round trip, Server-Timing, number.
+    ``rate`` (extracts/s): requests leave at that pace (the i-th at start + i/rate, as desks
+    would send them) instead of each client sending its next one as soon as it has an answer;
+    latency is then measured at a given load rather than at saturation."""
     results: list[dict] = []
+    t0: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     next_index = iter(range(count))
@@ -191,6 +196,10 @@ def issue_over_http(base: str, token: str, entry_ids: list[int], count: int, cli
                 i = next(next_index, None)
             if i is None:
                 return
+            if rate:
+                delay = t0[0] + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
             body = {"requester": f"Người Yêu Cầu {i}", "id_paper": f"CCCD 0790{i:08d}", "copies": 1 + i % 3,
                     "purpose": "bench"}
             began = time.perf_counter()
@@ -208,8 +217,9 @@ def issue_over_http(base: str, token: str, entry_ids: list[int], count: int, cli
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
+    t0.append(time.perf_counter())
     start.wait()
-    began = time.perf_counter()
+    began = t0[0]
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
@@ -266,6 +276,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=200, help="extracts issued over HTTP")
     parser.add_argument("--clients", type=int, default=4, help="client threads at once")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="send at this many extracts/s (default: as fast as the clients get answers)")
     parser.add_argument("--entries", type=int, default=None, help="verified entries (default: --count)")
     parser.add_argument("--server-threads", type=int, default=4, help="waitress threads of the server")
     parser.add_argument("--baseline", type=int, default=30, help="in-process issues and PDF renderings")
@@ -288,7 +300,8 @@ def main() -> None:
         server, base = start_server(data_dir, args.server_threads, data_dir / "server.log")
         if args.warmup:
             issue_over_http(base, made["token"], made["entry_ids"], args.warmup, 1)
-        results, wall = issue_over_http(base, made["token"], made["entry_ids"], args.count, args.clients)
+        results, wall = issue_over_http(base, made["token"], made["entry_ids"], args.count, args.clients,
+                                        args.rate)
         load_during = os.getloadavg()
         stop_server(server)
         server = None
@@ -307,7 +320,7 @@ def main() -> None:
         steps = {name: summary([r["timing"].get(name, 0.0) for r in results]) for name in STEPS}
         pdf_alone = [a + b for a, b in zip(render, sign)]
         run = {
-            "bench": "extracts", "count": args.count, "clients": args.clients, "server_threads": args.server_threads,
+            "bench": "extracts", "count": args.count, "clients": args.clients, "rate": args.rate, "server_threads": args.server_threads,
             "entries": entries, "cpus": os.cpu_count(), "setup_seconds": round(setup_s, 1),
             "server_ms": summary(server_total), "round_trip_ms": summary(round_trip),
             "throughput_per_s": round(args.count / wall, 2), "wall_seconds": round(wall, 2),
