@@ -14,6 +14,7 @@ import os
 import threading
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,10 +22,12 @@ from sqlalchemy.orm import Session
 from archive.accounts import Unit, User
 from archive.extracts import ExtractCertificate, ExtractOffice, ExtractSigner
 from docsvc.access import Principal
-from docsvc.extracts import signing
 from docsvc.extracts.rules import ExtractConflict, ExtractInvalid, ExtractNotFound, _held, _text
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
+
+if TYPE_CHECKING:  # pyHanko is imported where a certificate is read, not with the commands
+    from docsvc.extracts import signing
 
 # -- the office: settings, signers, certificates -----------------------------------------
 
@@ -168,7 +171,7 @@ def set_signer(services: Services, principal: Principal, office: int | str | Non
         return data
 
 
-_IDENTITIES: dict[str, signing.Identity] = {}
+_IDENTITIES: dict[str, "signing.Identity"] = {}
 _IDENTITIES_LOCK = threading.Lock()
 
 
@@ -182,6 +185,8 @@ def install_certificate(services: Services, principal: Principal, office: int | 
     """An office's PKCS#12 (certificate, key, issuers): checked, its key re-encrypted with a
     key of this installation and kept under ``keys/`` (mode 0600); its public part recorded.
     New extracts are signed with it; the earlier certificates stay for checking old ones."""
+    from docsvc.extracts import signing  # pyHanko: only where a certificate is read
+
     if not principal.can("extract.configure"):
         raise PermissionDenied("extract.configure")
     if isinstance(passphrase, str):
@@ -233,8 +238,10 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _identity(services: Services, cert: ExtractCertificate) -> signing.Identity:
+def _identity(services: Services, cert: ExtractCertificate) -> "signing.Identity":
     path = services.settings.resolved_key_dir / cert.key_file
+    from docsvc.extracts import signing  # pyHanko: only where a certificate is read
+
     with _IDENTITIES_LOCK:
         cached = _IDENTITIES.get(str(path))
         if cached is not None and cached.fingerprint == cert.fingerprint:

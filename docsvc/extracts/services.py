@@ -39,8 +39,6 @@ from docsvc.civil import fields as contract
 from docsvc.civil.entries import subject_name, value
 from docsvc.civil.rules import custodian
 from docsvc.dates import format_day, local_now
-from docsvc.extracts import document, signing  # noqa: F401
-from docsvc.extracts.register_print import RegisterRow, render_register_pdf, render_register_xlsx
 from docsvc.extracts.office import (_identity, _office_row, _resolve_office, configure_office, get_office,  # noqa: F401
                                     install_certificate, office_dict, set_signer)
 from docsvc.extracts.rules import (KIND_CODES, KIND_LABELS, MAX_COPIES, REGISTERED, REQUEST,  # noqa: F401
@@ -206,6 +204,8 @@ def issue_extract(services: Services, principal: Principal, entry_id: int, reque
         seq = take_next(session, EXTRACT_SCOPE, office.id, year)  # late: the row lock is held briefly
         clock.lap("number")
         number = format_number(seq, year, entry.kind, settings.number_with_year)
+        from docsvc.extracts import document, signing  # reportlab, pyHanko: only where an extract is made
+
         content = document.ExtractContent(
             kind=entry.kind, office_lines=tuple(settings.heading.split("\n")), number=number,
             fields=tuple((label, shown) for label, shown in printed["fields"]),
@@ -406,6 +406,8 @@ def register_file(services: Services, principal: Principal, *, year: int, fmt: s
     the rows). A revoked row says ``ĐÃ THU HỒI: <reason>`` once, then the request's note."""
     if fmt not in ("pdf", "xlsx"):
         raise ExtractInvalid("format", "Định dạng phải là pdf hoặc xlsx.")
+    from docsvc.extracts.register_print import RegisterRow, render_register_pdf, render_register_xlsx
+
     heading, rows = register_rows(services, principal, year=year, office=office)
     printed = [RegisterRow(seq=r["seq"], number=r["number"], issued_on=r["issued_on"], requester=r["requester"],
                            id_paper=r["id_paper"], kind_label=r["kind_label"], entry_ref=r["entry_ref"],

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from archive.accounts import Unit
 from archive.extracts import Extract, ExtractCertificate, ExtractRevocation
-from docsvc.extracts import signing
 from docsvc.extracts.rules import KIND_LABELS
 from docsvc.services.container import Services
 
@@ -52,6 +51,8 @@ def verify_file(services: Services, code: str, data: bytes) -> dict | None:
             roots = [p.encode() for p in _pem_blocks(cert.chain_pem)] or [cert.certificate_pem.encode()]
         sha, issued_at = row.pdf_sha256, row.issued_at
     match = hmac.compare_digest(hashlib.sha256(data).hexdigest(), sha)
+    from docsvc.extracts import signing  # pyHanko: only when a file is checked
+
     # Checked as at the moment of issue: a certificate that has expired since still proves
     # what it signed then (the file must be the stored one as well).
     check = signing.check_signature(data, roots, at=issued_at)
