@@ -52,7 +52,7 @@ class ExtractContent:
     signer_title: tuple[str, ...]  # ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH") or ("CHỦ TỊCH",)
     signer_name: str
     verify_url: str                # encoded in the QR code and printed under it
-    copy_note: str = "Bản sao"     # small line under the title; empty for none
+    copy_note: str = ""            # a small line under the title (the title already says BẢN SAO)
 
 
 class _Text(NamedTuple):
