@@ -12,7 +12,9 @@ import hashlib
 import io
 from datetime import date
 
+import pypdfium2 as pdfium
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -58,6 +60,13 @@ def test_an_extract_of_a_verified_entry_is_numbered_printed_signed_and_kept(serv
     assert check_signature(pdf, [ca_cert]).valid
     other_ca, _ = authority("Một CA khác")
     assert not check_signature(pdf, [other_ca]).valid
+
+    page = pdfium.PdfDocument(pdf)
+    try:
+        image = page[0].render(scale=200 / 72).to_pil()
+    finally:
+        page.close()
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [issued["verify_url"]]  # the printed QR code
 
     again = office.issue(entry["id"], requester="Hoàng Văn Bình", id_paper="CCCD 034080001234")
     assert again["number"] == "2/TLKS-BS" and again["verify_code"] != issued["verify_code"]
