@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -189,3 +190,21 @@ def fsync_dir(path: Path) -> None:
 def copy_to(store: BlobStore, sha256: str, dest: BinaryIO) -> None:
     with store.open(sha256) as src:
         shutil.copyfileobj(src, dest, CHUNK)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file beside it, fsynced, then
+    renamed), readable by the service's user only; its folder is made 0700 if missing."""
+    path = Path(path)
+    private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -31,6 +31,17 @@ def _api_error(exc: ApiError):
     return error_response(exc.status, exc.code, exc.message, field=exc.field)
 
 
+def json_object() -> dict:
+    """The JSON object of the request ({} without a body; the validator has checked it
+    against the OpenAPI document); a body that is not an object answers 400 ``invalid_body``."""
+    data = request.get_json(silent=True)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_body", _("Cần một đối tượng JSON."))
+    return data
+
+
 def request_purpose() -> Purpose | None:
     """The purpose of this request: ``purpose=`` in the query, else the ``X-Purpose`` header
     (percent-encoded UTF-8). Either is a code or ``other:<text>``; InvalidPurpose → 400."""

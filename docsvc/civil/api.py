@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from flask import current_app, jsonify, request, send_file
 
-from docsvc.api import ApiError, bp, error_response, request_purpose
+from docsvc.api import ApiError, bp, error_response, json_object, request_purpose
 from docsvc.auth import current_principal
 from docsvc.civil import services as civil
 from docsvc.civil.entries import EntryFieldError
@@ -84,13 +84,7 @@ def _integral(value: Any) -> Any:
 
 
 def _body() -> dict:
-    """The JSON object of the request (the validator has checked it against the document)."""
-    data = request.get_json(silent=True)
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_body", _("Cần một đối tượng JSON."))
-    return _integral(data)
+    return _integral(json_object())
 
 
 # -- books -----------------------------------------------------------------------------------

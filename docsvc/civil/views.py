@@ -17,8 +17,8 @@ Vietnamese message beside the field (status 400, or 409 for a conflict of state)
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from werkzeug import exceptions as http
 
+from docsvc.refusals import answer_refusals
 from docsvc.audit.purpose import ask_for_purpose, session_purpose
 from docsvc.auth import current_principal
 from docsvc.civil import forms
@@ -26,11 +26,9 @@ from docsvc.civil import fields as contract
 from docsvc.civil import services as civil
 from docsvc.civil import workbench
 from docsvc.civil.services import Conflict, EntryFieldError
-from docsvc.documents.queries import NotFound
 from docsvc.edge import accepts_uploads
 from docsvc.i18n import gettext as _
 from docsvc.permissions import requires
-from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
 
 try:  # page ingestion (the core helper's docsvc/civil/pages.py) may not be merged yet
@@ -49,14 +47,7 @@ def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
-@bp.errorhandler(NotFound)
-def _not_found(_exc):
-    return current_app.handle_user_exception(http.NotFound())
-
-
-@bp.errorhandler(PermissionDenied)
-def _denied(_exc):
-    return current_app.handle_user_exception(http.Forbidden())
+answer_refusals(bp)
 
 
 @bp.app_context_processor

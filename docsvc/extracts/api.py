@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from flask import current_app, jsonify, make_response, request, url_for
 
-from docsvc.api import ApiError, bp
+from docsvc.api import ApiError, bp, json_object
 from docsvc.auth import current_principal
 from docsvc.extracts import services as extracts
 from docsvc.i18n import gettext as _
@@ -75,13 +75,7 @@ def _answered(view: Callable) -> Callable:
 
 
 def _body() -> dict:
-    """The JSON object of the request (the validator has checked it against the document)."""
-    data = request.get_json(silent=True)
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_body", _("Cần một đối tượng JSON."))
-    return data
+    return json_object()
 
 
 def _integer(value: Any) -> Any:

@@ -24,7 +24,6 @@ nothing is half done (each use case is one transaction, the PDF is written after
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -32,6 +31,7 @@ from flask.cli import with_appcontext
 
 from docsvc.accounts.cli import require
 from docsvc.cli import _echo_json, services
+from archive.blobstore import write_private
 from docsvc.extracts import services as extracts
 from docsvc.extracts.demo import install_local_certificate
 from docsvc.services.audit import PermissionDenied
@@ -52,23 +52,6 @@ def _fail(exc: Exception, what: str = "") -> None:
 def _lines(text: str | None) -> str | None:
     """A typed ``\\n`` (as a shell passes "A\\nB") is a line break."""
     return None if text is None else text.replace("\\n", "\n")
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then renamed), 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.chmod(path, 0o600)
 
 
 def pdf_path(data_dir: Path, issued: dict) -> Path:

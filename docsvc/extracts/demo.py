@@ -9,10 +9,10 @@ revoked. A second run adds nothing that is already there.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
+from archive.blobstore import write_private
 from docsvc.access import Principal, system_principal
 from docsvc.services.container import Services
 
@@ -23,17 +23,6 @@ SIGNER_TITLE = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
 PLACE = "Xã Tân Phú"
 HEADING = "ỦY BAN NHÂN DÂN\nXÃ TÂN PHÚ"
 PLACEHOLDER_NAME = "Người dùng mẫu"  # docsvc.accounts.bootstrap gives demo accounts this name
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
 
 
 def ca_path(services: Services, office_code: str) -> Path:
@@ -54,7 +43,7 @@ def install_local_certificate(services: Services, principal: Principal, office: 
     p12 = make_office_pkcs12(unit["name"][:64], passphrase, authority=ca)
     data = extracts.install_certificate(services, principal, unit["code"], p12=p12, passphrase=passphrase)
     path = ca_path(services, unit["code"])
-    _write_private(path, ca[0])
+    write_private(path, ca[0])
     return data, path
 
 

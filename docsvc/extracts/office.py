@@ -13,12 +13,12 @@ import hmac
 import os
 import threading
 import unicodedata
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive.blobstore import write_private
 from archive.accounts import Unit, User
 from archive.extracts import ExtractCertificate, ExtractOffice, ExtractSigner
 from docsvc.access import Principal
@@ -208,7 +208,7 @@ def install_certificate(services: Services, principal: Principal, office: int | 
         if existing is not None and existing.unit_id != unit.id:
             raise ExtractInvalid("certificate", "Chứng thư số này đã được gắn với cơ quan khác.")
         key_file = f"office-{unit.id}-{identity.fingerprint[:16]}.p12"
-        _write_private(key_dir / key_file, kept)
+        write_private(key_dir / key_file, kept)
         for cert in session.scalars(select(ExtractCertificate).where(ExtractCertificate.unit_id == unit.id)):
             cert.active = False
         if existing is None:
@@ -226,16 +226,6 @@ def install_certificate(services: Services, principal: Principal, office: int | 
         data = office_dict(session, unit)
         uow.commit()
         return data
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
 
 
 def _identity(services: Services, cert: ExtractCertificate) -> "signing.Identity":

@@ -16,13 +16,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
-from werkzeug import exceptions as http
 
+from docsvc.refusals import answer_refusals
 from docsvc.audit.purpose import session_purpose
 from docsvc.auth import current_principal
 from docsvc.civil import services as civil
 from docsvc.dates import format_day, local_now
-from docsvc.documents.queries import NotFound
 from docsvc.edge import accepts_uploads
 from docsvc.extracts import desk
 from docsvc.extracts import services as extracts
@@ -30,7 +29,6 @@ from docsvc.extracts.services import REQUEST, ExtractConflict, ExtractInvalid
 from docsvc.finding.services import SearchUnavailable
 from docsvc.i18n import gettext as _
 from docsvc.permissions import requires
-from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
 
 bp = Blueprint("extracts", __name__, template_folder="templates")
@@ -40,14 +38,7 @@ def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
-@bp.errorhandler(NotFound)
-def _not_found(_exc):
-    return current_app.handle_user_exception(http.NotFound())
-
-
-@bp.errorhandler(PermissionDenied)
-def _denied(_exc):
-    return current_app.handle_user_exception(http.Forbidden())
+answer_refusals(bp)
 
 
 @bp.app_template_filter("day")
