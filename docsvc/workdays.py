@@ -11,8 +11,8 @@ The rules, as offices count:
   says otherwise; 11:30 on a Saturday morning), or on a day that is not a working day, counts
   as received on the next working day.
 - A time limit of N working days ends on the N-th working day after the day of receipt.
-- Work done on or before its due date is on time; the working days it took are counted from
-  the day of receipt (exclusive) to the day it was done (inclusive).
+- Work done before its due date is early, on it on time, after it late; the working days it
+  took are counted from the day of receipt (exclusive) to the day it was done (inclusive).
 
 The days off and swapped days are data (``archive`` keeps them; an administrator edits them),
 passed in here as sets: this module does no I/O and knows no year in particular.
@@ -98,11 +98,13 @@ class WorkCalendar:
         return count
 
     def standing(self, due: date, done: datetime | date | None, today: date) -> str:
-        """``on_time`` / ``late`` for finished work, ``open`` / ``overdue`` for work in hand,
-        ``due_soon`` when the due date is the next working day or today."""
+        """Finished work: ``early`` (before the due date: trước hạn), ``on_time`` (on it:
+        đúng hạn) or ``late`` (after it: quá hạn) — scored 2/1/0 in the reports (DOMAIN.md §3).
+        Work in hand: ``open``, ``due_soon`` (due today or on the next working day) or
+        ``overdue``."""
         if done is not None:
             finished = done.date() if isinstance(done, datetime) else done
-            return "on_time" if finished <= due else "late"
+            return "early" if finished < due else "on_time" if finished == due else "late"
         if today > due:
             return "overdue"
         if today == due or self.next_working_day(today) >= due:

@@ -76,6 +76,7 @@ def test_standing_of_finished_and_open_work():
     due = VN.due_date(at(2026, 3, 2), 3)                                  # Thursday 05/03
     assert due == date(2026, 3, 5)
     assert VN.standing(due, date(2026, 3, 5), date(2026, 3, 9)) == "on_time"
+    assert VN.standing(due, at(2026, 3, 4, 16), date(2026, 3, 9)) == "early"
     assert VN.standing(due, at(2026, 3, 6, 8), date(2026, 3, 9)) == "late"
     assert VN.standing(due, None, date(2026, 3, 3)) == "open"
     assert VN.standing(due, None, date(2026, 3, 4)) == "due_soon"
@@ -139,4 +140,5 @@ def test_one_more_day_off_never_brings_a_due_date_forward(cal, received, n, extr
 def test_work_done_on_its_due_date_is_on_time_and_a_working_day_later_is_late(cal, received, n):
     due = cal.due_date(received, n)
     assert cal.standing(due, due, due) == "on_time"
+    assert cal.standing(due, due - timedelta(days=1), due) == "early"
     assert cal.standing(due, cal.next_working_day(due), due) == "late"
