@@ -60,6 +60,9 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "extract.revoke": ("Thu hồi trích lục cấp sai (ghi lý do; số đã cấp vẫn giữ)", frozenset({"civil_status", "leader"})),
     "extract.configure": ("Cấu hình cấp trích lục của cơ quan: nơi cấp, tiêu đề, người ký, chứng thư số",
                           frozenset({"admin"})),
+    "calendar.view": ("Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc", ALL),
+    "calendar.manage": ("Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy "
+                        "và giờ chốt nhận của đơn vị", frozenset({"admin"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),
