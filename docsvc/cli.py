@@ -34,13 +34,14 @@ def register_commands(app: Flask) -> None:
     """The app-wide commands here, and each capability's from its cli.py."""
     from docsvc.accounts.cli import GROUPS as ACCOUNTS
     from docsvc.audit.cli import GROUPS as AUDIT
+    from docsvc.calendar.cli import GROUPS as CALENDAR
     from docsvc.civil.cli import GROUPS as CIVIL
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR):
         app.cli.add_command(command)
 
 
