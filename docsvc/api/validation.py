@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -37,11 +37,15 @@ KEYWORDS = frozenset({
 })
 ANNOTATIONS = frozenset({"description", "title", "example", "examples", "default", "deprecated",
                          "contentMediaType", "readOnly", "writeOnly"})
-FORMATS = frozenset({"date", "binary"})
+FORMATS = frozenset({"date", "date-time", "binary"})
 
 _INTEGER = re.compile(r"-?[0-9]+\Z")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\Z")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# A moment: the date, a time to the minute (seconds and fractions optional), an optional offset
+# (``Z`` or ±HH:MM); without an offset it is the office's local time.
+_ISO_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+                         r"([Zz]|[+-][0-9]{2}:[0-9]{2})?\Z")
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
@@ -158,6 +162,13 @@ def _check_string(value: str, schema: dict, where: str) -> None:
             date.fromisoformat(value)
         except ValueError:
             raise Invalid(_("phải là ngày dạng YYYY-MM-DD"), where) from None
+    if schema.get("format") == "date-time":
+        try:
+            if not _ISO_MOMENT.match(value):
+                raise ValueError(value)
+            datetime.fromisoformat(value.upper())
+        except ValueError:
+            raise Invalid(_("phải là thời điểm dạng YYYY-MM-DDTHH:MM"), where) from None
 
 
 def _check_object(value: dict, schema: dict, spec: dict, where: str) -> None:

@@ -266,15 +266,17 @@ def due(services: Services, principal: Principal, start: datetime | date, days: 
     _require(principal, "calendar.view")
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
         raise CalendarInvalid("days", f"Số ngày làm việc phải từ 0 đến {MAX_DAYS}.")
-    if isinstance(start, datetime):
-        start = local_moment(services, start)
     with services.uow() as uow:
         unit_id = _unit(uow.session, unit).id if unit not in (None, "") else None
         calendar = _calendar(services, uow.session, unit_id)
     try:
+        if isinstance(start, datetime):
+            start = local_moment(services, start)
         return calendar.due_date(start, days)
     except CalendarError as exc:
         raise CalendarInvalid("days", str(exc)) from None
+    except OverflowError:  # a start at the edge of the representable years
+        raise CalendarInvalid("start", "Thời điểm nhận nằm ngoài khoảng năm tính được.") from None
 
 
 def parse_start(text: str | None) -> datetime:
@@ -285,7 +287,7 @@ def parse_start(text: str | None) -> datetime:
             raise ValueError(raw)
         if len(raw) == 10:
             return datetime.combine(date.fromisoformat(raw), time(0, 0))
-        return datetime.fromisoformat(raw)
+        return datetime.fromisoformat(raw.upper())
     except ValueError:
         raise CalendarInvalid("start", "Thời điểm nhận không hợp lệ: ghi dạng YYYY-MM-DDTHH:MM "
                                        "(ví dụ 2026-02-13T15:30).") from None
