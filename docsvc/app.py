@@ -70,6 +70,7 @@ def _register_pages(app: Flask) -> None:
     from docsvc.accounts import views as accounts
     from docsvc.audit import purpose
     from docsvc.audit import views as _audit_views  # noqa: F401  (pages on docsvc.admin.bp)
+    from docsvc.calendar import views as calendar
     from docsvc.civil import views as civil
     from docsvc.documents import views as documents
     from docsvc.extracts import views as extracts
@@ -77,7 +78,7 @@ def _register_pages(app: Flask) -> None:
     from docsvc.home import views as home
 
     labels.register(app.jinja_env)
-    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp):
+    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp, calendar.bp):
         app.register_blueprint(bp)
 
 
