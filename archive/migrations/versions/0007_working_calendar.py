@@ -73,7 +73,7 @@ SEED: tuple[tuple[date, str, str], ...] = (
     (date(2026, 4, 27), "off", "Nghỉ bù Giỗ Tổ Hùng Vương (26/4 là Chủ nhật)"),
     (date(2026, 4, 30), "off", VICTORY),
     (date(2026, 5, 1), "off", LABOUR),
-    (date(2026, 9, 1), "off", NATIONAL_NEXT),
+    (date(2026, 9, 1), "off", NATIONAL_NEXT + TENTATIVE),  # the Government picks 1/9 or 3/9 each year
     (date(2026, 9, 2), "off", NATIONAL),
     # 2027: Tết Dinh Mui (new year Sat 6/2): 30 Tet Fri 5/2, then Mon 8/2 - Thu 11/2 (five weekdays);
     # 1/5 on a Saturday, compensatory Mon 3/5
