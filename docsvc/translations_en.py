@@ -562,6 +562,4 @@ CATALOG.update({
     'phải là thời điểm dạng YYYY-MM-DDTHH:MM': 'must be a moment as YYYY-MM-DDTHH:MM',
     'Thứ Hai': 'Monday', 'Thứ Ba': 'Tuesday', 'Thứ Tư': 'Wednesday', 'Thứ Năm': 'Thursday',
     'Thứ Sáu': 'Friday', 'Thứ Bảy': 'Saturday', 'Chủ nhật': 'Sunday',
-    'Ngày {day} là thứ Bảy hoặc Chủ nhật, vốn đã nghỉ; nếu ngày lễ rơi vào cuối tuần, hãy thêm ngày nghỉ bù.': '{day} is a Saturday or Sunday, already off; when a holiday falls on a weekend, add the compensatory day off.',
-    'Ngày {day} là ngày thường, vốn đã là ngày làm việc: ngày làm bù phải là thứ Bảy hoặc Chủ nhật.': '{day} is a weekday, already a working day: a swapped working day must be a Saturday or Sunday.',
 })

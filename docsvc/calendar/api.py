@@ -25,7 +25,6 @@ from docsvc.i18n import gettext as _
 from docsvc.permissions import requires
 from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
-from docsvc.workdays import SATURDAY
 
 
 def _services() -> Services:
@@ -49,6 +48,8 @@ def _answered(view: Callable) -> Callable:
             return _error(409, "day_exists", exc.message)
         except PermissionDenied:
             return _error(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
+        except cal.WrongWeekday as exc:  # the request is well formed; the week refuses it
+            return _error(409, exc.code, exc.message)
         except cal.CalendarInvalid as exc:
             return _error(400, "invalid_field", exc.message, field=exc.field)
     return run
@@ -81,15 +82,8 @@ def calendar_holidays():
 @_answered
 def calendar_add_holiday():
     body = json_object()
-    day, kind = date.fromisoformat(body["day"]), body.get("kind") or "off"
-    weekend = day.weekday() >= SATURDAY
-    if kind == "off" and weekend:  # the request is well formed; the week refuses it
-        return _error(409, "weekend_day", _("Ngày {day} là thứ Bảy hoặc Chủ nhật, vốn đã nghỉ; nếu ngày lễ rơi "
-                                            "vào cuối tuần, hãy thêm ngày nghỉ bù.").format(day=f"{day:%d/%m/%Y}"))
-    if kind == "work" and not weekend:
-        return _error(409, "weekday", _("Ngày {day} là ngày thường, vốn đã là ngày làm việc: ngày làm bù phải là "
-                                        "thứ Bảy hoặc Chủ nhật.").format(day=f"{day:%d/%m/%Y}"))
-    added = cal.add_day(_services(), current_principal(), day, body["name"], kind=kind)
+    added = cal.add_day(_services(), current_principal(), date.fromisoformat(body["day"]), body["name"],
+                        kind=body.get("kind") or "off")
     return jsonify(_day_json(added)), 201
 
 

@@ -5,8 +5,10 @@ The rules of counting are docsvc.workdays'; this module keeps its data: the days
 the weekly pattern (``archive.calendar.CalendarDay``: ``off`` on a weekday, ``work`` on a
 weekend day the Government swapped) and each unit's Saturday mornings and cut-off hour.
 
-Refusals: ``PermissionDenied`` (403), ``CalendarInvalid`` (400: a value, ``field`` names it),
-``DayNotFound`` (404), ``DayExists`` (409, naming the day already there).
+Refusals: ``PermissionDenied`` (403), ``CalendarInvalid`` (400: a value, ``field`` names it;
+its ``WrongWeekday`` — a day off on a weekend, a swapped working day on a weekday — the API
+answers 409, the request being well formed), ``DayNotFound`` (404), ``DayExists`` (409, naming
+the day already there).
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ class CalendarInvalid(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field, self.message = field, message
+
+
+class WrongWeekday(CalendarInvalid):
+    """The day's place in the week refuses it: ``code`` is ``weekend_day`` (a day off on a
+    Saturday or Sunday, off already) or ``weekday`` (a swapped working day on a weekday)."""
+
+    def __init__(self, code: str, field: str, message: str):
+        super().__init__(field, message)
+        self.code = code
 
 
 class DayNotFound(NotFound):
@@ -116,10 +127,10 @@ def add_day(services: Services, principal: Principal, day: date | str, name: str
         raise CalendarInvalid("kind", "Loại ngày phải là 'off' (ngày nghỉ) hoặc 'work' (ngày làm bù).")
     weekend = day.weekday() >= SATURDAY
     if kind == "work" and not weekend:
-        raise CalendarInvalid("kind", f"Ngày {day:%d/%m/%Y} là ngày thường, vốn đã là ngày làm việc: "
+        raise WrongWeekday("weekday", "kind", f"Ngày {day:%d/%m/%Y} là ngày thường, vốn đã là ngày làm việc: "
                                       "ngày làm bù phải là thứ Bảy hoặc Chủ nhật.")
     if kind == "off" and weekend:
-        raise CalendarInvalid("day", f"Ngày {day:%d/%m/%Y} là thứ Bảy hoặc Chủ nhật, vốn đã nghỉ. Nếu ngày lễ "
+        raise WrongWeekday("weekend_day", "day", f"Ngày {day:%d/%m/%Y} là thứ Bảy hoặc Chủ nhật, vốn đã nghỉ. Nếu ngày lễ "
                                      "rơi vào cuối tuần, hãy thêm ngày nghỉ bù (ngày làm việc kế tiếp).")
     with services.uow() as uow:
         session = uow.session
