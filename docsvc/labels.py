@@ -74,6 +74,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "extract.office": (N_("Cấu hình cấp trích lục"), N_("{actor} đã sửa cấu hình cấp trích lục của {object}")),
     "extract.signer": (N_("Sửa danh sách người ký trích lục"), N_("{actor} đã sửa danh sách người ký trích lục của {object}")),
     "extract.certificate": (N_("Cài chứng thư số"), N_("{actor} đã cài chứng thư số ký trích lục cho {object}")),
+    "calendar.add": (N_("Thêm ngày vào lịch làm việc"), N_("{actor} đã thêm {object} vào lịch làm việc")),
+    "calendar.remove": (N_("Bỏ ngày khỏi lịch làm việc"), N_("{actor} đã bỏ {object} khỏi lịch làm việc")),
+    "calendar.unit": (N_("Sửa giờ làm việc của đơn vị"),
+                      N_("{actor} đã sửa lịch sáng thứ Bảy, giờ chốt nhận của {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -92,6 +96,7 @@ OBJECT_TYPES = {
     "entry": N_("mục đăng ký"),
     "register_book": N_("sổ hộ tịch"),
     "extract": N_("trích lục"),
+    "calendar_day": N_("ngày"),
 }
 
 

@@ -562,4 +562,17 @@ CATALOG.update({
     'phải là thời điểm dạng YYYY-MM-DDTHH:MM': 'must be a moment as YYYY-MM-DDTHH:MM',
     'Thứ Hai': 'Monday', 'Thứ Ba': 'Tuesday', 'Thứ Tư': 'Wednesday', 'Thứ Năm': 'Thursday',
     'Thứ Sáu': 'Friday', 'Thứ Bảy': 'Saturday', 'Chủ nhật': 'Sunday',
+    'Thêm ngày vào lịch làm việc': 'Add a day to the working calendar',
+    '{actor} đã thêm {object} vào lịch làm việc': '{actor} added {object} to the working calendar',
+    'Bỏ ngày khỏi lịch làm việc': 'Remove a day from the working calendar',
+    '{actor} đã bỏ {object} khỏi lịch làm việc': '{actor} removed {object} from the working calendar',
+    'Sửa giờ làm việc của đơn vị': "Change a unit's working hours",
+    '{actor} đã sửa lịch sáng thứ Bảy, giờ chốt nhận của {object}':
+        "{actor} changed the Saturday mornings and cut-off hour of {object}",
+    'ngày': 'day',
+    'Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy và giờ chốt nhận của đơn vị':
+        "Edit the working calendar: public holidays, compensatory days off, swapped working days; a unit's "
+        "Saturday mornings and cut-off hour",
+    'Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc':
+        'See the working calendar (days off, swapped working days) and compute due dates in working days',
 })
