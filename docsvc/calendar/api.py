@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from flask import current_app, jsonify, request
 
-from docsvc.api import bp, json_object
+from docsvc.api import bp, error_response, json_object
 from docsvc.auth import current_principal
 from docsvc.dates import local_now
 from docsvc.calendar import services as cal
@@ -31,27 +31,21 @@ def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
-def _error(status: int, code: str, message: str, **extra: Any):
-    response = jsonify({"error": {"code": code, "message": message, **extra}})
-    response.status_code = status
-    return response
-
-
 def _answered(view: Callable) -> Callable:
     @wraps(view)
     def run(*args: Any, **kwargs: Any):
         try:
             return view(*args, **kwargs)
         except cal.DayNotFound as exc:
-            return _error(404, "not_found", exc.message)
+            return error_response(404, "not_found", exc.message)
         except cal.DayExists as exc:
-            return _error(409, "day_exists", exc.message)
+            return error_response(409, "day_exists", exc.message)
         except PermissionDenied:
-            return _error(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
+            return error_response(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
         except cal.WrongWeekday as exc:  # the request is well formed; the week refuses it
-            return _error(409, exc.code, exc.message)
+            return error_response(409, exc.code, exc.message)
         except cal.CalendarInvalid as exc:
-            return _error(400, "invalid_field", exc.message, field=exc.field)
+            return error_response(400, "invalid_field", exc.message, field=exc.field)
     return run
 
 

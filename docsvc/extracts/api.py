@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from flask import current_app, jsonify, make_response, request, url_for
 
-from docsvc.api import ApiError, bp, json_object
+from docsvc.api import ApiError, bp, error_response, json_object
 from docsvc.auth import current_principal
 from docsvc.extracts import services as extracts
 from docsvc.i18n import gettext as _
@@ -45,12 +45,6 @@ def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
-def _error(status: int, code: str, message: str, **extra: Any):
-    response = jsonify({"error": {"code": code, "message": message, **extra}})
-    response.status_code = status
-    return response
-
-
 def _answered(view: Callable) -> Callable:
     """The use cases' refusals as the API's errors (see the module's docstring)."""
     @wraps(view)
@@ -58,19 +52,19 @@ def _answered(view: Callable) -> Callable:
         try:
             return view(*args, **kwargs)
         except extracts.ExtractNotFound:
-            return _error(404, "not_found", _("Không tìm thấy trích lục, mục hộ tịch hoặc cơ quan."))
+            return error_response(404, "not_found", _("Không tìm thấy trích lục, mục hộ tịch hoặc cơ quan."))
         except PermissionDenied:
-            return _error(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
+            return error_response(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
         except extracts.ExtractInvalid as exc:
             if exc.field == "office":
-                return _error(404, "not_found", exc.message)
+                return error_response(404, "not_found", exc.message)
             if exc.field == "username" and exc.message.startswith("Không có người dùng"):
-                return _error(404, "unknown_user", exc.message)
+                return error_response(404, "unknown_user", exc.message)
             if exc.field == "username":  # the account exists but cannot sign: its state, not the request
-                return _error(409, "signer_without_name", exc.message)
-            return _error(400, "invalid_field", exc.message, field=exc.field)
+                return error_response(409, "signer_without_name", exc.message)
+            return error_response(400, "invalid_field", exc.message, field=exc.field)
         except extracts.ExtractConflict as exc:
-            return _error(409, exc.code, exc.message)
+            return error_response(409, exc.code, exc.message)
     return run
 
 
