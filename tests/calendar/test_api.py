@@ -30,7 +30,7 @@ def test_due_and_list(apis):
     answer = viewer.get("/api/v1/calendar/due?start=2026-02-13T08:30Z&days=3&unit=XA-A")   # 15:30 in Hà Nội
     assert answer.get_json() == {"due_on": "2026-02-26"}
     listed = viewer.get("/api/v1/calendar/holidays?year=2026").get_json()
-    assert len(listed) == 11 and listed[0] == {"day": "2026-01-01", "kind": "off", "name": "Tết Dương lịch"}
+    assert len(listed) == 13 and listed[0] == {"day": "2026-01-01", "kind": "off", "name": "Tết Dương lịch"}
     assert {"day": "2026-04-27", "kind": "off", "name": "Nghỉ bù Giỗ Tổ Hùng Vương (26/4 là Chủ nhật)"} in listed
     for query, status in (("start=13/02/2026&days=3", 400), ("start=2026-02-30T10:00&days=3", 400),
                           ("start=2026-02-13T10:00&days=401", 400), ("start=2026-02-13T10:00", 400),

@@ -39,7 +39,7 @@ def test_add_list_remove(runner, people):
     listed = json.loads(_run(runner, "calendar", "list", "--year", "2026", "--json").output)
     assert {"day": "2026-03-06", "kind": "off", "name": "Nghỉ thử"} in listed
     assert {"day": "2026-03-07", "kind": "work", "name": "Làm bù thử"} in listed
-    assert len(listed) == 13
+    assert len(listed) == 15
     assert json.loads(_run(runner, "calendar", "due", "2026-03-05T09:00", "--days", "1", "--json").output) == \
         {"due_on": "2026-03-07"}
     again = _run(runner, "calendar", "add", "2026-03-06", "Lần nữa")

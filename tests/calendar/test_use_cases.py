@@ -40,8 +40,14 @@ def test_the_seed_has_the_statutory_days_of_2025_to_2027(services, people):
     assert {"2026-01-01", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02"} <= set(days_2026)
     for year in (2025, 2026, 2027):
         listed = cal.list_days(services, viewer, year)
-        assert len(listed) == 11 and all(d["kind"] == "off" for d in listed)
-        assert all(date.fromisoformat(d["day"]).weekday() < 5 for d in listed)   # weekdays only
+        offs = [d for d in listed if d["kind"] == "off"]
+        assert len(offs) == (12 if year < 2027 else 11)                  # 2025 and 2026: one swapped day each
+        assert all(date.fromisoformat(d["day"]).weekday() < 5 for d in offs)     # weekdays only
+        assert all(date.fromisoformat(d["day"]).weekday() == 5 for d in listed if d["kind"] == "work")
+    # the Government's swaps (0013): a Friday off, a Saturday worked
+    assert days_2026["2026-01-02"]["kind"] == "off" and days_2026["2026-01-10"]["kind"] == "work"
+    days_2025 = {d["day"]: d["kind"] for d in cal.list_days(services, viewer, 2025)}
+    assert days_2025["2025-05-02"] == "off" and days_2025["2025-04-26"] == "work"
     days_2027 = {d["day"]: d["name"] for d in cal.list_days(services, viewer, 2027)}
     assert "Nghỉ bù" in days_2027["2027-05-03"] and "(dự kiến)" in days_2027["2027-02-05"]
     assert {"2025-01-27", "2025-01-31", "2025-04-07", "2025-09-01"} <= {d["day"] for d in cal.list_days(services, viewer, 2025)}

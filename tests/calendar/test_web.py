@@ -27,7 +27,7 @@ def test_the_page_lists_adds_and_removes(client, accounts, people):
     assert "/admin/calendar/" in client.get("/admin/").get_data(as_text=True)
     page = client.get("/admin/calendar/?year=2026")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and len(_listed(html)) == 11
+    assert page.status_code == 200 and len(_listed(html)) == 13
     assert "16/02/2026" in html and "Tết Nguyên đán" in html and "Nghỉ bù Giỗ Tổ Hùng Vương" in html
     token = csrf_token(client)
     added = client.post("/admin/calendar/days", data={"csrf_token": token, "day": "06/03/2026",
@@ -45,7 +45,7 @@ def test_the_page_lists_adds_and_removes(client, accounts, people):
     removed = client.post("/admin/calendar/days/2026-03-06/remove", data={"csrf_token": token})
     assert removed.status_code == 302
     days = _listed(client.get("/admin/calendar/?year=2026").get_data(as_text=True))
-    assert "2026-03-06" not in days and "2026-03-10" not in days and len(days) == 11
+    assert "2026-03-06" not in days and "2026-03-10" not in days and len(days) == 13
 
 
 def test_unit_setting_and_the_due_date_form(client, accounts, people):
