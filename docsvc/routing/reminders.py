@@ -1,0 +1,97 @@
+"""The reminders' sweep: for every open assignment due within a working day or overdue, one
+notification per kind, per assignment, per recipient, per day (the ``dedupe`` key: the worker
+may sweep many times a day, and two sweeps at once make one row), a ``remind`` trace row, and
+e-mail through SMTP when configured. The worker runs it every ``DOCSVC_REMIND_MINUTES``;
+``docsvc routing remind`` runs it once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from archive.routing import OPEN, Assignment, AssignmentEvent
+from docsvc.access import system_principal
+from docsvc.routing import notify
+from docsvc.routing.inbox import _Calendars, _today, bucket_of
+from docsvc.routing.rules import subject_of_assignment
+from docsvc.services.audit import record
+from docsvc.services.container import Services
+
+log = logging.getLogger(__name__)
+MESSAGES = {"due_soon": "Sắp đến hạn ({due:%d/%m/%Y}): {title}.", "overdue": "Quá hạn từ {due:%d/%m/%Y}: {title}."}
+
+
+@dataclass
+class Sweep:
+    day: str
+    notified: int      # notifications made now
+    emailed: int       # e-mails sent now (also earlier notifications not e-mailed yet)
+
+    def as_dict(self) -> dict:
+        return {"day": self.day, "notified": self.notified, "emailed": self.emailed}
+
+
+def send_reminders(services: Services, today: date | None = None) -> dict:
+    """One sweep. → ``{"day", "notified", "emailed"}``."""
+    today = _today(services, today)
+    calendars = _Calendars(services)
+    made = 0
+    with services.uow() as uow:
+        session = uow.session
+        rows = session.scalars(select(Assignment).where(Assignment.status == OPEN, Assignment.due_on.is_not(None))
+                               .order_by(Assignment.id)).all()
+        now = datetime.now(timezone.utc)
+        for a in rows:
+            kind = bucket_of(calendars[a.unit_id], a.due_on, today)
+            if kind not in MESSAGES:
+                continue
+            message = MESSAGES[kind].format(due=a.due_on, title=subject_of_assignment(session, a).title)
+            fresh = [uid for uid in notify.recipients(session, a)
+                     if notify.add(session, uid, kind, a.id, message, dedupe=f"{kind}:{a.id}:{today}:{uid}")]
+            if fresh:
+                session.add(AssignmentEvent(assignment_id=a.id, kind="remind", at=now, note=message,
+                                            data={"kind": kind, "users": fresh}))
+                made += len(fresh)
+        if made:
+            record(services, session, system_principal("reminders"), "routing.remind", object_type="assignment",
+                   details={"day": today.isoformat(), "notified": made})
+        uow.commit()
+    emailed = notify.deliver(services)
+    return Sweep(today.isoformat(), made, emailed).as_dict()
+
+
+class Reminder:
+    """The worker's timer: a sweep every ``minutes``, first at once."""
+
+    def __init__(self, services: Services, minutes: float):
+        self.services, self.interval = services, max(1.0, minutes * 60)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="routing-remind", daemon=True)
+
+    def start(self) -> "Reminder":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                send_reminders(self.services)
+            except Exception:
+                log.exception("routing reminders failed; the next sweep tries again")
+            if self._stop.wait(self.interval):
+                return
+
+
+def start_reminders(services: Services) -> Reminder | None:
+    """Unless ``DOCSVC_REMIND_MINUTES`` is 0."""
+    minutes = services.settings.remind_minutes
+    return Reminder(services, minutes).start() if minutes > 0 else None
