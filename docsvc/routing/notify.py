@@ -12,7 +12,7 @@ import smtplib
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,18 +79,44 @@ def deliver(services: Services, *, within_days: int = 3) -> int:
     since = datetime.now(timezone.utc) - timedelta(days=within_days)
     sent = 0
     with services.session_factory() as session:
-        rows = session.execute(select(Notification, User.email).join(User, User.id == Notification.user_id)
+        rows = session.execute(select(Notification.id, Notification.message, User.email).join(User, User.id == Notification.user_id)
                                .where(Notification.emailed_at.is_(None), Notification.created_at >= since,
                                       User.email.is_not(None), User.email != "")
                                .order_by(Notification.id)).all()
-        for note, address in rows:
-            try:
-                send_mail(services, address, f"[docsvc] {note.message[:120]}",
-                          f"{note.message}\n\n{services.settings.public_url}/inbox\n")
-            except (OSError, smtplib.SMTPException):
-                log.exception("notification %s not e-mailed to %s; the next sweep retries", note.id, address)
-                break  # the server is unwell: leave the rest for the next sweep
-            note.emailed_at = datetime.now(timezone.utc)
+        for note_id, message, address in rows:
+            # Claimed before it is sent (two sweeps at once never send one twice), given back
+            # when the server refuses.
+            claim = update(Notification).where(Notification.id == note_id, Notification.emailed_at.is_(None))
+            if not session.execute(claim.values(emailed_at=datetime.now(timezone.utc))).rowcount:
+                session.rollback()
+                continue
             session.commit()
+            try:
+                send_mail(services, address, f"[docsvc] {message[:120]}",
+                          f"{message}\n\n{services.settings.public_url}/inbox\n")
+            except (OSError, smtplib.SMTPException):
+                log.exception("notification %s not e-mailed to %s; the next sweep retries", note_id, address)
+                session.execute(update(Notification).where(Notification.id == note_id).values(emailed_at=None))
+                session.commit()
+                break  # the server is unwell: leave the rest for the next sweep
             sent += 1
     return sent
+
+
+def set_email(services: Services, principal, username: str, email: str | None) -> dict:
+    """Where a user's reminders are e-mailed (an administrator's step; empty clears it)."""
+    from docsvc.routing.rules import RoutingInvalid, require, text, user_by
+    from docsvc.services.audit import record
+
+    require(principal, "user.manage")
+    address = text("email", email, limit=254)
+    if address is not None and (address.count("@") != 1 or " " in address or address.startswith("@")
+                                or address.endswith("@")):
+        raise RoutingInvalid("email", "Địa chỉ thư điện tử không hợp lệ.")
+    with services.uow() as uow:
+        user = user_by(uow.session, username)
+        before, user.email = user.email, address
+        record(services, uow.session, principal, "user.email", object_type="user", object_id=user.id,
+               details={"before": before, "after": address})
+        uow.commit()
+        return {"username": user.username, "email": address}

@@ -17,7 +17,7 @@ from archive.routing import OPEN, Assignment, AssignmentEvent
 from docsvc.access import system_principal
 from docsvc.routing import notify
 from docsvc.routing.inbox import _Calendars, _today, bucket_of
-from docsvc.routing.rules import subject_of_assignment
+from docsvc.routing.rules import subject_of_assignment, writing
 from docsvc.services.audit import record
 from docsvc.services.container import Services
 
@@ -40,7 +40,7 @@ def send_reminders(services: Services, today: date | None = None) -> dict:
     today = _today(services, today)
     calendars = _Calendars(services)
     made = 0
-    with services.uow() as uow:
+    with writing(services) as uow:
         session = uow.session
         rows = session.scalars(select(Assignment).where(Assignment.status == OPEN, Assignment.due_on.is_not(None))
                                .order_by(Assignment.id)).all()

@@ -5,9 +5,10 @@ and the plain dicts the pages, the API and the CLI serialise."""
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,9 @@ from archive.dossiers import Dossier
 from archive.incoming import URGENCY_LABELS, IncomingDocument
 from archive.routing import ROLE_LABELS, ROLES, Assignment
 from docsvc.access import Principal
+from archive.uow import UnitOfWork
 from docsvc.documents.queries import NotFound
+from docsvc.extracts.rules import _begin_write, _one_writer
 from docsvc.services.audit import PermissionDenied
 from docsvc.workdays import MAX_DAYS
 
@@ -55,6 +58,15 @@ class RoutingConflict(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message
+
+
+@contextmanager
+def writing(services) -> Iterator[UnitOfWork]:
+    """A unit of work that writes: one writer at a time on SQLite, its lock taken before the
+    first read (docsvc.extracts.rules); PostgreSQL locks rows as it goes."""
+    with _one_writer(services), services.uow() as uow:
+        _begin_write(uow.session)
+        yield uow
 
 
 def require(principal: Principal, action: str) -> None:

@@ -17,9 +17,8 @@ reminders' sweep in docsvc.routing.reminders; both are re-exported here.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,10 +29,8 @@ from archive.incoming import INCOMING_ASSIGNED, INCOMING_DONE, IncomingDocument
 from archive.models import Document
 from archive.routing import (DONE, FORWARDED, OPEN, ROLE_INFO, ROLE_MAIN, SCORES, Assignment, AssignmentEvent,
                              ExtensionRequest)
-from archive.uow import UnitOfWork
 from docsvc.access import Principal, can_see
 from docsvc.calendar.services import calendar_for, local_moment
-from docsvc.extracts.rules import _begin_write, _one_writer
 from docsvc.routing import notify
 from docsvc.routing.inbox import inbox, inbox_counts, mark_read, notifications, waiting  # noqa: F401
 from docsvc.routing.reminders import send_reminders  # noqa: F401
@@ -41,18 +38,10 @@ from docsvc.routing.rules import (EVENT_LABELS, MAX_NOTE, RoutingConflict, Routi
                                   RoutingNotFound, Subject, assignment_dict, day, in_office, in_unit, is_unit_leader,
                                   may_handle, names, now_utc, require, role as parse_role, root_of, subject_of,
                                   subject_of_assignment, text, unit_by, urgency_label, user_by, whole,
-                                  working_days as parse_days)
+                                  working_days as parse_days, writing as _writing)
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
 from docsvc.workdays import MAX_DAYS, WorkCalendar
-
-
-@contextmanager
-def _writing(services: Services) -> Iterator[UnitOfWork]:
-    """One writer at a time on SQLite (docsvc.extracts.rules), the lock taken first."""
-    with _one_writer(services), services.uow() as uow:
-        _begin_write(uow.session)
-        yield uow
 
 
 def _local(services: Services, now: datetime | None) -> tuple[datetime, datetime]:
