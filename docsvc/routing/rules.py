@@ -51,9 +51,12 @@ class RoutingInvalid(ValueError):
 
 class RoutingConflict(Exception):
     """The state refuses it (409). ``code``: not_open (forwarded or done already),
-    already_assigned, no_clearance, too_late (an extension asked later than one working day
-    before the deadline), already_asked (the one extension was asked already),
-    no_extension (nothing to decide), already_decided, no_deadline, outside_unit."""
+    already_assigned, no_clearance, outside_unit (a unit or person outside the scope, or a
+    person outside the unit named with them), due_passed (a due date before today),
+    same_user (forwarding to the handler), too_late (an extension asked later than one
+    working day before the deadline), already_asked (the one extension was asked already),
+    not_later (a new due date not after the current one), no_deadline, no_extension (nothing
+    to decide), already_decided."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -113,6 +116,8 @@ def whole(name: str, raw: Any, low: int, high: int) -> int | None:
         return None
     if isinstance(raw, bool):
         raise RoutingInvalid(name, f"Phải là số nguyên từ {low} đến {high}.")
+    if isinstance(raw, float) and raw.is_integer():  # JSON's 2.0 is the integer 2
+        raw = int(raw)
     try:
         number = int(str(raw).strip())
     except ValueError:

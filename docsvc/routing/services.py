@@ -103,7 +103,7 @@ def _assign(services: Services, principal: Principal, key: dict, *, unit: Any = 
         person = user_by(session, user) if user not in (None, "") else None
         unit_row = unit_by(session, unit) if unit not in (None, "") else person.unit
         if person is not None and not in_unit(session, unit_row.id, person):
-            raise RoutingInvalid("user", f"{person.full_name or person.username} không thuộc {unit_row.name}.")
+            raise RoutingConflict("outside_unit", f"{person.full_name or person.username} không thuộc {unit_row.name}.")
         unit_id = person.unit_id if person is not None else unit_row.id
         if principal.unit_ids is not None and unit_id not in principal.unit_ids:
             raise RoutingConflict("outside_unit", "Chỉ phân công cho đơn vị, người thuộc phạm vi của mình.")
@@ -121,7 +121,7 @@ def _assign(services: Services, principal: Principal, key: dict, *, unit: Any = 
         if days is not None:
             due = calendar.add_working_days(received, days)
         elif due is not None and due < local.date():
-            raise RoutingInvalid("due_on", "Ngày hạn không được trước hôm nay.")
+            raise RoutingConflict("due_passed", "Ngày hạn không được trước hôm nay.")
         a = Assignment(**subject.key, role=role, unit_id=unit_id, user_id=person.id if person else None,
                        assigned_by=principal.user_id or 0, assigned_at=moment, received_on=received,
                        working_days=days, due_on=due, note=note, status=OPEN)
@@ -196,7 +196,7 @@ def forward(services: Services, principal: Principal, assignment_id: int, *, use
         if not in_unit(session, a.unit_id, target):
             raise RoutingConflict("outside_unit", "Chỉ chuyển tiếp cho người trong đơn vị được giao.")
         if target.id == a.user_id:
-            raise RoutingInvalid("user", "Việc đang do chính người này xử lý.")
+            raise RoutingConflict("same_user", "Việc đang do chính người này xử lý.")
         _check_clearance(subject, target)
         child = Assignment(**subject.key, parent_id=a.id, role=a.role, unit_id=target.unit_id, user_id=target.id,
                            assigned_by=principal.user_id or a.assigned_by, assigned_at=moment,
@@ -266,7 +266,7 @@ def ask_extension(services: Services, principal: Principal, assignment_id: int, 
                                               f"(hạn {a.due_on:%d/%m/%Y}: chậm nhất ngày {last_day:%d/%m/%Y}).")
         new_due = new_due or calendar.add_working_days(a.due_on, extra)
         if new_due <= a.due_on:
-            raise RoutingInvalid("new_due_on", f"Ngày hạn mới phải sau hạn hiện tại ({a.due_on:%d/%m/%Y}).")
+            raise RoutingConflict("not_later", f"Ngày hạn mới phải sau hạn hiện tại ({a.due_on:%d/%m/%Y}).")
         request = ExtensionRequest(assignment_id=a.id, requested_by=principal.user_id or a.assigned_by,
                                    requested_at=moment, old_due_on=a.due_on, new_due_on=new_due, reason=reason)
         try:
@@ -346,7 +346,7 @@ def complete(services: Services, principal: Principal, assignment_id: int, *, no
         if reply is not None:
             doc = session.get(Document, reply)
             if doc is None or not can_see(principal, doc):
-                raise RoutingInvalid("reply_document_id", f"Không có văn bản trả lời số {reply}.")
+                raise RoutingNotFound(f"Không có văn bản trả lời số {reply}.")
         done_on = local.date()
         standing = calendar_for(services, a.unit_id).standing(a.due_on, done_on, done_on) if a.due_on else None
         a.status, a.completed_at, a.completed_on, a.completed_by = DONE, moment, done_on, principal.user_id

@@ -6,7 +6,7 @@ unit or user, an unknown role, a leader of another commune (404), a specialist a
 leader's scope (409 outside_unit), the same assignment twice (409 already_assigned), forwarding
 to another commune (409 outside_unit), forwarding a forwarded assignment (409 not_open), an
 extension asked on the last working day before the deadline's eve and over a holiday bridge
-(409 too_late), asked twice (409 already_asked), with a date not after the deadline (400),
+(409 too_late), asked twice (409 already_asked), with a date not after the deadline (409 not_later), a due date in the past (409 due_passed), a person outside the unit named with them (409 outside_unit),
 decided by the handler (403), by another commune's leader (404) or twice (409), completing without a note (400), twice
 (409 not_open), by the office's clerk who is not the handler (403), by another commune's user (404)."""
 
@@ -64,13 +64,19 @@ def test_assign_refusals(services, office):
     before = _actions(services)
     for kwargs, field in (({"working_days": 3, "due_on": "2026-05-01"}, "working_days"), ({}, "working_days"),
                           ({"working_days": -1}, "working_days"), ({"working_days": "ba"}, "working_days"),
-                          ({"due_on": "2026-04-22"}, "due_on"), ({"due_on": "31/02/2026"}, "due_on"),
+                          ({"due_on": "31/02/2026"}, "due_on"),
                           ({"role": "boss", "working_days": 1}, "role")):
         with pytest.raises(RoutingInvalid) as caught:
             routing.assign(services, leader, doc, user="chuyenvien", now=now, **kwargs)
         assert caught.value.field == field, kwargs
     with pytest.raises(RoutingInvalid):
         routing.assign(services, leader, doc, working_days=1, now=now)        # neither unit nor user
+    with pytest.raises(RoutingConflict) as caught:
+        routing.assign(services, leader, doc, user="chuyenvien", due_on="2026-04-22", now=now)
+    assert caught.value.code == "due_passed"
+    with pytest.raises(RoutingConflict) as caught:   # the person is not in the unit named with them
+        routing.assign(services, leader, doc, unit="VP-A", user="chuyenvien", working_days=1, now=now)
+    assert caught.value.code == "outside_unit"
     with pytest.raises(RoutingNotFound):
         routing.assign(services, leader, doc, unit="KHONG-CO", working_days=1, now=now)
     with pytest.raises(RoutingNotFound):
@@ -140,9 +146,10 @@ def test_extension_once_in_time_and_decided_by_the_assigner(services, office):
         routing.ask_extension(services, handler, made["id"], extra_working_days=2, reason="Chờ số liệu",
                               now=at("2026-04-29T08:00"))
     assert caught.value.code == "too_late"
-    with pytest.raises(RoutingInvalid):
+    with pytest.raises(RoutingConflict) as caught:
         routing.ask_extension(services, handler, made["id"], new_due_on="2026-04-29", reason="x",
                               now=at("2026-04-28T08:00"))
+    assert caught.value.code == "not_later"
     with pytest.raises(RoutingInvalid):
         routing.ask_extension(services, handler, made["id"], extra_working_days=2, reason=" ",
                               now=at("2026-04-28T08:00"))
