@@ -83,68 +83,109 @@ def assign_dossier(services: Services, principal: Principal, dossier_id: int, **
     return _assign(services, principal, {"dossier_id": dossier_id}, **kwargs)
 
 
+def assign_many(services: Services, principal: Principal, incoming_id: int, *, main: Any = None,
+                cooperate: Any = (), info: Any = (), working_days: Any = None, due_on: Any = None,
+                note: str | None = None, now: datetime | None = None) -> list[dict]:
+    """The leader's form in one transaction: a main handler (``"unit:CODE"`` or
+    ``"user:NAME"``), cooperating units and units for information (codes); the deadline is the
+    main handler's and the cooperating units'. → one ``{"id", "due_on", "role"}`` per
+    assignment; nothing is written if any one is refused."""
+    def target(raw: Any, role: str) -> tuple[Any, Any, str]:
+        kind, _sep, value = str(raw).partition(":")
+        if kind == "user" and value:
+            return None, value, role
+        return (value if kind == "unit" and value else raw), None, role
+
+    targets = [target(main, ROLE_MAIN)] if main not in (None, "") else []
+    targets += [target(u, "cooperate") for u in cooperate or () if u]
+    targets += [target(u, ROLE_INFO) for u in info or () if u]
+    if not targets:
+        raise RoutingInvalid("main", "Chọn đơn vị hoặc người chủ trì xử lý.")
+    return _assign_all(services, principal, {"incoming_id": incoming_id}, targets, working_days=working_days,
+                       due_on=due_on, note=note, now=now, deadline_for_info=False)
+
+
 def _assign(services: Services, principal: Principal, key: dict, *, unit: Any = None, user: Any = None,
             role: str = ROLE_MAIN, working_days: Any = None, due_on: Any = None, note: str | None = None,
             now: datetime | None = None) -> dict:
+    made = _assign_all(services, principal, key, [(unit, user, role)], working_days=working_days, due_on=due_on,
+                       note=note, now=now)[0]
+    return {"id": made["id"], "due_on": made["due_on"]}
+
+
+def _assign_all(services: Services, principal: Principal, key: dict, targets: list[tuple[Any, Any, str]], *,
+                working_days: Any, due_on: Any, note: str | None, now: datetime | None,
+                deadline_for_info: bool = True) -> list[dict]:
     require(principal, "routing.assign")
-    role, days, due, note = parse_role(role), parse_days(working_days), day("due_on", due_on), text("note", note)
+    days, due, note = parse_days(working_days), day("due_on", due_on), text("note", note)
+    targets = [(unit, user, parse_role(role)) for unit, user, role in targets]
     if days is not None and due is not None:
         raise RoutingInvalid("working_days", "Ghi một trong hai: số ngày làm việc hoặc ngày hạn.")
-    if role != ROLE_INFO and days is None and due is None:
-        raise RoutingInvalid("working_days", "Ghi thời hạn: số ngày làm việc hoặc ngày hạn.")
-    if unit in (None, "") and user in (None, ""):
-        raise RoutingInvalid("unit", "Chọn đơn vị hoặc người xử lý.")
+    for unit, user, role in targets:
+        if role != ROLE_INFO and days is None and due is None:
+            raise RoutingInvalid("working_days", "Ghi thời hạn: số ngày làm việc hoặc ngày hạn.")
+        if unit in (None, "") and user in (None, ""):
+            raise RoutingInvalid("unit", "Chọn đơn vị hoặc người xử lý.")
     moment, local = _local(services, now)
     with _writing(services) as uow:
         session = uow.session
         subject = subject_of(session, **key)
         if not in_office(principal, subject):
             raise RoutingNotFound("Không tìm thấy văn bản này trong cơ quan của bạn.")
-        person = user_by(session, user) if user not in (None, "") else None
-        unit_row = unit_by(session, unit) if unit not in (None, "") else person.unit
-        if person is not None and not in_unit(session, unit_row.id, person):
-            raise RoutingConflict("outside_unit", f"{person.full_name or person.username} không thuộc {unit_row.name}.")
-        unit_id = person.unit_id if person is not None else unit_row.id
-        if principal.unit_ids is not None and unit_id not in principal.unit_ids:
-            raise RoutingConflict("outside_unit", "Chỉ phân công cho đơn vị, người thuộc phạm vi của mình.")
-        if person is not None:
-            _check_clearance(subject, person)
-        again = select(Assignment.id).where(*[getattr(Assignment, k) == v for k, v in subject.key.items()],
-                                            Assignment.unit_id == unit_id, Assignment.role == role,
-                                            Assignment.status == OPEN, Assignment.parent_id.is_(None),
-                                            Assignment.user_id.is_(None) if person is None
-                                            else Assignment.user_id == person.id)
-        if session.scalar(again) is not None:
-            raise RoutingConflict("already_assigned", "Việc này đã được giao cho đơn vị, người đó với vai trò này.")
-        calendar = calendar_for(services, unit_id)
-        received = calendar.receipt_day(local)
-        if days is not None:
-            due = calendar.add_working_days(received, days)
-        elif due is not None and due < local.date():
-            raise RoutingConflict("due_passed", "Ngày hạn không được trước hôm nay.")
-        a = Assignment(**subject.key, role=role, unit_id=unit_id, user_id=person.id if person else None,
-                       assigned_by=principal.user_id or 0, assigned_at=moment, received_on=received,
-                       working_days=days, due_on=due, note=note, status=OPEN)
-        if principal.user_id is None:  # the system (CLI without DOCSVC_USER): the office's first leader
-            a.assigned_by = _office_leader(session, subject)
-        session.add(a)
-        session.flush()
-        _event(session, a, "assign", principal, moment, note=note, to_user=a.user_id, to_unit=unit_id,
-               role=role, due_on=due.isoformat() if due else None, working_days=days)
+        made = []
+        for unit, user, role in targets:
+            with_deadline = deadline_for_info or role != ROLE_INFO
+            a = _assign_one(services, session, principal, subject, unit, user, role, days if with_deadline else None,
+                            due if with_deadline else None, note, moment, local)
+            made.append({"id": a.id, "due_on": a.due_on.isoformat() if a.due_on else None, "role": role})
         if subject.kind == "incoming":
             session.get(IncomingDocument, subject.id).status = INCOMING_ASSIGNED
-        urgent = subject.urgency > 0
-        kind, lead = ("urgent", f"{urgency_label(subject.urgency).upper()}: ") if urgent else ("assigned", "")
-        for uid in notify.recipients(session, a):
-            notify.add(session, uid, kind, a.id, f"{lead}Bạn được giao xử lý ({_role_word(role)}): "
-                                                 f"{subject.title}{_due_text(due)}.")
-        record(services, session, principal, "routing.assign", object_type="assignment", object_id=a.id,
-               details={**subject.key, "role": role, "unit_id": unit_id, "user_id": a.user_id,
-                        "due_on": due.isoformat() if due else None, "working_days": days})
-        if urgent:
+        if subject.urgency > 0:
             uow.after_commit(lambda: notify.deliver(services))  # urgent work is e-mailed at once
         uow.commit()
-        return {"id": a.id, "due_on": due.isoformat() if due else None}
+        return made
+
+
+def _assign_one(services: Services, session, principal: Principal, subject: Subject, unit: Any, user: Any,
+                role: str, days: int | None, due: date | None, note: str | None, moment: datetime,
+                local: datetime) -> Assignment:
+    person = user_by(session, user) if user not in (None, "") else None
+    unit_row = unit_by(session, unit) if unit not in (None, "") else person.unit
+    if person is not None and not in_unit(session, unit_row.id, person):
+        raise RoutingConflict("outside_unit", f"{person.full_name or person.username} không thuộc {unit_row.name}.")
+    unit_id = person.unit_id if person is not None else unit_row.id
+    if principal.unit_ids is not None and unit_id not in principal.unit_ids:
+        raise RoutingConflict("outside_unit", "Chỉ phân công cho đơn vị, người thuộc phạm vi của mình.")
+    if person is not None:
+        _check_clearance(subject, person)
+    again = select(Assignment.id).where(*[getattr(Assignment, k) == v for k, v in subject.key.items()],
+                                        Assignment.unit_id == unit_id, Assignment.role == role,
+                                        Assignment.status == OPEN, Assignment.parent_id.is_(None),
+                                        Assignment.user_id.is_(None) if person is None
+                                        else Assignment.user_id == person.id)
+    if session.scalar(again) is not None:
+        raise RoutingConflict("already_assigned", "Việc này đã được giao cho đơn vị, người đó với vai trò này.")
+    calendar = calendar_for(services, unit_id)
+    received = calendar.receipt_day(local)
+    if days is not None:
+        due = calendar.add_working_days(received, days)
+    elif due is not None and due < local.date():
+        raise RoutingConflict("due_passed", "Ngày hạn không được trước hôm nay.")
+    a = Assignment(**subject.key, role=role, unit_id=unit_id, user_id=person.id if person else None,
+                   assigned_by=principal.user_id or _office_leader(session, subject), assigned_at=moment,
+                   received_on=received, working_days=days, due_on=due, note=note, status=OPEN)
+    session.add(a)
+    session.flush()
+    _event(session, a, "assign", principal, moment, note=note, to_user=a.user_id, to_unit=unit_id,
+           role=role, due_on=due.isoformat() if due else None, working_days=days)
+    kind, lead = ("urgent", f"{urgency_label(subject.urgency).upper()}: ") if subject.urgency > 0 else ("assigned", "")
+    for uid in notify.recipients(session, a):
+        notify.add(session, uid, kind, a.id, f"{lead}Bạn được giao xử lý ({_role_word(role)}): "
+                                             f"{subject.title}{_due_text(due)}.")
+    record(services, session, principal, "routing.assign", object_type="assignment", object_id=a.id,
+           details={**subject.key, "role": role, "unit_id": unit_id, "user_id": a.user_id,
+                    "due_on": due.isoformat() if due else None, "working_days": days})
+    return a
 
 
 def _role_word(role: str) -> str:

@@ -236,3 +236,18 @@ def test_timeline_scope(services, office):
     for outsider in ("xem", "nguoib", "lanhdaob"):   # not cleared, or another commune
         with pytest.raises(RoutingNotFound):
             routing.timeline(services, office.p(outsider), doc)
+
+
+def test_the_leader_s_form_assigns_all_or_nothing(services, office):
+    doc = office.incoming()
+    leader, now = office.p("lanhdao"), at("2026-04-23T10:00")
+    with pytest.raises(RoutingConflict):   # XA-B is outside: nothing is written
+        routing.assign_many(services, leader, doc, main="user:chuyenvien", cooperate=["VP-A", "XA-B"],
+                            working_days=3, now=now)
+    assert routing.timeline(services, leader, doc)["assignments"] == []
+    made = routing.assign_many(services, leader, doc, main="user:chuyenvien", cooperate=["VP-A"], info=["XA-A"],
+                               working_days=3, note="Khẩn trương", now=now)
+    assert [(m["role"], m["due_on"]) for m in made] == [("main", "2026-04-29"), ("cooperate", "2026-04-29"),
+                                                         ("info", None)]
+    with pytest.raises(RoutingInvalid):
+        routing.assign_many(services, leader, doc, main="", working_days=3, now=now)
