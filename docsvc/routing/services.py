@@ -524,3 +524,16 @@ def preview_due(services: Services, principal: Principal, unit: Any, working_day
         unit_id = unit_by(uow.session, unit).id if unit not in (None, "") else None
     _moment, local = _local(services, now)
     return calendar_for(services, unit_id).due_date(local, days).isoformat()
+
+
+def forward_choices(services: Services, principal: Principal, unit_id: int) -> list[dict]:
+    """The people of a unit (and the units below it) an assignment of it may be forwarded to."""
+    require(principal, "routing.handle")
+    from archive.accounts import unit_subtree_ids
+
+    with services.uow() as uow:
+        session = uow.session
+        units = unit_subtree_ids(session, unit_id)
+        rows = session.execute(select(User.id, User.username, User.full_name).where(
+            User.unit_id.in_(units), User.is_active.is_(True)).order_by(User.username)).all()
+        return [{"id": i, "username": u, "name": f or u} for i, u, f in rows if i != principal.user_id]
