@@ -161,13 +161,23 @@ def incoming_title(row: IncomingDocument) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def subject_of(session: Session, *, incoming_id: int | None = None, dossier_id: int | None = None) -> Subject:
+def locked(session: Session, model: type, row_id: int):
+    """The row, locked until the commit on PostgreSQL (two handlers, or two leaders, acting at
+    once queue on it); SQLite's one writer (``writing``) serialises the whole transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.get(model, row_id, with_for_update=True)
+    return session.get(model, row_id)
+
+
+def subject_of(session: Session, *, incoming_id: int | None = None, dossier_id: int | None = None,
+               lock: bool = False) -> Subject:
+    get = (lambda model, row_id: locked(session, model, row_id)) if lock else session.get
     if incoming_id is not None:
-        row = session.get(IncomingDocument, incoming_id)
+        row = get(IncomingDocument, incoming_id)
         if row is None:
             raise RoutingNotFound(f"Không có văn bản đến {incoming_id}.")
         return Subject("incoming", row.id, row.office_unit_id, row.secrecy, row.urgency, incoming_title(row))
-    row = session.get(Dossier, dossier_id) if dossier_id is not None else None
+    row = get(Dossier, dossier_id) if dossier_id is not None else None
     if row is None:
         raise RoutingNotFound(f"Không có hồ sơ {dossier_id}.")
     return Subject("dossier", row.id, row.office_unit_id, 0, 0, f"Hồ sơ {row.code} · {row.applicant}")

@@ -35,10 +35,10 @@ from docsvc.routing import notify
 from docsvc.routing.inbox import inbox, inbox_counts, mark_read, notifications, waiting  # noqa: F401
 from docsvc.routing.reminders import send_reminders  # noqa: F401
 from docsvc.routing.rules import (EVENT_LABELS, MAX_NOTE, RoutingConflict, RoutingInvalid,  # noqa: F401
-                                  RoutingNotFound, Subject, assignment_dict, day, in_office, in_unit, is_unit_leader,
-                                  may_handle, names, now_utc, require, role as parse_role, root_of, subject_of,
-                                  subject_of_assignment, text, unit_by, urgency_label, user_by, whole,
-                                  working_days as parse_days, writing as _writing)
+                                  RoutingNotFound, Subject, assignment_dict, day, in_office, in_unit,
+                                  is_unit_leader, locked, may_handle, names, now_utc, require, role as parse_role,
+                                  root_of, subject_of, subject_of_assignment, text, unit_by, urgency_label, user_by,
+                                  whole, working_days as parse_days, writing as _writing)
 from docsvc.services.audit import PermissionDenied, record
 from docsvc.services.container import Services
 from docsvc.workdays import MAX_DAYS, WorkCalendar
@@ -129,7 +129,7 @@ def _assign_all(services: Services, principal: Principal, key: dict, targets: li
     moment, local = _local(services, now)
     with _writing(services) as uow:
         session = uow.session
-        subject = subject_of(session, **key)
+        subject = subject_of(session, **key, lock=True)
         if not in_office(principal, subject):
             raise RoutingNotFound("Không tìm thấy văn bản này trong cơ quan của bạn.")
         made = []
@@ -206,7 +206,7 @@ def _office_leader(session, subject: Subject) -> int:
 # -- the handler's steps ----------------------------------------------------------------------
 
 def _open(session, principal: Principal, assignment_id: int, *, handling: bool = True) -> Assignment:
-    a = session.get(Assignment, assignment_id)
+    a = locked(session, Assignment, assignment_id)
     if a is None:
         raise RoutingNotFound(f"Không có việc được giao số {assignment_id}.")
     if handling:
@@ -396,7 +396,7 @@ def complete(services: Services, principal: Principal, assignment_id: int, *, no
         a.progress = 100
         _event(session, a, "complete", principal, moment, note=note, standing=standing, reply_document_id=reply)
         session.flush()
-        subject = subject_of_assignment(session, a)
+        subject = subject_of(session, incoming_id=a.incoming_id, dossier_id=a.dossier_id, lock=True)
         finished = _all_main_done(session, subject)
         if finished and subject.kind == "incoming":
             session.get(IncomingDocument, subject.id).status = INCOMING_DONE
