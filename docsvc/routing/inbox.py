@@ -23,7 +23,7 @@ BUCKETS = ("todo", "due_soon", "overdue")
 BUCKET_LABELS = {"todo": "Cần xử lý", "due_soon": "Sắp đến hạn", "overdue": "Quá hạn"}
 
 
-def _today(services: Services, today: date | None) -> date:
+def local_today(services: Services, today: date | None) -> date:
     return today or local_now(services.settings.time_zone).date()
 
 
@@ -43,7 +43,7 @@ def bucket_of(calendar: WorkCalendar, due: date | None, today: date) -> str:
     return {"overdue": "overdue", "due_soon": "due_soon"}.get(standing, "todo")
 
 
-class _Calendars(dict):
+class Calendars(dict):
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
@@ -57,8 +57,8 @@ def inbox(services: Services, principal: Principal, today: date | None = None) -
     """``{"todo": [...], "due_soon": [...], "overdue": [...], "counts": {...}}``; each item an
     assignment dict with ``title``, ``urgency``, ``urgency_label``, ``bucket`` and
     ``link`` (the document's routing page, for an incoming document)."""
-    today = _today(services, today)
-    calendars = _Calendars(services)
+    today = local_today(services, today)
+    calendars = Calendars(services)
     with services.uow() as uow:
         session = uow.session
         rows = session.scalars(select(Assignment).where(Assignment.status == OPEN, _mine(principal))).all()
@@ -88,8 +88,8 @@ def inbox(services: Services, principal: Principal, today: date | None = None) -
 
 def inbox_counts(services: Services, principal: Principal, today: date | None = None) -> dict:
     """``{"todo", "due_soon", "overdue", "unread"}`` for the home page."""
-    today = _today(services, today)
-    calendars = _Calendars(services)
+    today = local_today(services, today)
+    calendars = Calendars(services)
     with services.uow() as uow:
         session = uow.session
         rows = session.execute(select(Assignment.unit_id, Assignment.due_on)

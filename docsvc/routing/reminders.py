@@ -6,9 +6,6 @@ e-mail through SMTP when configured. The worker runs it every ``DOCSVC_REMIND_MI
 
 from __future__ import annotations
 
-import logging
-import threading
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select
@@ -16,29 +13,20 @@ from sqlalchemy import select
 from archive.routing import OPEN, Assignment, AssignmentEvent
 from docsvc.access import system_principal
 from docsvc.routing import notify
-from docsvc.routing.inbox import _Calendars, _today, bucket_of
+from docsvc.routing.inbox import Calendars, _today, bucket_of
 from docsvc.routing.rules import subject_of_assignment, writing
 from docsvc.services.audit import record
 from docsvc.services.container import Services
+from docsvc.timers import Periodic
 
-log = logging.getLogger(__name__)
 MESSAGES = {"due_soon": "Sắp đến hạn ({due:%d/%m/%Y}): {title}.", "overdue": "Quá hạn từ {due:%d/%m/%Y}: {title}."}
 
 
-@dataclass
-class Sweep:
-    day: str
-    notified: int      # notifications made now
-    emailed: int       # e-mails sent now (also earlier notifications not e-mailed yet)
-
-    def as_dict(self) -> dict:
-        return {"day": self.day, "notified": self.notified, "emailed": self.emailed}
-
-
 def send_reminders(services: Services, today: date | None = None) -> dict:
-    """One sweep. → ``{"day", "notified", "emailed"}``."""
-    today = _today(services, today)
-    calendars = _Calendars(services)
+    """One sweep. → ``{"day", "notified", "emailed"}`` (e-mails sent now, also of earlier
+    notifications not e-mailed yet)."""
+    today = local_today(services, today)
+    calendars = Calendars(services)
     made = 0
     with writing(services) as uow:
         session = uow.session
@@ -61,34 +49,20 @@ def send_reminders(services: Services, today: date | None = None) -> dict:
                    details={"day": today.isoformat(), "notified": made})
         uow.commit()
     emailed = notify.deliver(services)
-    return Sweep(today.isoformat(), made, emailed).as_dict()
+    return {"day": today.isoformat(), "notified": made, "emailed": emailed}
 
 
-class Reminder:
+class Reminder(Periodic):
     """The worker's timer: a sweep every ``minutes``, first at once."""
 
+    name = "routing-remind"
+
     def __init__(self, services: Services, minutes: float):
-        self.services, self.interval = services, max(1.0, minutes * 60)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="routing-remind", daemon=True)
+        super().__init__(minutes)
+        self.services = services
 
-    def start(self) -> "Reminder":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                send_reminders(self.services)
-            except Exception:
-                log.exception("routing reminders failed; the next sweep tries again")
-            if self._stop.wait(self.interval):
-                return
+    def tick(self) -> dict:
+        return send_reminders(self.services)
 
 
 def start_reminders(services: Services) -> Reminder | None:

@@ -208,3 +208,22 @@ def test_notifications_read(services, office):
     assert routing.mark_read(services, office.p("lanhdao"), [listed[1]["id"]]) == 0   # not theirs
     assert routing.mark_read(services, handler) == 3
     assert routing.notifications(services, handler, unread_only=True) == []
+
+
+def test_the_worker_s_timer_sweeps_at_start_and_stops(services, office):
+    from docsvc.routing.reminders import Reminder
+
+    routing.assign(services, office.p("lanhdao"), office.incoming(), user="chuyenvien", working_days=2,
+                   now=at("2026-04-20T09:00"))   # overdue by now
+    timer = Reminder(services, minutes=10).start()
+    try:
+        for _ in range(600):   # waits on the state: the first round runs at once
+            with services.session_factory() as db:
+                if db.scalar(select(Notification.id).where(Notification.kind == "overdue")):
+                    break
+            timer._stop.wait(0.1)
+        else:
+            raise AssertionError("no reminder was made")
+    finally:
+        timer.stop()
+    assert not timer._thread.is_alive()
