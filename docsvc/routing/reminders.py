@@ -13,7 +13,7 @@ from sqlalchemy import select
 from archive.routing import OPEN, Assignment, AssignmentEvent
 from docsvc.access import system_principal
 from docsvc.routing import notify
-from docsvc.routing.inbox import Calendars, _today, bucket_of
+from docsvc.routing.inbox import Calendars, bucket_of, local_today
 from docsvc.routing.rules import subject_of_assignment, writing
 from docsvc.services.audit import record
 from docsvc.services.container import Services
