@@ -251,3 +251,40 @@ def test_the_leader_s_form_assigns_all_or_nothing(services, office):
                                                          ("info", None)]
     with pytest.raises(RoutingInvalid):
         routing.assign_many(services, leader, doc, main="", working_days=3, now=now)
+
+
+def test_a_dossier_is_routed_with_the_same_use_cases(services, office):
+    """A one-stop dossier (inserted directly: its desk is another capability's): assigned,
+    forwarded, completed; the desk that received it is told the result is ready, and the
+    dossier's own state is left to the dossiers' use cases."""
+    from datetime import date as day
+
+    from archive.dossiers import Dossier, Procedure
+
+    with services.session_factory() as db:
+        procedure = Procedure(code="HT-01", name="Đăng ký khai sinh", field="Hộ tịch", working_days=3)
+        db.add(procedure)
+        db.flush()
+        dossier = Dossier(code="000.00.00.H01-260423-0001", office_unit_id=office.unit_id("XA-A"),
+                          procedure_id=procedure.id, field="Hộ tịch", applicant="Nguyễn Văn An",
+                          received_at=at("2026-04-23T09:00"), received_on=day(2026, 4, 23),
+                          received_by=office.p("vanthu").user_id, clock_from=day(2026, 4, 23),
+                          due_on=day(2026, 4, 28), status="in_progress")
+        db.add(dossier)
+        db.commit()
+        dossier_id = dossier.id
+    made = routing.assign_dossier(services, office.p("lanhdao"), dossier_id, unit="XA-A", working_days=3,
+                                  now=at("2026-04-23T09:30"))
+    assert made["due_on"] == "2026-04-29"
+    child = routing.forward(services, office.p("lanhdao"), made["id"], user="chuyenvien", now=at("2026-04-23T10:00"))
+    box = routing.inbox(services, office.p("chuyenvien"), today=day(2026, 4, 24))
+    assert [i["title"] for i in box["todo"]] == ["Hồ sơ 000.00.00.H01-260423-0001 · Nguyễn Văn An"]
+    done = routing.complete(services, office.p("chuyenvien"), child["id"], note="Đã ký giấy khai sinh",
+                            now=at("2026-04-29T10:00"))
+    assert (done["standing"], done["subject_done"]) == ("on_time", True)
+    assert office.row(Dossier, dossier_id).status == "in_progress"
+    with services.session_factory() as db:
+        ready = db.scalar(select(Notification.message).where(Notification.kind == "result_ready"))
+    assert ready == "Hồ sơ 000.00.00.H01-260423-0001 đã có kết quả: trả cho Nguyễn Văn An."
+    seen = routing.dossier_timeline(services, office.p("vanthu"), dossier_id)
+    assert [e["kind"] for e in seen["events"]] == ["assign", "forward", "complete"]
