@@ -25,13 +25,25 @@ SUBJECT_TYPE = "assignment"
 
 
 def recipients(session: Session, a: Assignment) -> list[int]:
-    """The person named; else the handling unit's leaders; else everyone in the unit."""
+    """The person named; else the leaders of the handling unit or, when it has none, of the
+    nearest unit above it (whose inbox shows the unit's work given to no one); else everyone
+    in the unit."""
     if a.user_id is not None:
         return [a.user_id]
-    members = session.execute(select(User.id, UserRole.role).outerjoin(UserRole, UserRole.user_id == User.id)
-                              .where(User.unit_id == a.unit_id, User.is_active.is_(True))).all()
-    leaders = sorted({uid for uid, role in members if role == "leader"})
-    return leaders or sorted({uid for uid, _role in members})
+    from archive.accounts import Unit
+
+    unit_id: int | None = a.unit_id
+    seen: set[int] = set()
+    while unit_id is not None and unit_id not in seen:
+        seen.add(unit_id)
+        leaders = session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id)
+                                  .where(User.unit_id == unit_id, User.is_active.is_(True), UserRole.role == "leader")
+                                  .order_by(User.id)).all()
+        if leaders:
+            return list(leaders)
+        unit_id = session.scalar(select(Unit.parent_id).where(Unit.id == unit_id))
+    return list(session.scalars(select(User.id).where(User.unit_id == a.unit_id, User.is_active.is_(True))
+                                .order_by(User.id)))
 
 
 def add(session: Session, user_id: int, kind: str, assignment_id: int, message: str,

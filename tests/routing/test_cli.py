@@ -43,7 +43,7 @@ def test_assign_inbox_complete_remind(runner, office):
     again = _run(runner, "routing", "complete", body["id"], "--note", "Lần nữa", user="chuyenvien")
     assert again.exit_code == 1 and "not_open" in again.output
     swept = _run(runner, "routing", "remind", "--day", "2099-12-30", "--json")
-    assert json.loads(swept.output) == {"day": "2099-12-30", "notified": 1, "emailed": 0}   # VP-A's cooperation
+    assert json.loads(swept.output) == {"day": "2099-12-30", "notified": 1, "emailed": 0}   # VP-A's cooperation, to XA-A's leader
     assert _run(runner, "routing", "remind", "--day", "30/12/2099").exit_code == 1
     assert _run(runner, "routing", "email", "chuyenvien", "cv@xa-a.gov.vn").exit_code == 0
 

@@ -104,8 +104,8 @@ def test_an_urgent_document_notifies_at_once(services, office):
     with services.session_factory() as db:
         notes = db.execute(select(Notification.user_id, Notification.kind, Notification.message)
                            .where(Notification.subject_id == made["id"])).all()
-    # nobody named: the unit's people (no leader in VP-A)
-    assert [(n[0], n[1]) for n in notes] == [(office.p("vanphong").user_id, "urgent")]
+    # nobody named and no leader in VP-A: the leader of the commune above it, whose inbox shows it
+    assert [(n[0], n[1]) for n in notes] == [(office.p("lanhdao").user_id, "urgent")]
     assert notes[0][2].startswith("HỎA TỐC")
 
 
