@@ -498,19 +498,25 @@ def _timeline(services: Services, principal: Principal, key: dict) -> dict:
 
 
 def assign_choices(services: Services, principal: Principal, incoming_id: int) -> dict:
-    """What the assign form offers a leader: the units and people in their scope."""
+    """What the assign form offers a leader: the units in their scope, and the people there
+    who may handle work and are cleared for this document."""
     require(principal, "routing.assign")
-    from archive.accounts import Unit
+    from archive.accounts import Unit, UserRole
+    from docsvc.permissions import roles_for
 
     with services.uow() as uow:
         session = uow.session
+        subject = subject_of(session, incoming_id=incoming_id)
         units = session.execute(select(Unit.id, Unit.code, Unit.name).order_by(Unit.code)).all()
-        people = session.execute(select(User.id, User.username, User.full_name, User.unit_id, User.clearance)
-                                 .where(User.is_active.is_(True)).order_by(User.username)).all()
+        people = session.execute(select(User.id, User.username, User.full_name, User.unit_id).distinct()
+                                 .join(UserRole, UserRole.user_id == User.id)
+                                 .where(User.is_active.is_(True), User.clearance >= subject.secrecy,
+                                        UserRole.role.in_(roles_for("routing.handle")))
+                                 .order_by(User.username)).all()
         scope = principal.unit_ids
         return {"units": [{"id": i, "code": c, "name": n} for i, c, n in units if scope is None or i in scope],
-                "users": [{"id": i, "username": u, "name": f or u, "unit_id": un, "clearance": cl}
-                          for i, u, f, un, cl in people if scope is None or un in scope]}
+                "users": [{"id": i, "username": u, "name": f or u, "unit_id": un}
+                          for i, u, f, un in people if scope is None or un in scope]}
 
 
 def preview_due(services: Services, principal: Principal, unit: Any, working_days: Any,

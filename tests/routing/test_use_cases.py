@@ -288,3 +288,10 @@ def test_a_dossier_is_routed_with_the_same_use_cases(services, office):
     assert ready == "Hồ sơ 000.00.00.H01-260423-0001 đã có kết quả: trả cho Nguyễn Văn An."
     seen = routing.dossier_timeline(services, office.p("vanthu"), dossier_id)
     assert [e["kind"] for e in seen["events"]] == ["assign", "forward", "complete"]
+
+
+def test_the_form_offers_people_who_handle_work_and_are_cleared(services, office):
+    secret = office.incoming(secrecy=1)
+    offered = routing.assign_choices(services, office.p("lanhdao"), secret)
+    assert [u["username"] for u in offered["users"]] == ["chuyenvien", "lanhdao", "vanthu"]   # not xem, not vanphong
+    assert [u["code"] for u in offered["units"]] == ["VP-A", "XA-A"]
