@@ -87,6 +87,17 @@ class Settings:
     audit_anchor_syslog_address: str = ""   # default /dev/log (the local daemon); or host:port (UDP)
     audit_anchor_minutes: int = 10          # the worker anchors the head this often if it moved; 0: never
 
+    # Routing reminders (docsvc/routing): the worker's sweep, and e-mail through SMTP when
+    # smtp_host is set (empty: reminders stay in the app).
+    remind_minutes: int = 30                # the worker sends due-soon and overdue reminders this often; 0: never
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "docsvc@localhost"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout: int = 10                  # seconds
+
     # Certified extracts (docsvc/extracts): the address printed in the QR code and on the page
     # is public_url + /verify/<code>; the date of issue is the day in this time zone.
     public_url: str = "http://127.0.0.1:5000"

@@ -78,6 +78,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "calendar.remove": (N_("Bỏ ngày khỏi lịch làm việc"), N_("{actor} đã bỏ {object} khỏi lịch làm việc")),
     "calendar.unit": (N_("Sửa giờ làm việc của đơn vị"),
                       N_("{actor} đã sửa lịch sáng thứ Bảy, giờ chốt nhận của {object}")),
+    "routing.assign": (N_("Phân công xử lý"), N_("{actor} đã phân công xử lý ({object})")),
+    "routing.forward": (N_("Chuyển tiếp việc"), N_("{actor} đã chuyển tiếp {object}")),
+    "routing.progress": (N_("Báo cáo tiến độ"), N_("{actor} đã báo cáo tiến độ {object}")),
+    "routing.extension_ask": (N_("Xin gia hạn"), N_("{actor} đã xin gia hạn {object}")),
+    "routing.extension_decide": (N_("Quyết định gia hạn"), N_("{actor} đã quyết định đề nghị gia hạn {object}")),
+    "routing.complete": (N_("Hoàn thành việc được giao"), N_("{actor} đã hoàn thành {object}")),
+    "routing.remind": (N_("Nhắc hạn"), N_("{actor} đã gửi nhắc hạn xử lý")),
+    "user.email": (N_("Đặt thư điện tử nhận nhắc hạn"), N_("{actor} đã đặt địa chỉ thư nhận nhắc hạn của {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -97,6 +105,7 @@ OBJECT_TYPES = {
     "register_book": N_("sổ hộ tịch"),
     "extract": N_("trích lục"),
     "calendar_day": N_("ngày"),
+    "assignment": N_("việc được giao"),
 }
 
 

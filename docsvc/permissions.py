@@ -63,6 +63,13 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "calendar.view": ("Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc", ALL),
     "calendar.manage": ("Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy "
                         "và giờ chốt nhận của đơn vị", frozenset({"admin"})),
+    "routing.view": ("Xem việc phân công, quá trình xử lý văn bản đến và hồ sơ (của cơ quan mình, hoặc việc "
+                     "mình được giao, mình giao)", ALL),
+    "routing.assign": ("Phân công xử lý văn bản đến (chủ trì, phối hợp, để biết; hạn theo ngày làm việc); "
+                       "quyết định gia hạn việc mình giao", frozenset({"leader"})),
+    "routing.handle": ("Xử lý việc được giao: chuyển tiếp trong đơn vị, báo cáo tiến độ, xin gia hạn một lần, "
+                       "hoàn thành", frozenset({"clerk", "archivist", "specialist", "leader", "one_stop",
+                                                  "civil_status"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

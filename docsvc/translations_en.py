@@ -576,3 +576,7 @@ CATALOG.update({
     'Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc':
         'See the working calendar (days off, swapped working days) and compute due dates in working days',
 })
+# Routing: the document's routing page, the inbox, the waiting list (docsvc/routing/translations_en.py).
+from docsvc.routing.translations_en import CATALOG as _ROUTING_PAGES  # noqa: E402
+
+CATALOG.update({k: v for k, v in _ROUTING_PAGES.items() if k not in CATALOG})

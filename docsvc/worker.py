@@ -171,6 +171,9 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     from docsvc.audit.anchoring import start_anchoring
 
     anchorer = start_anchoring(services)  # the audit chain's head, written down regularly
+    from docsvc.routing.reminders import start_reminders
+
+    reminder = start_reminders(services)  # due-soon and overdue assignments, in the app and by e-mail
     slots = job_slots(services, threads)
     log.info("worker %s started (%d job slots, %d OCR processes)", worker_id, slots,
              services.settings.ocr_processes)
@@ -183,6 +186,8 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     finally:
         if anchorer is not None:
             anchorer.stop()
+        if reminder is not None:
+            reminder.stop()
         registration.stop()
 
 

@@ -9,7 +9,6 @@ verifies. See README (Configuration) for keeping the anchors on other storage.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +31,7 @@ from docsvc.config import Settings
 from docsvc.i18n import gettext as _
 from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
+from docsvc.timers import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -122,18 +122,19 @@ def anchor_now(services: Services, principal: Principal) -> Anchor:
     return services.anchors.write(seq, head)
 
 
-class Anchorer:
+class Anchorer(Periodic):
     """Writes the head as an anchor every ``minutes`` when it moved; run by the worker.
 
     ``tick`` does one round (and is what the tests drive); ``start`` runs it on a thread,
     first at once.
     """
 
+    name = "audit-anchor"
+
     def __init__(self, services: Services, minutes: float):
-        self.services, self.interval = services, max(1.0, minutes * 60)
+        super().__init__(minutes)
+        self.services = services
         self._last: tuple[int, str] | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="audit-anchor", daemon=True)
 
     def tick(self) -> Anchor | None:
         with self.services.session_factory() as session:
@@ -149,25 +150,11 @@ class Anchorer:
         self._last = (seq, head)
         return anchor
 
-    def start(self) -> "Anchorer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                self.tick()
-            except HeadMismatch as exc:
-                log.error("audit chain head not anchored: %s; run `docsvc audit verify`", exc)
-            except Exception:
-                log.exception("writing the audit anchor failed")
-            if self._stop.wait(self.interval):
-                return
+    def failed(self, exc: Exception) -> None:
+        if isinstance(exc, HeadMismatch):
+            log.error("audit chain head not anchored: %s; run `docsvc audit verify`", exc)
+        else:
+            log.exception("writing the audit anchor failed", exc_info=exc)
 
 
 def start_anchoring(services: Services) -> Anchorer | None:

@@ -30,6 +30,7 @@ WORK = [
     ("person.view", N_("Tra cứu hộ tịch"), N_("Tìm một người trong sổ hộ tịch đã số hóa, có hoặc không dấu."),
      "search.page", {}),
     ("search.documents", N_("Tra cứu văn bản"), N_("Tìm theo số, ký hiệu, trích yếu, nội dung."), "search.page", {}),
+    ("routing.assign", N_("Chờ phân công"), N_("Văn bản đến chưa giao cho ai: khẩn ở trên cùng."), "routing.queue", {}),
     ("user.manage", N_("Người dùng"), N_("Tài khoản, vai trò, đơn vị, mức được tiếp cận."), "admin.users", {}),
     ("audit.view", N_("Nhật ký hệ thống"), N_("Ai làm gì, khi nào, với đối tượng nào."), "admin.audit", {}),
 ]
@@ -45,7 +46,12 @@ def home():
             if principal.can(action)]
     # Processing figures and workers matter to those who put documents in.
     show_processing = principal.can("document.upload")
+    # Routing: the person's open work in three buckets, linked to the inbox.
+    from docsvc.routing.inbox import inbox_counts
+
+    inbox = inbox_counts(svc, principal) if principal.can("routing.handle") else None
     return render_template("home.html", counts=counts, recent=recent, work=work, show_processing=show_processing,
+                           inbox=inbox,
                            workers=live_workers(svc) if show_processing else [],
                            purpose_chosen=session.get("purpose") is not None)
 
