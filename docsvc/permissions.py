@@ -63,6 +63,17 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "calendar.view": ("Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc", ALL),
     "calendar.manage": ("Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy "
                         "và giờ chốt nhận của đơn vị", frozenset({"admin"})),
+    "procedure.view": ("Xem danh mục thủ tục hành chính và thời hạn giải quyết", ALL),
+    "procedure.manage": ("Sửa danh mục thủ tục hành chính (lĩnh vực, thời hạn, đơn vị giải quyết) và cấu hình "
+                         "bộ phận một cửa (mã cơ quan, tiêu đề giấy tiếp nhận)", frozenset({"admin"})),
+    "dossier.receive": ("Tiếp nhận hồ sơ thủ tục hành chính, yêu cầu bổ sung, từ chối tiếp nhận",
+                        frozenset({"one_stop"})),
+    "dossier.view": ("Xem hồ sơ thủ tục hành chính của đơn vị và tiến độ giải quyết",
+                     frozenset({"one_stop", "leader", "civil_status", "specialist", "clerk"})),
+    "dossier.handle": ("Chuyển xử lý, xin lỗi và hẹn lại, trả kết quả hồ sơ thủ tục hành chính",
+                       frozenset({"one_stop", "leader", "civil_status", "specialist"})),
+    "dossier.applicant": ("Xem họ tên, liên hệ của người nộp hồ sơ (dữ liệu cá nhân); in giấy tiếp nhận",
+                          frozenset({"one_stop", "leader"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),
