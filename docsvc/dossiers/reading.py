@@ -102,7 +102,7 @@ def get_dossier(services: Services, principal: Principal, dossier_id: int) -> di
         calendar = calendar_for(services, row.office_unit_id)
         proc = session.get(Procedure, row.procedure_id)
         events = session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == row.id)
-                                 .order_by(DossierEvent.at, DossierEvent.id)).all()
+                                 .order_by(DossierEvent.id)).all()  # in the order recorded
         jobs = session.scalars(select(Assignment).where(Assignment.dossier_id == row.id).order_by(Assignment.id)).all()
         names = _names(session, [e.by_user_id for e in events] + [row.received_by, row.handling_user_id]
                        + [a.user_id for a in jobs])
