@@ -37,11 +37,12 @@ def register_commands(app: Flask) -> None:
     from docsvc.calendar.cli import GROUPS as CALENDAR
     from docsvc.civil.cli import GROUPS as CIVIL
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
+    from docsvc.dossiers.cli import GROUPS as DOSSIERS
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *DOSSIERS):
         app.cli.add_command(command)
 
 
