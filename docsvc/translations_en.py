@@ -576,3 +576,7 @@ CATALOG.update({
     'Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc':
         'See the working calendar (days off, swapped working days) and compute due dates in working days',
 })
+# one-stop dossiers (docsvc/dossiers: pages, labels, permissions, audit)
+from docsvc.dossiers.translations_en import CATALOG as _DOSSIER_PAGES  # noqa: E402
+
+CATALOG.update(_DOSSIER_PAGES)

@@ -373,3 +373,19 @@ def return_result(services: Services, principal: Principal, dossier_id: int, not
         data = _done(services, session, row, principal)
         uow.commit()
         return data
+
+
+def promised_dates(services: Services, principal: Principal, at: datetime | str | None = None) -> dict:
+    """For the desk's procedure picker: the office and, for each procedure in use, the date
+    it would promise for a dossier received at ``at`` (now by default)."""
+    require(principal, "dossier.view")
+    moment = _moment(services, at, "at")
+    with services.uow() as uow:
+        unit = office_unit(uow.session, principal)
+        office = office_dict(uow.session, unit)
+    calendar = calendar_for(services, unit.id)
+    rows = list_procedures(services, principal, active_only=True)
+    day0 = calendar.receipt_day(moment)
+    return {"office": office, "moment": moment.isoformat(timespec="minutes"), "clock_from": day0.isoformat(),
+            "procedures": [{**p, "due_on": calendar.add_working_days(day0, p["working_days"]).isoformat()}
+                           for p in rows]}
