@@ -3,9 +3,11 @@ issue 13 "Interface").
 
 Each route parses the request, calls one use case of docsvc.dossiers.services and serialises
 its answer; refusals become the API's JSON errors: ``DossierNotFound`` → 404 ``not_found``
-(absent, or another unit's); ``PermissionDenied`` → 403 ``forbidden``; ``DossierInvalid`` →
+(absent, or another unit's), ``UnknownReference`` → 404 with ``field`` (an unknown
+procedure, unit, user or document named in the body); ``PermissionDenied`` → 403 ``forbidden``; ``DossierInvalid`` →
 400 ``invalid_field`` with ``field``; ``DossierConflict`` → 409 with its code
-(``wrong_state``, ``already_apologized``, ``too_late``, ``sequence_full``). Bodies and
+(``wrong_state``, ``already_apologized``, ``too_late``, ``procedure_inactive``,
+``user_not_in_unit``, ``sequence_full``). Bodies and
 parameters are checked against docsvc/dossiers/openapi.py before a route runs.
 
 The applicant's name and contact are in the answers only for holders of
@@ -41,6 +43,8 @@ def _answered(view: Callable) -> Callable:
             return error_response(404, "not_found", _("Không tìm thấy hồ sơ."))
         except PermissionDenied:
             return error_response(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
+        except dossiers.UnknownReference as exc:
+            return error_response(404, "not_found", exc.message, field=exc.field)
         except dossiers.DossierInvalid as exc:
             return error_response(400, "invalid_field", exc.message, field=exc.field)
         except dossiers.DossierConflict as exc:
@@ -99,7 +103,7 @@ def dossier_detail(dossier_id: int):
 
 
 @bp.get("/dossiers/<dossier_id>/receipt")
-@requires("dossier.view")
+@requires("dossier.applicant")
 @_answered
 def dossier_receipt(dossier_id: int):
     data = dossiers.receipt_pdf(_services(), current_principal(), dossier_id)

@@ -13,7 +13,7 @@ from archive.dossiers import STATES
 from docsvc.dossiers.rules import MAX_WORKING_DAYS, OUTCOMES
 from docsvc.patterns import NOT_BLANK
 
-CONFLICTS = ("wrong_state", "already_apologized", "too_late", "sequence_full")
+CONFLICTS = ("wrong_state", "already_apologized", "too_late", "procedure_inactive", "user_not_in_unit", "sequence_full")
 
 
 def _text(limit: int, description: str, *, nullable: bool = False) -> dict:
@@ -73,7 +73,7 @@ def describe(spec: dict) -> None:
                                                "By field, then name")}},
             "post": {"summary": "Add a procedure, or change the one with this code (procedure.manage)",
                      "requestBody": body({
-                         "code": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^\\s]+$",
+                         "code": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": f"^{NOT_BLANK}+$",
                                   "description": "Its code (no spaces)"},
                          "name": _text(500, "Its name"),
                          "field": _text(100, "Its field: Hộ tịch, Đất đai, Chứng thực, Kinh doanh, ... (any text)"),
@@ -121,7 +121,7 @@ def describe(spec: dict) -> None:
                     "parameters": [dossier_id], "responses": {"200": _json(ref, "The dossier")}},
         },
         "/dossiers/{dossier_id}/receipt": {
-            "get": {"summary": "The receipt with the promised return date, PDF (dossier.view and dossier.applicant)",
+            "get": {"summary": "The receipt with the promised return date, PDF (dossier.applicant)",
                     "parameters": [dossier_id],
                     "responses": {"200": {"description": "The receipt", "content": {
                         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}},

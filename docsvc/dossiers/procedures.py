@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from archive.accounts import Unit
 from archive.dossiers import OneStopOffice, Procedure
 from docsvc.access import Principal
-from docsvc.dossiers.rules import (DossierInvalid, DossierNotFound, held, require, text, working_days)
+from docsvc.dossiers.rules import (DossierConflict, DossierInvalid, DossierNotFound, UnknownReference, held, require,
+                                   text, working_days)
 from docsvc.extracts.office import _place_of
 from docsvc.services.audit import record
 from docsvc.services.container import Services
@@ -45,7 +46,7 @@ def _unit_by_code(session: Session, code: str | int | None, field: str = "unit")
     else:
         unit = session.scalar(select(Unit).where(Unit.code == str(code or "").strip()))
     if unit is None:
-        raise DossierInvalid(field, f"Không có đơn vị {code}.")
+        raise UnknownReference(field, f"Không có đơn vị {code}.")
     return unit
 
 
@@ -65,7 +66,7 @@ def save_procedure(services: Services, principal: Principal, code: str, name: st
     """Add a procedure, or change the one with this code. Returns it with ``created``."""
     require(principal, "procedure.manage")
     code = text("code", code, limit=64)
-    if " " in code:
+    if any(c.isspace() for c in code):
         raise DossierInvalid("code", "Mã thủ tục không có khoảng trắng.")
     name, field = text("name", name, limit=500), text("field", field, limit=100)
     days = working_days(working_days_)
@@ -93,9 +94,9 @@ def save_procedure(services: Services, principal: Principal, code: str, name: st
 def procedure_by_code(session: Session, code: str | None) -> Procedure:
     row = session.scalar(select(Procedure).where(Procedure.code == str(code or "").strip()))
     if row is None:
-        raise DossierInvalid("procedure", f"Không có thủ tục mã {code}.")
+        raise UnknownReference("procedure", f"Không có thủ tục mã {code}.")
     if not row.active:
-        raise DossierInvalid("procedure", f"Thủ tục {row.code} đã ngừng áp dụng.")
+        raise DossierConflict("procedure_inactive", f"Thủ tục {row.code} đã ngừng áp dụng.")
     return row
 
 

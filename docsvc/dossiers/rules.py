@@ -66,9 +66,14 @@ class DossierInvalid(ValueError):
         self.field, self.message = field, message
 
 
+class UnknownReference(DossierInvalid):
+    """A value names something that does not exist (a procedure, a unit, a user, a
+    document): the API answers 404 with ``field``."""
+
+
 class DossierConflict(Exception):
-    """The dossier's state refuses it. ``code``: wrong_state, already_apologized, too_late,
-    procedure_exists, sequence_full."""
+    """The data refuses it. ``code``: wrong_state, already_apologized, too_late,
+    procedure_inactive, user_not_in_unit, sequence_full."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)

@@ -46,7 +46,7 @@ from docsvc.dossiers.procedures import (STARTER, configure_office, get_office, l
                                         office_dict, office_unit, procedure_by_code, save_procedure)
 from docsvc.dossiers.reading import dossier_dict, get_dossier, list_dossiers, receipt_pdf  # noqa: F401
 from docsvc.dossiers.rules import (FIELDS, OUTCOMES, DossierConflict, DossierInvalid, DossierNotFound,  # noqa: F401
-                                   format_code, held, lines, require, sees_applicant, text)
+                                   UnknownReference, format_code, held, lines, require, sees_applicant, text)
 from docsvc.extracts.rules import _begin_write, _one_writer
 from docsvc.services.audit import record
 from docsvc.services.container import Services
@@ -68,7 +68,10 @@ def _moment(services: Services, raw: datetime | str | None, field: str) -> datet
                 else datetime.combine(date.fromisoformat(raw.strip()), datetime.min.time())
         except ValueError:
             raise DossierInvalid(field, "Thời điểm không hợp lệ: ghi dạng YYYY-MM-DDTHH:MM.") from None
-    moment = local_moment(services, raw)
+    try:
+        moment = local_moment(services, raw)
+    except OverflowError:
+        raise DossierInvalid(field, "Thời điểm nằm ngoài khoảng năm tính được.") from None
     if moment > now + _SKEW:
         raise DossierInvalid(field, "Thời điểm không được ở tương lai.")
     return moment
@@ -174,6 +177,16 @@ def _for_write(session: Session, principal: Principal, dossier_id: int) -> Dossi
     return row
 
 
+def _office_of(services: Services, principal: Principal, dossier_id: int) -> int:
+    """The dossier's receiving office, once it is known to be in reach: a dossier out of
+    reach answers 404 before the values sent are judged."""
+    with services.uow() as uow:
+        row = uow.session.get(Dossier, dossier_id)
+        if row is None or not held(principal, row.office_unit_id, row.handling_unit_id):
+            raise DossierNotFound()
+        return row.office_unit_id
+
+
 def _state(row: Dossier, *allowed: str, doing: str) -> None:
     if row.status not in allowed:
         from docsvc.dossiers.rules import STATE_LABELS
@@ -191,6 +204,7 @@ def request_supplement(services: Services, principal: Principal, dossier_id: int
                        at: datetime | str | None = None) -> dict:
     """The applicant must bring more (``missing`` says what): the clock stops."""
     require(principal, "dossier.receive")
+    _office_of(services, principal, dossier_id)
     missing = text("missing", missing, limit=2000)
     moment = _moment(services, at, "at")
     with services.uow() as uow:
@@ -210,10 +224,8 @@ def complete_supplement(services: Services, principal: Principal, dossier_id: in
     """The supplement is complete: the clock restarts from the receipt day of ``at`` (now by
     default) with the procedure's full time."""
     require(principal, "dossier.receive")
+    calendar = calendar_for(services, _office_of(services, principal, dossier_id))
     moment = _moment(services, at, "at")
-    with services.uow() as uow:
-        office_id = uow.session.scalar(select(Dossier.office_unit_id).where(Dossier.id == dossier_id))
-    calendar = calendar_for(services, office_id)
     with services.uow() as uow:
         session = uow.session
         row = _for_write(session, principal, dossier_id)
@@ -236,6 +248,7 @@ def complete_supplement(services: Services, principal: Principal, dossier_id: in
 def refuse(services: Services, principal: Principal, dossier_id: int, reason: str) -> dict:
     """Refuse the dossier, with the reason (required)."""
     require(principal, "dossier.receive")
+    _office_of(services, principal, dossier_id)
     reason = text("reason", reason, limit=2000)
     now = local_now(services.settings.time_zone)
     with services.uow() as uow:
@@ -255,6 +268,7 @@ def route(services: Services, principal: Principal, dossier_id: int, unit: str |
     """Route an accepted dossier to its handling unit (the procedure's by default) and,
     optionally, a person of that unit."""
     require(principal, "dossier.handle")
+    _office_of(services, principal, dossier_id)
     note = text("note", note, limit=2000, required=False)
     now = local_now(services.settings.time_zone)
     with services.uow() as uow:
@@ -274,9 +288,9 @@ def route(services: Services, principal: Principal, dossier_id: int, unit: str |
         if user not in (None, ""):
             person = session.scalar(select(User).where(User.username == str(user).strip()))
             if person is None or not person.is_active:
-                raise DossierInvalid("user", f"Không có người dùng {user}.")
+                raise UnknownReference("user", f"Không có người dùng {user}.")
             if person.unit_id not in unit_subtree_ids(session, target.id):
-                raise DossierInvalid("user", f"{person.username} không thuộc {target.name}.")
+                raise DossierConflict("user_not_in_unit", f"{person.username} không thuộc {target.name}.")
         by = principal.user_id if principal.user_id is not None else row.received_by
         assignment = assignments.assign_main(session, row, target.id, person.id if person else None, by, note)
         row.status, row.handling_unit_id = IN_PROGRESS, target.id
@@ -294,12 +308,10 @@ def apologize(services: Services, principal: Principal, dossier_id: int, new_due
               at: datetime | str | None = None) -> dict:
     """The unit will be late: one apology with one new date, given before the due date."""
     require(principal, "dossier.handle")
+    calendar = calendar_for(services, _office_of(services, principal, dossier_id))
     reason = text("reason", reason, limit=2000)
     new_due = _day("new_due_on", new_due_on)
     moment = _moment(services, at, "at")
-    with services.uow() as uow:
-        office_id = uow.session.scalar(select(Dossier.office_unit_id).where(Dossier.id == dossier_id))
-    calendar = calendar_for(services, office_id)
     with services.uow() as uow:
         session = uow.session
         row = _for_write(session, principal, dossier_id)
@@ -351,6 +363,7 @@ def return_result(services: Services, principal: Principal, dossier_id: int, not
                   result_document_id: int | None = None, at: datetime | str | None = None) -> dict:
     """Hand the result back: standing against the original promised date, score 2/1/0."""
     require(principal, "dossier.handle")
+    _office_of(services, principal, dossier_id)
     note = text("note", note, limit=2000, required=False)
     moment = _moment(services, at, "at")
     with services.uow() as uow:
@@ -360,7 +373,7 @@ def return_result(services: Services, principal: Principal, dossier_id: int, not
         if _aware(services, moment) < row.received_at:
             raise DossierInvalid("at", "Thời điểm trả kết quả trước thời điểm tiếp nhận hồ sơ.")
         if result_document_id is not None and session.get(Document, int(result_document_id)) is None:
-            raise DossierInvalid("result_document_id", f"Không có văn bản #{result_document_id}.")
+            raise UnknownReference("result_document_id", f"Không có văn bản #{result_document_id}.")
         due = row.original_due_on or row.due_on
         row.status, row.result_note, row.result_document_id = RETURNED, note, result_document_id
         row.returned_at, row.returned_on = _aware(services, moment), moment.date()

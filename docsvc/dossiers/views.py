@@ -83,7 +83,7 @@ def detail(dossier_id: int):
 
 
 @bp.get("/dossiers/<int:dossier_id>/receipt.pdf")
-@requires("dossier.view")
+@requires("dossier.applicant")
 def receipt(dossier_id: int):
     data = dossiers.receipt_pdf(_services(), current_principal(), dossier_id)
     return Response(data, mimetype="application/pdf", headers={

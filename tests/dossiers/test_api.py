@@ -3,7 +3,7 @@ the Interface's names and answers, the whole life of a dossier, and each refusal
 error.
 
 Bad inputs tried: a procedure code with a space, negative working days (400 from the
-document); an unknown procedure (400 invalid_field procedure); a received moment in the
+document); an unknown procedure or handling unit (404 with the field); a received moment in the
 future (400); a blank applicant (400); an unknown field in the body (400); a refusal without a
 reason (400); a second apology (409 already_apologized); a return of a returned dossier
 (409 wrong_state); another commune's officer (404); a clerk receiving (403); a clerk
@@ -79,8 +79,12 @@ def test_life_of_a_dossier(apis):
 
 def test_refusals(apis):
     desk = apis["motcua"]
-    for body, field in (({"procedure": "KHONG", "applicant": "A"}, "procedure"),
-                        ({"procedure": "DD-CN", "applicant": "A", "received_at": "2999-01-01T09:00"}, "received_at"),
+    unknown = desk.post("/api/v1/dossiers", json={"procedure": "KHONG", "applicant": "A"})
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["field"] == "procedure"
+    unit = apis["quantri"].post("/api/v1/procedures", json={"code": "X", "name": "x", "field": "y", "working_days": 1,
+                                                            "handling_unit": "KHONG-CO"})
+    assert unit.status_code == 404 and unit.get_json()["error"]["field"] == "handling_unit"
+    for body, field in (({"procedure": "DD-CN", "applicant": "A", "received_at": "2999-01-01T09:00"}, "received_at"),
                         ({"procedure": "DD-CN", "applicant": "  "}, "applicant"),
                         ({"procedure": "DD-CN", "applicant": "A", "colour": "red"}, "colour")):
         answer = desk.post("/api/v1/dossiers", json=body)
@@ -93,6 +97,10 @@ def test_refusals(apis):
     assert desk.post(f"/api/v1/dossiers/{got['id']}/refuse", json={"reason": "Sai thẩm quyền"}).status_code == 200
     assert apis["motcuab"].post(f"/api/v1/dossiers/{got['id']}/route", json={}).status_code == 404
     assert desk.post("/api/v1/dossiers/999999/refuse", json={"reason": "x"}).status_code == 404
+    assert desk.post("/api/v1/dossiers/999999/supplement", json={"missing": "x", "at": "2999-01-01T00:00"}).status_code == 404
+    late = desk.post("/api/v1/dossiers", json={"procedure": "DD-CN", "applicant": "B"}).get_json()
+    far = desk.post(f"/api/v1/dossiers/{late['id']}/supplement", json={"missing": "x", "at": "0001-01-01T00:00+07:00"})
+    assert far.status_code == 400 and far.get_json()["error"]["field"] == "at"
 
 
 def test_openapi_lists_the_operations(client):

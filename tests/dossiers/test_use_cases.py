@@ -128,8 +128,11 @@ def test_refusal_needs_a_reason(services, people):
 
 def test_route_writes_the_assignment(services, people):
     got = _receive(services, people, "2026-03-02T09:00")
-    with pytest.raises(DossierInvalid):   # a person outside the unit
+    with pytest.raises(DossierConflict) as outside:   # a person outside the unit
         dossiers.route(services, people.p("motcua"), got["id"], "XA-A-DC", user="vanthu")
+    assert outside.value.code == "user_not_in_unit"
+    with pytest.raises(DossierInvalid):   # nobody of that name
+        dossiers.route(services, people.p("motcua"), got["id"], "XA-A-DC", user="khongco")
     routed = dossiers.route(services, people.p("motcua"), got["id"], user="diachinh", note="Giải quyết gấp")
     assert routed["status"] == "in_progress"
     with services.session_factory() as db:
@@ -242,8 +245,9 @@ def test_procedures(services, people):
     assert next(p for p in listed if p["code"] == "DD-CN")["handling_unit"] == "XA-A-DC"
     changed = dossiers.save_procedure(services, admin, "HT-KS", "Đăng ký khai sinh", "Hộ tịch", 2, active=False)
     assert not changed["created"] and changed["working_days"] == 2
-    with pytest.raises(DossierInvalid):
+    with pytest.raises(DossierConflict) as inactive:
         _receive(services, people, "2026-03-02T09:00", procedure="HT-KS")   # no longer in use
+    assert inactive.value.code == "procedure_inactive"
     for args, field in ((("X Y", "n", "f", 1), "code"), (("X", "", "f", 1), "name"), (("X", "n", "f", -1), "working_days"),
                         (("X", "n", "f", "abc"), "working_days"), (("X", "n", "f", 1, "KHONG"), "handling_unit")):
         with pytest.raises(DossierInvalid) as caught:
