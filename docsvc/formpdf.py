@@ -9,13 +9,14 @@ and docsvc.extracts.qr (the QR modules)."""
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 from typing import NamedTuple
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 
-from docsvc.extracts.fonts import width, wrap
+from docsvc.extracts.fonts import RENDER_LOCK, width, wrap
 from docsvc.extracts.qr import qr_modules
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -186,3 +187,18 @@ def draw(pdf: rl_canvas.Canvas, pages: list[list], fonts: tuple[str, str, str]) 
             pdf.setFont(fonts[0], 9)
             pdf.drawCentredString(PAGE_W / 2, BOTTOM / 2, f"Trang {number}/{len(pages)}")
         pdf.showPage()
+
+
+def render(pages: list[list], fonts: tuple[str, str, str], *, title: str, author: str) -> bytes:
+    """The laid-out pages as a complete A4 PDF (equal content, equal bytes: ``invariant``)."""
+    out = io.BytesIO()
+    with RENDER_LOCK:
+        # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
+        pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
+                               initialFontName=fonts[0])
+        pdf.setTitle(title)
+        pdf.setAuthor(author)
+        pdf.setCreator("docsvc")
+        draw(pdf, pages, fonts)
+        pdf.save()
+    return out.getvalue()

@@ -9,16 +9,14 @@ Pure: no database, no Flask."""
 from __future__ import annotations
 
 import datetime
-import io
 import unicodedata
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
 
-from docsvc.extracts.fonts import RENDER_LOCK, register_fonts, wrap
-from docsvc.formpdf import (BODY, LEFT, PAGE_H, PAGE_W, QR_SIZE, SIGN_COL, TEXT_W, Layout, Qr, Text, day_words,
-                            draw, heading, labelled, place_date_line)
+from docsvc.extracts.fonts import register_fonts, wrap
+from docsvc.formpdf import (BODY, LEFT, QR_SIZE, SIGN_COL, TEXT_W, Layout, Qr, Text, day_words, heading, labelled,
+                            place_date_line, render)
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 SIGNATURE_ROOM = 22 * mm
@@ -107,13 +105,5 @@ def render_receipt(content: ReceiptContent) -> bytes:
     heading(lay, content.office_lines, None, fonts)
     _body(lay, content, fonts)
     _signatures(lay, content, fonts)
-    out = io.BytesIO()
-    with RENDER_LOCK:
-        pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
-                               initialFontName=fonts[0])
-        pdf.setTitle(f"{TITLE} {content.code}")
-        pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
-        pdf.setCreator("docsvc")
-        draw(pdf, lay.pages, fonts)
-        pdf.save()
-    return out.getvalue()
+    return render(lay.pages, fonts, title=f"{TITLE} {content.code}",
+                  author=content.office_lines[-1] if content.office_lines else "")

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import io
 import unicodedata
 from dataclasses import dataclass
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
 
-from docsvc.extracts.fonts import RENDER_LOCK, register_fonts, wrap
+from docsvc.extracts.fonts import register_fonts, wrap
 from docsvc.formpdf import (BODY, BOTTOM, LEADING, LEFT, MOTTO, NATION, PAGE_H, PAGE_W, QR_SIZE, RIGHT,  # noqa: F401
-                            SIGN_COL, TEXT_W, TOP, Layout as _Layout, Qr as _Qr, Text as _Text, draw as _draw,
-                            heading, labelled as _labelled, place_date_line)
+                            SIGN_COL, TEXT_W, TOP, Layout as _Layout, Qr as _Qr, Text as _Text,
+                            heading, labelled as _labelled, place_date_line, render)
 
 TITLES = {"birth": "TRÍCH LỤC KHAI SINH (BẢN SAO)", "death": "TRÍCH LỤC KHAI TỬ (BẢN SAO)",
           "marriage": "TRÍCH LỤC KẾT HÔN (BẢN SAO)"}
@@ -131,14 +129,5 @@ def render_extract(content: ExtractContent) -> bytes:
     _heading(lay, content, fonts)
     _body(lay, content, fonts)
     _signature_block(lay, content, fonts)
-    out = io.BytesIO()
-    with RENDER_LOCK:
-        # initialFontName: otherwise every page lists an unembedded Helvetica it never uses
-        pdf = rl_canvas.Canvas(out, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1,
-                               initialFontName=fonts[0])
-        pdf.setTitle(f"{TITLES[content.kind]} số {content.number}")
-        pdf.setAuthor(content.office_lines[-1] if content.office_lines else "")
-        pdf.setCreator("docsvc")
-        _draw(pdf, lay.pages, fonts)
-        pdf.save()
-    return out.getvalue()
+    return render(lay.pages, fonts, title=f"{TITLES[content.kind]} số {content.number}",
+                  author=content.office_lines[-1] if content.office_lines else "")
