@@ -114,6 +114,18 @@ def dossier_receipt(dossier_id: int):
     return response
 
 
+@bp.get("/dossiers/<dossier_id>/notices/<kind>")
+@requires("dossier.applicant")
+@_answered
+def dossier_notice(dossier_id: int, kind: str):
+    data = dossiers.notice_pdf(_services(), current_principal(), dossier_id, kind)
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="phieu-{kind}-{dossier_id}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"  # it names the applicant
+    return response
+
+
 @bp.post("/dossiers/<dossier_id>/supplement")
 @requires("dossier.receive")
 @_answered

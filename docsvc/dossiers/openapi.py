@@ -126,6 +126,14 @@ def describe(spec: dict) -> None:
                     "responses": {"200": {"description": "The receipt", "content": {
                         "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}},
         },
+        "/dossiers/{dossier_id}/notices/{kind}": {
+            "get": {"summary": "The slip of the last supplement request, the refusal or the apology, PDF "
+                               "(dossier.applicant); 404 when the dossier has none of that kind",
+                    "parameters": [dossier_id, {"name": "kind", "in": "path", "required": True,
+                                                "schema": {"enum": ["supplement", "refusal", "apology"]}}],
+                    "responses": {"200": {"description": "The slip", "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}},
+        },
         "/dossiers/{dossier_id}/supplement": action(
             "Ask the applicant for more papers: the clock stops (dossier.receive)",
             {"missing": _text(2000, "What is missing"), "at": _moment("When")}, ["missing"]),

@@ -231,3 +231,50 @@ def receipt_pdf(services: Services, principal: Principal, dossier_id: int) -> by
         _log_read(services, session, principal, "dossier_receipt", row.id, row.applicant)
         uow.commit()
     return render_receipt(content)
+
+
+_NOTICE_EVENTS = {"supplement": "supplement_requested", "refusal": "refused", "apology": "apology"}
+
+
+def notice_pdf(services: Services, principal: Principal, dossier_id: int, kind: str) -> bytes:
+    """The slip of the dossier's last supplement request, its refusal or its apology, as an
+    A4 PDF (docsvc.dossiers.notices); ``DossierNotFound`` when it has none of that kind."""
+    require(principal, "dossier.applicant")
+    from docsvc.dates import format_day
+    from docsvc.dossiers.notices import NoticeContent, render_notice
+
+    if kind not in _NOTICE_EVENTS:
+        raise DossierNotFound("Không có loại phiếu này.")
+    tz = services.settings.time_zone
+    with services.uow() as uow:
+        session = uow.session
+        row = _visible(session, principal, dossier_id)
+        event = session.scalar(select(DossierEvent).where(DossierEvent.dossier_id == row.id,
+                                                           DossierEvent.kind == _NOTICE_EVENTS[kind])
+                               .order_by(DossierEvent.id.desc()).limit(1))
+        if event is None:
+            raise DossierNotFound("Hồ sơ chưa có phiếu này.")
+        proc = session.get(Procedure, row.procedure_id)
+        office = office_dict(session, session.get(Unit, row.office_unit_id))
+        officer = session.get(User, event.by_user_id) if event.by_user_id else None
+        data = event.data or {}
+        if kind == "supplement":
+            lines = (("Hồ sơ cần bổ sung, hoàn thiện:", event.note or ""),)
+            closing = ("Thời hạn giải quyết được tính lại từ ngày Ông/Bà nộp đủ hồ sơ. Xin Ông/Bà bổ sung, "
+                       "hoàn thiện hồ sơ theo hướng dẫn trên.")
+        elif kind == "refusal":
+            lines = (("Lý do từ chối:", event.note or row.refused_reason or ""),)
+            closing = "Xin thông báo để Ông/Bà được biết."
+        else:
+            old, new = data.get("old_due_on"), data.get("new_due_on")
+            lines = (("Ngày hẹn trả kết quả trước đây:", format_day(date.fromisoformat(old)) if old else ""),
+                     ("Lý do chậm:", event.note or ""),
+                     ("Ngày hẹn trả kết quả mới:", format_day(date.fromisoformat(new)) if new else ""))
+            closing = (f"{office['unit']['name']} xin lỗi Ông/Bà vì việc giải quyết hồ sơ chậm so với thời hạn đã "
+                       "hẹn, và hẹn trả kết quả vào ngày mới nêu trên.")
+        content = NoticeContent(kind, tuple(office["heading"]), office["place"],
+                                event.at.astimezone(ZoneInfo(tz)).date(), row.code, row.applicant, proc.name, lines,
+                                closing, (officer.full_name or officer.username) if officer else "")
+        _log_read(services, session, principal, f"dossier_{kind}", row.id, row.applicant)
+        uow.commit()
+    return render_notice(content)

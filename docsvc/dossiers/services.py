@@ -44,7 +44,7 @@ from docsvc.dates import local_now
 from docsvc.dossiers import assignments
 from docsvc.dossiers.procedures import (STARTER, configure_office, get_office, list_procedures,  # noqa: F401
                                         office_dict, office_unit, procedure_by_code, save_procedure)
-from docsvc.dossiers.reading import dossier_dict, get_dossier, list_dossiers, receipt_pdf  # noqa: F401
+from docsvc.dossiers.reading import dossier_dict, get_dossier, list_dossiers, notice_pdf, receipt_pdf  # noqa: F401
 from docsvc.dossiers.rules import (FIELDS, OUTCOMES, DossierConflict, DossierInvalid, DossierNotFound,  # noqa: F401
                                    UnknownReference, format_code, held, lines, require, sees_applicant, text)
 from docsvc.extracts.rules import _begin_write, _one_writer

@@ -87,6 +87,9 @@ CATALOG: dict[str, str] = {
     'Địa chỉ, số điện thoại': 'Address, telephone',
     'Địa danh (in trên giấy tiếp nhận)': 'Place (printed on receipts)',
     'đã hẹn lại; hẹn ban đầu {day}': 'new date given; first promised {day}',
+    'Phiếu yêu cầu bổ sung (PDF)': 'Supplement request slip (PDF)',
+    'Phiếu từ chối (PDF)': 'Refusal slip (PDF)',
+    'Phiếu xin lỗi và hẹn lại (PDF)': 'Apology and new date slip (PDF)',
     # states, standings, events, fields (docsvc/dossiers/rules.py)
     'Đã tiếp nhận': 'Received', 'Chờ bổ sung': 'Awaiting supplement', 'Từ chối tiếp nhận': 'Refused',
     'Đang giải quyết': 'In progress', 'Đã trả kết quả': 'Returned',

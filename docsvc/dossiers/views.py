@@ -91,6 +91,15 @@ def receipt(dossier_id: int):
         "Cache-Control": "private, no-store"})
 
 
+@bp.get("/dossiers/<int:dossier_id>/notices/<kind>.pdf")
+@requires("dossier.applicant")
+def notice(dossier_id: int, kind: str):
+    data = dossiers.notice_pdf(_services(), current_principal(), dossier_id, kind)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="phieu-{kind}-{dossier_id}.pdf"',
+        "Cache-Control": "private, no-store"})
+
+
 def _act(dossier_id: int, call, done: str):
     try:
         call(_services(), current_principal())

@@ -74,6 +74,10 @@ def test_life_of_a_dossier(apis):
     assert receipt.status_code == 200 and receipt.headers["Content-Type"] == "application/pdf"
     assert receipt.data.startswith(b"%PDF")
     assert apis["vanthu"].get(f"{url}/receipt").status_code == 403
+    slip = desk.get(f"{url}/notices/apology")
+    assert slip.status_code == 200 and slip.data.startswith(b"%PDF")
+    assert desk.get(f"{url}/notices/refusal").status_code == 404
+    assert desk.get(f"{url}/notices/other").status_code == 400
     assert apis["motcuab"].get(f"{url}/receipt").status_code == 404
 
 

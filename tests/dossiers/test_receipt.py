@@ -41,3 +41,31 @@ def test_receipt_without_a_date():
     text = _text(render_receipt(content))
     assert "chưa hẹn (hồ sơ chưa đủ)" in text and "(không ghi)" in text
     assert render_receipt(content) == render_receipt(content)   # equal content, equal bytes
+
+
+def test_notices(services, people):
+    """The apology slip names both dates and the reason; the refusal slip the reason; a kind
+    the dossier has not had (or an unknown kind) is not found; a clerk may not print them."""
+    import pytest
+
+    from docsvc.dossiers.rules import DossierNotFound
+    from docsvc.services.audit import PermissionDenied
+
+    desk = people.p("motcua")
+    got = dossiers.receive_dossier(services, desk, "DD-CN", "Ngô Thị Kim", received_at="2026-03-02T09:00")
+    dossiers.route(services, desk, got["id"])
+    dossiers.apologize(services, people.p("diachinh"), got["id"], "2026-03-12", "Chờ kết quả đo đạc",
+                       at="2026-03-05T09:00")
+    text = _text(dossiers.notice_pdf(services, desk, got["id"], "apology"))
+    for expected in ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Ngô Thị Kim", "09/03/2026", "12/03/2026",
+                     "Chờ kết quả đo đạc", "ngày 05 tháng 03 năm 2026"):
+        assert expected in text, expected
+    for kind in ("refusal", "supplement", "other"):
+        with pytest.raises(DossierNotFound):
+            dossiers.notice_pdf(services, desk, got["id"], kind)
+    refused = dossiers.receive_dossier(services, desk, "DD-CN", "Lý Văn Long", received_at="2026-03-02T10:00",
+                                       outcome="refused", note="Không thuộc thẩm quyền của xã")
+    text = _text(dossiers.notice_pdf(services, desk, refused["id"], "refusal"))
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and "Không thuộc thẩm quyền của xã" in text
+    with pytest.raises(PermissionDenied):
+        dossiers.notice_pdf(services, people.p("vanthu"), refused["id"], "refusal")

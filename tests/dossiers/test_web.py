@@ -62,6 +62,10 @@ def test_desk_receive_and_handle(client, accounts, people):
     assert back.status_code == 302
     detail = client.get(f"/dossiers/{ident}").get_data(as_text=True)
     assert 'data-status="returned"' in detail and 'data-standing="late"' in detail
+    _as(client, accounts, "motcua")
+    assert "/notices/supplement.pdf" not in client.get(f"/dossiers/{ident}").get_data(as_text=True)
+    assert client.get(f"/dossiers/{ident}/notices/refusal.pdf").status_code == 404
+    token = _as(client, accounts, "diachinh")
     assert [k for k in re.findall(r'<li data-kind="(\w+)"', detail)] == ["received", "routed", "returned"]
     again = client.post(f"/dossiers/{ident}/return", data={"csrf_token": token, "note": "x"})
     assert again.status_code == 409
