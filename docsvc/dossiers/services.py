@@ -147,7 +147,7 @@ def receive_dossier(services: Services, principal: Principal, procedure: str, ap
         _audit(services, session, principal, "dossier.receive", row, procedure=proc.code, outcome=outcome,
                due_on=due_on.isoformat() if due_on else None)
         session.flush()
-        data = dossier_dict(row, proc, show_applicant=True)
+        data = dossier_dict(row, proc, show_applicant=True, tz=services.settings.time_zone)
         uow.commit()
         return data
 
@@ -197,7 +197,8 @@ def _state(row: Dossier, *allowed: str, doing: str) -> None:
 
 def _done(services: Services, session: Session, row: Dossier, principal: Principal) -> dict:
     session.flush()
-    return dossier_dict(row, session.get(Procedure, row.procedure_id), show_applicant=sees_applicant(principal))
+    return dossier_dict(row, session.get(Procedure, row.procedure_id), show_applicant=sees_applicant(principal),
+                        tz=services.settings.time_zone)
 
 
 def request_supplement(services: Services, principal: Principal, dossier_id: int, missing: str,
