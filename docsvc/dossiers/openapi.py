@@ -63,7 +63,9 @@ def describe(spec: dict) -> None:
 
     def action(summary: str, properties: dict, required: list[str]) -> dict:
         return {"post": {"summary": summary, "parameters": [dossier_id], "requestBody": body(properties, required),
-                         "responses": {"200": _json(ref, "The dossier after it"), **conflict}}}
+                         "responses": {"200": _json(ref, "The dossier after it"), **conflict,
+                                       "404": _json(error, "No such dossier for the caller, or an unknown unit, "
+                                                           "user or document named in the body (`field`)")}}}
 
     spec["paths"].update({
         "/procedures": {
@@ -83,7 +85,8 @@ def describe(spec: dict) -> None:
                                            "description": "Code of the unit dossiers are routed to by default"},
                          "active": {"type": "boolean"}}, ["code", "name", "field", "working_days"]),
                      "responses": {"201": _json({"$ref": "#/components/schemas/Procedure"}, "Added"),
-                                   "200": _json({"$ref": "#/components/schemas/Procedure"}, "Changed")}},
+                                   "200": _json({"$ref": "#/components/schemas/Procedure"}, "Changed"),
+                                   "404": _json(error, "No such handling unit (`field`: `handling_unit`)")}},
         },
         "/dossiers": {
             "get": {"summary": "Dossiers of the caller's units, newest first (dossier.view)",
@@ -114,7 +117,9 @@ def describe(spec: dict) -> None:
                          "office": {"type": ["string", "null"], "maxLength": 64,
                                     "description": "Code of the receiving office (default the caller's)"}},
                          ["procedure", "applicant"]),
-                     "responses": {"201": _json(ref, "Received: `id`, `code`, `due_on` and the rest"), **conflict}},
+                     "responses": {"201": _json(ref, "Received: `id`, `code`, `due_on` and the rest"),
+                                   "404": _json(error, "No such procedure or office (`field` names it)"),
+                                   "409": _json(error, "`procedure_inactive`, `sequence_full`")}},
         },
         "/dossiers/{dossier_id}": {
             "get": {"summary": "A dossier with its timeline and assignments (dossier.view)",

@@ -117,6 +117,10 @@ def text(field: str, raw: Any, *, limit: int, required: bool = True) -> str | No
         return None
     if len(value) > limit:
         raise DossierInvalid(field, f"Tối đa {limit} ký tự.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\\udbca"): no database can keep it
+        raise DossierInvalid(field, "Văn bản có ký tự không hợp lệ.") from None
     return value
 
 
@@ -130,7 +134,9 @@ def lines(field: str, raw: Any, *, limit: int = 300, most: int = 30) -> list[str
 
 
 def working_days(raw: Any) -> int:
-    if isinstance(raw, bool):
+    if isinstance(raw, float) and raw.is_integer():  # JSON has one number type: 5.0 is 5
+        raw = int(raw)
+    if isinstance(raw, bool) or isinstance(raw, float):
         raise DossierInvalid("working_days", "Thời hạn phải là số ngày làm việc.")
     try:
         days = int(str(raw).strip())

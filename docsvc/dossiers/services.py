@@ -373,7 +373,9 @@ def return_result(services: Services, principal: Principal, dossier_id: int, not
         _state(row, RECEIVED, IN_PROGRESS, doing="trả kết quả")
         if _aware(services, moment) < row.received_at:
             raise DossierInvalid("at", "Thời điểm trả kết quả trước thời điểm tiếp nhận hồ sơ.")
-        if result_document_id is not None and session.get(Document, int(result_document_id)) is None:
+        if result_document_id is not None:
+            result_document_id = int(result_document_id)
+        if result_document_id is not None and session.get(Document, result_document_id) is None:
             raise UnknownReference("result_document_id", f"Không có văn bản #{result_document_id}.")
         due = row.original_due_on or row.due_on
         row.status, row.result_note, row.result_document_id = RETURNED, note, result_document_id
