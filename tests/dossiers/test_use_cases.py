@@ -10,7 +10,7 @@ another commune's officer (404)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -219,20 +219,24 @@ def test_scope_and_personal_data(services, people):
 
 
 def test_list_filters_and_markers(services, people):
+    """A dossier promised for 09/03/2026 is overdue (a received moment is never in the future,
+    so today is after it)."""
     one_stop = people.p("motcua")
-    today = datetime.now().date()
     old = _receive(services, people, "2026-03-02T09:00")
     _receive(services, people, "2026-03-02T09:30", procedure="HT-KS", outcome="supplement", note="Thiếu")
     listed = dossiers.list_dossiers(services, one_stop)
     assert listed["total"] == 2
-    assert next(i for i in listed["items"] if i["id"] == old["id"])["marker"] == ("overdue" if today > date(2026, 3, 9) else
-                                                                                 listed["items"][0]["marker"])
+    assert next(i for i in listed["items"] if i["id"] == old["id"])["marker"] == "overdue"
     assert dossiers.list_dossiers(services, one_stop, status="supplement")["total"] == 1
     assert dossiers.list_dossiers(services, one_stop, field="Đất đai")["total"] == 1
     assert dossiers.list_dossiers(services, one_stop, date_from="03/03/2026")["total"] == 0
     assert dossiers.list_dossiers(services, one_stop, date_from="2026-03-02", date_to="2026-03-02")["total"] == 2
-    if today > date(2026, 3, 9):
-        assert [i["id"] for i in dossiers.list_dossiers(services, one_stop, marker="overdue")["items"]] == [old["id"]]
+    assert [i["id"] for i in dossiers.list_dossiers(services, one_stop, marker="overdue")["items"]] == [old["id"]]
+    assert dossiers.list_dossiers(services, one_stop, marker="due_soon")["total"] == 0
+    dossiers.save_procedure(services, people.p("quantri"), "CT-0", "Chứng thực tại chỗ", "Chứng thực", 0)
+    now = dossiers.receive_dossier(services, one_stop, "CT-0", "Người nhận ngay")   # due today or next working day
+    soon = dossiers.list_dossiers(services, one_stop, marker="due_soon")["items"]
+    assert [i["id"] for i in soon] == [now["id"]] and soon[0]["marker"] == "due_soon"
     for bad in ({"status": "lost"}, {"marker": "soon"}, {"date_from": "32/01/2026"}):
         with pytest.raises(DossierInvalid):
             dossiers.list_dossiers(services, one_stop, **bad)
