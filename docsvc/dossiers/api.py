@@ -52,6 +52,14 @@ def _answered(view: Callable) -> Callable:
     return run
 
 
+def _pdf(data: bytes, filename: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"  # it names the applicant
+    return response
+
+
 @bp.get("/procedures")
 @requires("procedure.view")
 @_answered
@@ -106,24 +114,14 @@ def dossier_detail(dossier_id: int):
 @requires("dossier.applicant")
 @_answered
 def dossier_receipt(dossier_id: int):
-    data = dossiers.receipt_pdf(_services(), current_principal(), dossier_id)
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier_id}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"  # it names the applicant
-    return response
+    return _pdf(dossiers.receipt_pdf(_services(), current_principal(), dossier_id), f"giay-tiep-nhan-{dossier_id}.pdf")
 
 
 @bp.get("/dossiers/<dossier_id>/notices/<kind>")
 @requires("dossier.applicant")
 @_answered
 def dossier_notice(dossier_id: int, kind: str):
-    data = dossiers.notice_pdf(_services(), current_principal(), dossier_id, kind)
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="phieu-{kind}-{dossier_id}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"  # it names the applicant
-    return response
+    return _pdf(dossiers.notice_pdf(_services(), current_principal(), dossier_id, kind), f"phieu-{kind}-{dossier_id}.pdf")
 
 
 @bp.post("/dossiers/<dossier_id>/supplement")

@@ -82,22 +82,21 @@ def detail(dossier_id: int):
     return _detail(dossier_id)
 
 
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
 @bp.get("/dossiers/<int:dossier_id>/receipt.pdf")
 @requires("dossier.applicant")
 def receipt(dossier_id: int):
-    data = dossiers.receipt_pdf(_services(), current_principal(), dossier_id)
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="giay-tiep-nhan-{dossier_id}.pdf"',
-        "Cache-Control": "private, no-store"})
+    return _pdf(dossiers.receipt_pdf(_services(), current_principal(), dossier_id), f"giay-tiep-nhan-{dossier_id}.pdf")
 
 
 @bp.get("/dossiers/<int:dossier_id>/notices/<kind>.pdf")
 @requires("dossier.applicant")
 def notice(dossier_id: int, kind: str):
-    data = dossiers.notice_pdf(_services(), current_principal(), dossier_id, kind)
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="phieu-{kind}-{dossier_id}.pdf"',
-        "Cache-Control": "private, no-store"})
+    return _pdf(dossiers.notice_pdf(_services(), current_principal(), dossier_id, kind), f"phieu-{kind}-{dossier_id}.pdf")
 
 
 def _act(dossier_id: int, call, done: str):
