@@ -73,6 +73,7 @@ def _register_pages(app: Flask) -> None:
     from docsvc.calendar import views as calendar
     from docsvc.civil import views as civil
     from docsvc.documents import views as documents
+    from docsvc.dossiers import views as dossiers
     from docsvc.extracts import views as extracts
     from docsvc.finding import views as finding
     from docsvc.home import views as home
@@ -80,7 +81,7 @@ def _register_pages(app: Flask) -> None:
 
     labels.register(app.jinja_env)
     for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp, calendar.bp,
-               routing.bp):
+               routing.bp, dossiers.bp):
         app.register_blueprint(bp)
 
 

@@ -37,12 +37,14 @@ def register_commands(app: Flask) -> None:
     from docsvc.calendar.cli import GROUPS as CALENDAR
     from docsvc.civil.cli import GROUPS as CIVIL
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
+    from docsvc.dossiers.cli import GROUPS as DOSSIERS
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
     from docsvc.routing.cli import GROUPS as ROUTING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *ROUTING):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *ROUTING,
+                    *DOSSIERS):
         app.cli.add_command(command)
 
 
@@ -226,6 +228,12 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
         lines += add_demo_extracts(svc)
     except Exception as exc:  # the books above are kept; say what went wrong with the extracts
         click.echo(f"  Trích lục mẫu: không tạo được ({exc})", err=True)
+    from docsvc.dossiers.demo import add_demo_dossiers
+
+    try:
+        lines += add_demo_dossiers(svc, seed=seed)
+    except Exception as exc:  # what is above is kept; say what went wrong with the dossiers
+        click.echo(f"  Hồ sơ một cửa mẫu: không tạo được ({exc})", err=True)
     for line in lines:
         click.echo(f"  {line}")
     results += [{**scan, "status": "queued", "pages": None, "error": None} for scan in scans]

@@ -86,6 +86,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "routing.complete": (N_("Hoàn thành việc được giao"), N_("{actor} đã hoàn thành {object}")),
     "routing.remind": (N_("Nhắc hạn"), N_("{actor} đã gửi nhắc hạn xử lý")),
     "user.email": (N_("Đặt thư điện tử nhận nhắc hạn"), N_("{actor} đã đặt địa chỉ thư nhận nhắc hạn của {object}")),
+    "procedure.save": (N_("Sửa danh mục thủ tục"), N_("{actor} đã lưu thủ tục hành chính {object}")),
+    "dossier.office": (N_("Cấu hình bộ phận một cửa"), N_("{actor} đã sửa cấu hình bộ phận một cửa của {object}")),
+    "dossier.receive": (N_("Tiếp nhận hồ sơ"), N_("{actor} đã tiếp nhận {object}")),
+    "dossier.supplement": (N_("Yêu cầu bổ sung hồ sơ"), N_("{actor} đã yêu cầu bổ sung {object}")),
+    "dossier.supplement_done": (N_("Ghi nhận bổ sung hồ sơ"), N_("{actor} đã ghi nhận bổ sung đủ {object}")),
+    "dossier.refuse": (N_("Từ chối tiếp nhận hồ sơ"), N_("{actor} đã từ chối tiếp nhận {object}")),
+    "dossier.route": (N_("Chuyển xử lý hồ sơ"), N_("{actor} đã chuyển xử lý {object}")),
+    "dossier.apology": (N_("Xin lỗi, hẹn lại ngày trả"), N_("{actor} đã xin lỗi và hẹn lại ngày trả {object}")),
+    "dossier.return": (N_("Trả kết quả hồ sơ"), N_("{actor} đã trả kết quả {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -106,6 +115,8 @@ OBJECT_TYPES = {
     "extract": N_("trích lục"),
     "calendar_day": N_("ngày"),
     "assignment": N_("việc được giao"),
+    "procedure": N_("thủ tục"),
+    "dossier": N_("hồ sơ"),
 }
 
 

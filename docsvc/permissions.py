@@ -70,6 +70,17 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "routing.handle": ("Xử lý việc được giao: chuyển tiếp trong đơn vị, báo cáo tiến độ, xin gia hạn một lần, "
                        "hoàn thành", frozenset({"clerk", "archivist", "specialist", "leader", "one_stop",
                                                   "civil_status"})),
+    "procedure.view": ("Xem danh mục thủ tục hành chính và thời hạn giải quyết", ALL),
+    "procedure.manage": ("Sửa danh mục thủ tục hành chính (lĩnh vực, thời hạn, đơn vị giải quyết) và cấu hình "
+                         "bộ phận một cửa (mã cơ quan, tiêu đề giấy tiếp nhận)", frozenset({"admin"})),
+    "dossier.receive": ("Tiếp nhận hồ sơ thủ tục hành chính, yêu cầu bổ sung, từ chối tiếp nhận",
+                        frozenset({"one_stop"})),
+    "dossier.view": ("Xem hồ sơ thủ tục hành chính của đơn vị và tiến độ giải quyết",
+                     frozenset({"one_stop", "leader", "civil_status", "specialist", "clerk"})),
+    "dossier.handle": ("Chuyển xử lý, xin lỗi và hẹn lại, trả kết quả hồ sơ thủ tục hành chính",
+                       frozenset({"one_stop", "leader", "civil_status", "specialist"})),
+    "dossier.applicant": ("Xem họ tên, liên hệ của người nộp hồ sơ (dữ liệu cá nhân); in giấy tiếp nhận",
+                          frozenset({"one_stop", "leader"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

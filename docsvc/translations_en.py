@@ -580,3 +580,7 @@ CATALOG.update({
 from docsvc.routing.translations_en import CATALOG as _ROUTING_PAGES  # noqa: E402
 
 CATALOG.update({k: v for k, v in _ROUTING_PAGES.items() if k not in CATALOG})
+# one-stop dossiers (docsvc/dossiers: pages, labels, permissions, audit)
+from docsvc.dossiers.translations_en import CATALOG as _DOSSIER_PAGES  # noqa: E402
+
+CATALOG.update(_DOSSIER_PAGES)

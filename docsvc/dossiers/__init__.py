@@ -1,0 +1,1 @@
+"""One-stop dossiers (hồ sơ thủ tục hành chính): issue 13 §4."""
