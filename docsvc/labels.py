@@ -78,6 +78,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "calendar.remove": (N_("Bỏ ngày khỏi lịch làm việc"), N_("{actor} đã bỏ {object} khỏi lịch làm việc")),
     "calendar.unit": (N_("Sửa giờ làm việc của đơn vị"),
                       N_("{actor} đã sửa lịch sáng thứ Bảy, giờ chốt nhận của {object}")),
+    "incoming.register": (N_("Vào sổ văn bản đến"), N_("{actor} đã vào sổ {object}")),
+    "incoming.update": (N_("Sửa, xác nhận thông tin văn bản đến"),
+                        N_("{actor} đã sửa, xác nhận thông tin của {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -97,6 +100,7 @@ OBJECT_TYPES = {
     "register_book": N_("sổ hộ tịch"),
     "extract": N_("trích lục"),
     "calendar_day": N_("ngày"),
+    "incoming": N_("văn bản đến"),
 }
 
 

@@ -63,6 +63,10 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "calendar.view": ("Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc", ALL),
     "calendar.manage": ("Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy "
                         "và giờ chốt nhận của đơn vị", frozenset({"admin"})),
+    "incoming.register": ("Vào sổ văn bản đến: đăng ký, xác nhận và sửa thông tin văn bản đến",
+                          frozenset({"clerk"})),
+    "incoming.view": ("Xem, tra cứu, in sổ đăng ký văn bản đến (theo đơn vị và mức được tiếp cận)",
+                      frozenset({"admin", "clerk", "archivist", "specialist", "leader"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),
