@@ -39,9 +39,11 @@ def register_commands(app: Flask) -> None:
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
+    from docsvc.incoming.cli import GROUPS as INCOMING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR,
+                    *INCOMING):
         app.cli.add_command(command)
 
 

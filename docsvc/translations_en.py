@@ -576,3 +576,7 @@ CATALOG.update({
     'Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc':
         'See the working calendar (days off, swapped working days) and compute due dates in working days',
 })
+# incoming register (docsvc/incoming: pages, API, audit sentences, permissions)
+from docsvc.incoming.translations_en import CATALOG as _INCOMING  # noqa: E402
+
+CATALOG.update({k: v for k, v in _INCOMING.items() if k not in CATALOG})

@@ -30,11 +30,13 @@ class IncomingNotFound(NotFound):
 
 
 class IncomingInvalid(ValueError):
-    """A bad value: ``field`` names it, ``message`` says why (Vietnamese)."""
+    """A bad value: ``field`` names it, ``message`` says why (Vietnamese). ``code`` is set when
+    the value is well formed but the facts refuse it (``arrival_in_future``,
+    ``issued_after_arrival``, ``above_clearance``): the API answers those 409."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, code: str | None = None):
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field, self.message, self.code = field, message, code
 
 
 class DuplicateIncoming(Exception):
@@ -170,11 +172,14 @@ def arrival_moment(raw: Any, time_zone: str, now: datetime) -> tuple[datetime, d
             moment = datetime.combine(day, time(0, 0))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    if (moment - now).total_seconds() > 300:
-        raise IncomingInvalid("arrived_at", "Thời điểm đến không thể ở tương lai.")
-    if moment.year < 1900:
-        raise IncomingInvalid("arrived_at", "Thời điểm đến không hợp lệ.")
-    return moment.astimezone(timezone.utc), moment.astimezone(zone).date()
+    try:
+        if (moment - now).total_seconds() > 300:
+            raise IncomingInvalid("arrived_at", "Thời điểm đến không thể ở tương lai.", "arrival_in_future")
+        if moment.year < 1900:
+            raise ValueError(moment)
+        return moment.astimezone(timezone.utc), moment.astimezone(zone).date()
+    except (OverflowError, ValueError):
+        raise IncomingInvalid("arrived_at", "Thời điểm đến phải từ năm 1900.", "arrival_out_of_range") from None
 
 
 # -- reading the first page --------------------------------------------------------------

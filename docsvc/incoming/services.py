@@ -241,7 +241,7 @@ def _lock_key(session: Session, office_id: int, key: str | None) -> None:
 def _check_issued(values: dict, arrived_on: date) -> None:
     issued = values.get("issued_on")
     if issued is not None and issued > arrived_on:
-        raise IncomingInvalid("issued_on", "Ngày văn bản không thể sau ngày đến.")
+        raise IncomingInvalid("issued_on", "Ngày văn bản không thể sau ngày đến.", "issued_after_arrival")
 
 
 def register_incoming(services: Services, principal: Principal, data: dict) -> dict:
@@ -279,7 +279,7 @@ def register_incoming(services: Services, principal: Principal, data: dict) -> d
         secrecy = (secrecy_value(data["secrecy"]) if data.get("secrecy") not in (None, "")
                    else (doc.secrecy if doc is not None else 0))
         if secrecy > principal.clearance:
-            raise IncomingInvalid("secrecy", "Độ mật của văn bản vượt mức bạn được tiếp cận.")
+            raise IncomingInvalid("secrecy", "Độ mật của văn bản vượt mức bạn được tiếp cận.", "above_clearance")
         _check_issued(values, arrived_on)
         office = _office(session, principal, data, doc)
         key = dedupe_key(values.get("number"), values.get("symbol"), values.get("issuer"))

@@ -39,7 +39,8 @@ def _url(app, rule, world) -> str:
     values = {"doc_id": world["doc_id"], "job_id": world["job_id"], "user_id": world["user_id"], "number": 1,
               "token_id": 999999, "code": "NO-SUCH-UNIT", "kind": "thumbnail", "area": "reports",
               "filename": "app.css", "book_id": 999999, "entry_id": 999999, "chart": "books",
-              "extract_id": 999999, "year": 2025, "fmt": "pdf", "day": "2030-01-07"}
+              "extract_id": 999999, "year": 2025, "fmt": "pdf", "day": "2030-01-07",
+              "incoming_id": 999999}
     with app.test_request_context():
         from flask import url_for
 
