@@ -20,3 +20,22 @@ def typed(number: str = "135", symbol: str = "KH-UBND", issuer: str = "UBND huy�
             "issued_on": "2026-01-05", "abstract": "Triển khai số hóa hồ sơ", "arrived_at": "2026-01-06T09:00"}
     data.update(more)
     return data
+
+
+INVITATION = ["UBND HUYỆN TÂN PHÚ", "ỦY BAN NHÂN DÂN", "XÃ TÂN PHÚ", "Số: 12/GM-UBND", "GIẤY MỜI",
+              "Họp triển khai số hóa hồ sơ", "Kính mời dự họp vào lúc 8 giờ ngày 10 tháng 01 năm 2026",
+              "tại hội trường Ủy ban nhân dân xã.", "Tân Phú, ngày 05 tháng 01 năm 2026"]
+
+
+def scanned(services, accounts, lines: list[str], name: str = "giay-moi.pdf", unit: str = "XA-A") -> int:
+    """A PDF with a real text layer, read through the ingest pipeline; its document id."""
+    import io
+
+    from docsvc.documents.submit import submit_stream
+    from docsvc.worker import wait_for_jobs
+    from tests.app.inputs import text_pdf
+
+    sub = submit_stream(services, io.BytesIO(text_pdf(lines)), name, principal=accounts.system, unit_code=unit)
+    jobs = wait_for_jobs(services, [sub.job_id], timeout=600)
+    assert jobs[sub.job_id].status == "done"
+    return sub.document_id
