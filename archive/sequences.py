@@ -47,11 +47,14 @@ def take_next(session: Session, scope: str, unit_id: int, year: int) -> int:
     """The next number of the sequence, counted as used when the transaction commits."""
     key = (NumberSequence.scope == scope, NumberSequence.unit_id == unit_id, NumberSequence.year == year)
     raise_it = update(NumberSequence).where(*key).values(last=NumberSequence.last + 1).returning(NumberSequence.last)
-    number = session.execute(raise_it).scalar()
+    # Core statements on the session's connection (same transaction): the ORM's bulk-update
+    # path would look for NumberSequence rows to synchronise in the session, for nothing.
+    connection = session.connection()
+    number = connection.execute(raise_it).scalar()
     if number is None:
-        session.execute(_insert(session).values(scope=scope, unit_id=unit_id, year=year, last=0)
-                        .on_conflict_do_nothing(index_elements=["scope", "unit_id", "year"]))
-        number = session.execute(raise_it).scalar_one()
+        connection.execute(_insert(session).values(scope=scope, unit_id=unit_id, year=year, last=0)
+                           .on_conflict_do_nothing(index_elements=["scope", "unit_id", "year"]))
+        number = connection.execute(raise_it).scalar_one()
     return number
 
 

@@ -198,9 +198,14 @@ def prefill(services: Services, principal: Principal, document_id: Any) -> dict:
 
 # -- registering -------------------------------------------------------------------------------
 
-def _office(session: Session, principal: Principal, data: dict, doc: Document | None) -> Unit:
+def _office(session: Session, principal: Principal, data: dict, doc: Document | None, *, light: bool = False):
+    """The registering office: the principal's unit, else the one named, else the document's.
+    ``light``: only its id, code and name (one Core row: registering is a hot path)."""
     named = data.get("office")
     if principal.unit_id is not None and named in (None, ""):
+        if light:
+            return session.connection().execute(select(Unit.id, Unit.code, Unit.name)
+                                                .where(Unit.id == principal.unit_id)).one()
         return session.get(Unit, principal.unit_id)
     if named not in (None, ""):
         unit = (session.get(Unit, int(named)) if str(named).isdigit()
@@ -222,12 +227,13 @@ def _repeat(session: Session, principal: Principal, office_id: int, key: str | N
         matches.append(IncomingDocument.document_id == document_id)
     if not matches:
         return None
-    query = (select(IncomingDocument).where(IncomingDocument.office_unit_id == office_id, or_(*matches),
-                                            IncomingDocument.secrecy <= principal.clearance)
+    query = (select(IncomingDocument.id).where(IncomingDocument.office_unit_id == office_id, or_(*matches),
+                                               IncomingDocument.secrecy <= principal.clearance)
              .order_by(IncomingDocument.id).limit(1))
     if exclude is not None:
         query = query.where(IncomingDocument.id != exclude)
-    return session.scalar(query)
+    found = session.connection().execute(query).scalar()  # Core: most registrations find nothing
+    return session.get(IncomingDocument, found) if found is not None else None
 
 
 def _lock_key(session: Session, office_id: int, key: str | None) -> None:
@@ -281,7 +287,7 @@ def register_incoming(services: Services, principal: Principal, data: dict) -> d
         if secrecy > principal.clearance:
             raise IncomingInvalid("secrecy", "Độ mật của văn bản vượt mức bạn được tiếp cận.", "above_clearance")
         _check_issued(values, arrived_on)
-        office = _office(session, principal, data, doc)
+        office = _office(session, principal, data, doc, light=True)
         key = dedupe_key(values.get("number"), values.get("symbol"), values.get("issuer"))
         _lock_key(session, office.id, key)
         earlier = _repeat(session, principal, office.id, key, doc.id if doc is not None else None)
