@@ -14,6 +14,16 @@ from archive.incoming import URGENCY_CODES, URGENCY_LABELS
 from docsvc.patterns import NOT_BLANK
 
 
+ERROR_TEXTS = {
+    400: "Bad request: a parameter or the body (`invalid_field`, with `field`)",
+    404: "No such register row, document or office for the caller",
+    409: "`arrival_in_future`, `arrival_out_of_range`, `issued_after_arrival`, `above_clearance` (a secrecy above "
+         "the caller's clearance), with `field`; `duplicate`: number + symbol + issuer (or the document) are "
+         "registered already in the office; `error.earlier` names that row (`id`, `arrival_number`, `year`, "
+         "`arrived_on`). Send `confirm_duplicate_reason` to register it all the same",
+}
+
+
 def describe(spec: dict) -> None:
     from docsvc.api.openapi import MAX_ID, _id_param, _json, _query
 
@@ -51,16 +61,9 @@ def describe(spec: dict) -> None:
         "duplicate_of_id": {"type": ["integer", "null"]}}}
     spec["components"]["schemas"]["Incoming"] = row
     ref = {"$ref": "#/components/schemas/Incoming"}
-    error = {"$ref": "#/components/schemas/Error"}
-    texts = {400: "Bad request: a parameter or the body (`invalid_field`, with `field`)",
-             404: "No such register row, document or office for the caller",
-             409: "`arrival_in_future`, `arrival_out_of_range`, `issued_after_arrival`, `above_clearance` (a "
-                  "secrecy above the caller's clearance), with `field`; `duplicate`: number + symbol + issuer (or the document) are registered already in the "
-                  "office; `error.earlier` names that row (`id`, `arrival_number`, `year`, `arrived_on`). "
-                  "Send `confirm_duplicate_reason` to register it all the same"}
 
     def errors(*codes: int) -> dict:
-        return {str(c): _json(error, texts[c]) for c in codes}
+        return {str(c): _json({"$ref": "#/components/schemas/Error"}, ERROR_TEXTS[c]) for c in codes}
 
     period = [_query("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, "Year of arrival"),
               _query("from", {"type": "string", "format": "date"}, "First arrival day"),
