@@ -29,6 +29,7 @@ CATALOG: dict[str, str] = {
     'Vào sổ văn bản đến': 'Register an incoming document',
     'Vào sổ, lấy số đến': 'Register and take the arrival number',
     'Văn bản gốc': 'Original document',
+    'Văn bản này đã vào sổ': 'This document is registered already',
     'Văn bản đã vào sổ trước đó': 'Registered before',
     'Văn bản đến số': 'Incoming document no.',
     'máy đọc — cần xác nhận': 'machine-read — to confirm',

@@ -93,6 +93,7 @@ def new():
         values.update(document["values"])
         values["secrecy"], values["page_count"] = document["secrecy"], document["page_count"]
         sources = document["field_sources"]
+        document["registered"] = incoming.incoming_of_document(_services(), current_principal(), document_id)
     return _form_page(values=values, sources=sources, document=document)
 
 

@@ -42,6 +42,8 @@ def test_register_from_a_document_and_confirm(client, services, accounts, people
     assert "Văn bản đến số 1/2026" in page and "/routing" in page and "Phân công, theo dõi xử lý" in page
     assert f"/documents/{doc_id}" in page and page.count(f'<span class="badge badge-queued">{MACHINE}') == 4
     incoming_id = int(re.search(r"/incoming/(\d+)", row_url).group(1))
+    again = client.get(f"/incoming/new?document_id={doc_id}").get_data(as_text=True)
+    assert 'id="already-registered"' in again and f"/incoming/{incoming_id}" in again
     confirm = {"csrf_token": token, **{f"confirm_{n}": "1" for n in ("symbol", "doc_type", "issuer", "issued_on")}}
     assert client.post(f"/incoming/{incoming_id}", data=confirm).status_code == 302
     assert MACHINE not in client.get(row_url).get_data(as_text=True).split("<details")[0]
