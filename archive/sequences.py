@@ -18,7 +18,7 @@ year at the same moment.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, select, update
+from sqlalchemy import Integer, String, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,15 +43,23 @@ def _insert(session: Session):
     raise NotImplementedError(f"number sequences on {dialect}")
 
 
+_RAISE = (update(NumberSequence)
+          .where(NumberSequence.scope == bindparam("s_scope"), NumberSequence.unit_id == bindparam("s_unit"),
+                 NumberSequence.year == bindparam("s_year"))
+          .values(last=NumberSequence.last + 1).returning(NumberSequence.last))
+
+
 def take_next(session: Session, scope: str, unit_id: int, year: int) -> int:
     """The next number of the sequence, counted as used when the transaction commits."""
-    key = (NumberSequence.scope == scope, NumberSequence.unit_id == unit_id, NumberSequence.year == year)
-    raise_it = update(NumberSequence).where(*key).values(last=NumberSequence.last + 1).returning(NumberSequence.last)
-    number = session.execute(raise_it).scalar()
+    # A Core statement built once, on the session's connection (same transaction): the ORM's
+    # bulk-update path would look for NumberSequence rows to synchronise in the session.
+    connection = session.connection()
+    params = {"s_scope": scope, "s_unit": unit_id, "s_year": year}
+    number = connection.execute(_RAISE, params).scalar()
     if number is None:
-        session.execute(_insert(session).values(scope=scope, unit_id=unit_id, year=year, last=0)
-                        .on_conflict_do_nothing(index_elements=["scope", "unit_id", "year"]))
-        number = session.execute(raise_it).scalar_one()
+        connection.execute(_insert(session).values(scope=scope, unit_id=unit_id, year=year, last=0)
+                           .on_conflict_do_nothing(index_elements=["scope", "unit_id", "year"]))
+        number = connection.execute(_RAISE, params).scalar_one()
     return number
 
 

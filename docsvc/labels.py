@@ -95,6 +95,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "dossier.route": (N_("Chuyển xử lý hồ sơ"), N_("{actor} đã chuyển xử lý {object}")),
     "dossier.apology": (N_("Xin lỗi, hẹn lại ngày trả"), N_("{actor} đã xin lỗi và hẹn lại ngày trả {object}")),
     "dossier.return": (N_("Trả kết quả hồ sơ"), N_("{actor} đã trả kết quả {object}")),
+    "incoming.register": (N_("Vào sổ văn bản đến"), N_("{actor} đã vào sổ {object}")),
+    "incoming.update": (N_("Sửa, xác nhận thông tin văn bản đến"),
+                        N_("{actor} đã sửa, xác nhận thông tin của {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -117,6 +120,7 @@ OBJECT_TYPES = {
     "assignment": N_("việc được giao"),
     "procedure": N_("thủ tục"),
     "dossier": N_("hồ sơ"),
+    "incoming": N_("văn bản đến"),
 }
 
 

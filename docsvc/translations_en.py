@@ -584,3 +584,7 @@ CATALOG.update({k: v for k, v in _ROUTING_PAGES.items() if k not in CATALOG})
 from docsvc.dossiers.translations_en import CATALOG as _DOSSIER_PAGES  # noqa: E402
 
 CATALOG.update(_DOSSIER_PAGES)
+# incoming register (docsvc/incoming: pages, API, audit sentences, permissions)
+from docsvc.incoming.translations_en import CATALOG as _INCOMING  # noqa: E402
+
+CATALOG.update({k: v for k, v in _INCOMING.items() if k not in CATALOG})

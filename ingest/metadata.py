@@ -31,6 +31,12 @@ _NUMBER = re.compile(
     r"Số\s*[:.]?\s*(\d{1,6})\s*/\s*(?:(\d{4})\s*/\s*)?"
     r"([A-ZĐa-zđ][A-Za-zĐđ0-9]*(?:\s*-\s*[A-ZĐ][A-Za-zĐđ0-9]*)+|[A-ZĐ][A-ZĐ0-9]+)")
 _DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# What may stand just before the date of another event (a meeting "vào lúc 8 giờ ngày 10 tháng
+# 01 năm 2026", a deadline "trước ngày ...", a law "Căn cứ Luật ... ngày ..."): the document's
+# own date stands alone on its line or after "<place>,".
+_NOT_DATE_LINE = re.compile(
+    r"(?:\d\s*(?:h|giờ|g|:)\s*\d*|giờ|lúc|vào|từ|đến|tới|hết|trước|sau|hạn|kể|trong|của|số|năm|tháng|\d{4}|/)"
+    r"\s*[,;]?\s*$", re.IGNORECASE)
 _ABSTRACT = re.compile(r"^\s*(?:V/v|Về\s+việc)\s*[:.]?\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -54,6 +60,34 @@ def _strip_motto(line: str) -> str:
     for pattern in _MOTTO:
         line = pattern.sub(" ", line)
     return re.sub(r"\s{2,}", " ", line).strip(" -–")
+
+
+def document_date(text: str) -> date | None:
+    """The document's own date: the first ``ngày DD tháng MM năm YYYY`` that begins its line
+    or follows ``<place>,`` (``Tân Phú, ngày 05 tháng 01 năm 2026``) — not a date inside a
+    sentence (a meeting "vào lúc 8 giờ ngày 10 tháng 01 năm 2026", "Căn cứ Nghị định số
+    30/2020/NĐ-CP ngày 05 tháng 3 năm 2020"), even when the sentence wraps just before it."""
+    text = unicodedata.normalize("NFC", text or "")
+    for match in _DATE.finditer(text):
+        start = match.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start]
+        if before.strip():
+            if not before.rstrip().endswith(","):
+                continue
+            segment = before.rstrip()[:-1]
+            segment = segment[segment.rfind(",") + 1:]
+        else:  # at the start of its line: the line before must not run into it
+            previous_end = line_start - 1
+            segment = text[text.rfind("\n", 0, max(previous_end, 0)) + 1:max(previous_end, 0)]
+            segment = segment[-40:]
+        if segment.strip() and _NOT_DATE_LINE.search(segment):
+            continue
+        try:
+            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            continue
+    return None
 
 
 def extract_fields(text: str) -> DocumentFields:
@@ -87,12 +121,7 @@ def extract_fields(text: str) -> DocumentFields:
             if above:
                 issuer = " ".join(above)
 
-    dm = _DATE.search(text)
-    if dm:
-        try:
-            issued_on = date(int(dm.group(3)), int(dm.group(2)), int(dm.group(1)))
-        except ValueError:
-            issued_on = None
+    issued_on = document_date(text)
 
     for line in lines[:25]:
         name = _TYPE_NAMES.get(line.upper())

@@ -331,12 +331,14 @@ from docsvc.extracts.openapi import describe as _describe_extracts  # noqa: E402
 from docsvc.calendar.openapi import describe as _describe_calendar  # noqa: E402
 from docsvc.routing.openapi import describe as _describe_routing  # noqa: E402
 from docsvc.dossiers.openapi import describe as _describe_dossiers  # noqa: E402
+from docsvc.incoming.openapi import describe as _describe_incoming  # noqa: E402
 
 _describe_civil(SPEC)
 _describe_extracts(SPEC)
 _describe_calendar(SPEC)
 _describe_routing(SPEC)
 _describe_dossiers(SPEC)
+_describe_incoming(SPEC)
 _document_errors(SPEC)
 
 

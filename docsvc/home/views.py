@@ -23,6 +23,8 @@ AREAS = {
 WORK = [
     ("document.upload", N_("Tải lên văn bản"), N_("Đưa văn bản đến, văn bản đi hoặc bản quét vào lưu trữ."),
      "documents.upload_form", {}),
+    ("incoming.register", N_("Vào sổ văn bản đến"), N_("Đăng ký văn bản đến, lấy số đến; văn bản khẩn lên đầu danh sách."),
+     "incoming.new", {}),
     ("civil.key", N_("Nhập sổ hộ tịch"), N_("Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ."),
      "civil.books", {}),
     ("extract.view", N_("Trích lục hôm nay"), N_("Trích lục đã cấp hôm nay; sổ cấp bản sao trích lục của năm."),

@@ -62,3 +62,18 @@ def test_fields_from_ocr_of_a_rendered_scan(tmp_path):
     fields = extract_fields(text)
     assert (fields.number, fields.symbol, fields.issued_on) == (doc.number, doc.symbol, doc.issued_on)
     assert fields.doc_type == doc.type_name
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Tried: a meeting time before the date on one line, the same wrapped onto the next line,
+    # a time then a comma, a legal basis's date, and a meeting date written before the real
+    # date line (the register's issue 13 case).
+    ("Kính mời dự họp vào lúc 8 giờ ngày 10 tháng 01 năm 2026 tại hội trường", None),
+    ("Kính mời dự họp vào lúc 8 giờ\nngày 10 tháng 01 năm 2026 tại hội trường", None),
+    ("Thời gian: 8 giờ 00, ngày 10 tháng 01 năm 2026", None),
+    ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ", None),
+    ("Họp lúc 8 giờ ngày 10 tháng 01 năm 2026\nTân Phú, ngày 05 tháng 01 năm 2026", date(2026, 1, 5)),
+    ("Phường 3, ngày 05 tháng 01 năm 2026", date(2026, 1, 5)),
+])
+def test_the_date_line_and_not_another_date(text, expected):
+    assert extract_fields(text).issued_on == expected

@@ -1,0 +1,57 @@
+"""English for the incoming register (docsvc/incoming: pages, API messages, audit sentences,
+permissions, labels shown from data). Appended to the one catalog by docsvc/translations_en.py."""
+
+CATALOG: dict[str, str] = {
+    'Chưa có văn bản đến nào trong khoảng này.': 'No incoming documents in this period.',
+    'Các trường đánh dấu “máy đọc — cần xác nhận” được đọc từ trang đầu của bản quét: hãy so với văn bản, sửa nếu sai hoặc đánh dấu “Đã kiểm tra đúng”.':
+        'Fields marked “machine-read — to confirm” were read from the first page of the scan: compare them with '
+        'the document, correct them if wrong or tick “Checked”.',
+    'Cơ quan vào sổ': 'Registering office',
+    'In sổ văn bản mật': 'Print the secret register',
+    'Không tìm thấy văn bản đến, văn bản hoặc cơ quan.': 'No such incoming document, document or office.',
+    'Khẩn trở lên': 'Urgent and above',
+    'Lý do vẫn giữ (văn bản trùng)': 'Reason to keep it (a repeat)',
+    'Lý do vẫn vào sổ (văn bản trùng)': 'Reason to register it all the same (a repeat)',
+    'Ngày tháng': 'Document date',
+    'Ngày, giờ đến': 'Arrived at',
+    'Người vào sổ': 'Registered by',
+    'Phân công, theo dõi xử lý': 'Assign and follow up',
+    'Số đến': 'Arrival no.',
+    'Sổ đăng ký văn bản đến': 'Incoming register',
+    'Sửa, xác nhận thông tin': 'Correct, confirm the fields',
+    'Sửa, xác nhận thông tin văn bản đến': 'Correct or confirm an incoming document',
+    'Thời điểm đến': 'Arrived at',
+    'Trùng văn bản đã vào sổ': 'Repeats a registered document',
+    'Tác giả': 'Author',
+    'Tên loại và trích yếu nội dung': 'Type and abstract',
+    'Từ văn bản': 'From document',
+    'Vào sổ': 'Register',
+    'Vào sổ văn bản đến': 'Register an incoming document',
+    'Vào sổ, lấy số đến': 'Register and take the arrival number',
+    'Văn bản gốc': 'Original document',
+    'Văn bản này đã vào sổ': 'This document is registered already',
+    'Văn bản đã vào sổ trước đó': 'Registered before',
+    'Văn bản đến số': 'Incoming document no.',
+    'máy đọc — cần xác nhận': 'machine-read — to confirm',
+    'số đến': 'arrival no.',
+    'sổ mật': 'secret register',
+    'trích yếu, cơ quan, ký hiệu': 'abstract, issuer, symbol',
+    'văn bản đến': 'incoming document',
+    '{actor} đã sửa, xác nhận thông tin của {object}': '{actor} corrected or confirmed the fields of {object}',
+    '{actor} đã vào sổ {object}': '{actor} registered {object}',
+    'Đã kiểm tra đúng': 'Checked',
+    'Đã lưu thông tin văn bản đến.': 'Saved the incoming document.',
+    'Đã vào sổ: số đến {number}/{year}.': 'Registered: arrival number {number}/{year}.',
+    'Đăng ký văn bản đến, lấy số đến; văn bản khẩn lên đầu danh sách.':
+        'Register incoming documents and give arrival numbers; urgent ones go to the top.',
+    'Đơn vị hoặc người nhận': 'Receiving unit or person',
+    'Độ khẩn': 'Urgency',
+    'Vào sổ văn bản đến: đăng ký, xác nhận và sửa thông tin văn bản đến':
+        'Register incoming documents: register, confirm and correct their fields',
+    'Xem, tra cứu, in sổ đăng ký văn bản đến (theo đơn vị và mức được tiếp cận)':
+        'See, search and print the incoming register (by unit and clearance)',
+    # labels shown from data (urgency, status, register fields)
+    'Khẩn': 'Urgent', 'Thượng khẩn': 'Very urgent', 'Hỏa tốc': 'Immediate',
+    'Chờ phân công': 'Awaiting assignment', 'Đã xử lý xong': 'Done',
+    'Số': 'Number', 'Ký hiệu': 'Symbol',
+}
