@@ -72,7 +72,7 @@ CATALOG: dict[str, str] = {
     'mặc định của thủ tục': "the procedure's default",
     '{days} ngày làm việc': '{days} working days',
     '{days} ngày làm việc → hẹn trả {due}': '{days} working days → promised {due}',
-    'Áp dụng': 'In use', 'Ý kiến': 'Instruction',
+    'Áp dụng': 'In use', 'Ý kiến': 'Comment',
     'Đã bổ sung đủ: tính lại thời hạn': 'Supplement complete: restart the clock',
     'Đã chuyển hồ sơ đến đơn vị giải quyết.': 'The dossier was routed to its handling unit.',
     'Đã ghi nhận bổ sung đủ; thời hạn được tính lại.': 'Supplement recorded; the time limit restarted.',
@@ -93,7 +93,7 @@ CATALOG: dict[str, str] = {
     # states, standings, events, fields (docsvc/dossiers/rules.py)
     'Đã tiếp nhận': 'Received', 'Chờ bổ sung': 'Awaiting supplement', 'Từ chối tiếp nhận': 'Refused',
     'Đang giải quyết': 'In progress', 'Đã trả kết quả': 'Returned',
-    'Trước hạn': 'Early', 'Trong hạn': 'Within time', 'Sắp đến hạn': 'Due soon', 'Đã quá hạn': 'Overdue',
+    'Trước hạn': 'Early', 'Trong hạn': 'Within the deadline', 'Sắp đến hạn': 'Due soon', 'Đã quá hạn': 'Overdue',
     'Yêu cầu bổ sung hồ sơ': 'Supplement requested',
     'Đã bổ sung đủ hồ sơ, tính lại thời hạn': 'Supplement complete, time limit restarted',
     'Xin lỗi và hẹn lại ngày trả kết quả': 'Apology and new return date',

@@ -16,7 +16,7 @@ CATALOG: dict[str, str] = {
     'Ngày, giờ đến': 'Arrived at',
     'Người vào sổ': 'Registered by',
     'Phân công, theo dõi xử lý': 'Assign and follow up',
-    'Số đến': 'Arrival no.',
+    'Số đến': 'Arrival number',
     'Sổ đăng ký văn bản đến': 'Incoming register',
     'Sửa, xác nhận thông tin': 'Correct, confirm the fields',
     'Sửa, xác nhận thông tin văn bản đến': 'Correct or confirm an incoming document',
@@ -51,7 +51,7 @@ CATALOG: dict[str, str] = {
     'Xem, tra cứu, in sổ đăng ký văn bản đến (theo đơn vị và mức được tiếp cận)':
         'See, search and print the incoming register (by unit and clearance)',
     # labels shown from data (urgency, status, register fields)
-    'Khẩn': 'Urgent', 'Thượng khẩn': 'Very urgent', 'Hỏa tốc': 'Immediate',
+    'Khẩn': 'Urgent', 'Thượng khẩn': 'Very urgent', 'Hỏa tốc': 'Flash',
     'Chờ phân công': 'Awaiting assignment', 'Đã xử lý xong': 'Done',
     'Số': 'Number', 'Ký hiệu': 'Symbol',
 }

@@ -6,7 +6,7 @@ CATALOG: dict[str, str] = {
     'Báo cáo tiến độ': 'Report progress', 'Bản quét': 'Scan', 'Chuyển tiếp': 'Forward',
     'Chuyển tiếp trong đơn vị': 'Forward within the unit', 'Chuyển tiếp việc': 'Forward an assignment',
     'Chưa có thông báo.': 'No notifications yet.', 'Chưa có.': 'Nothing yet.', 'Chưa phân công.': 'Not assigned yet.',
-    'Chờ phân công': 'Waiting for assignment',
+    'Chờ phân công': 'Awaiting assignment',
     'Chủ trì xử lý (đơn vị hoặc người)': 'Main handler (unit or person)', 'Cần xử lý': 'To do',
     'Ghi tiến độ': 'Record progress', 'Gửi đề nghị': 'Send the request', 'Hoàn thành': 'Complete',
     'Hoàn thành việc được giao': 'Complete an assignment', 'Hạn': 'Due', 'Hạn tính được': 'Computed due date',
@@ -50,7 +50,7 @@ CATALOG: dict[str, str] = {
     'Đặt thư điện tử nhận nhắc hạn': 'Set the reminder e-mail address', 'Đồng ý gia hạn': 'Approve the extension',
     'Độ khẩn': 'Urgency', 'đã đồng ý': 'approved', '— chọn —': '— choose —',
     'Chủ trì': 'Main handler', 'Hỏa tốc': 'Flash', 'Không đồng ý gia hạn': 'Extension refused', 'Khẩn': 'Urgent',
-    'Phối hợp': 'Cooperating', 'Thượng khẩn': 'Top urgent', 'Trong hạn': 'Within the deadline',
+    'Phối hợp': 'Cooperating', 'Thượng khẩn': 'Very urgent', 'Trong hạn': 'Within the deadline',
     'Trước hạn': 'Early', 'Đã chuyển tiếp': 'Forwarded', 'Đã hoàn thành': 'Completed',
     'Đã xử lý xong': 'Done', 'Để biết': 'For information', 'Đúng hạn': 'On time', 'Quá hạn': 'Overdue',
     'Thường': 'Normal', 'Đang xử lý': 'In progress', 'Phân công xử lý văn bản đến (chủ trì, phối hợp, để biết; hạn '

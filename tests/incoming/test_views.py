@@ -75,7 +75,7 @@ def test_the_list_marks_urgent_rows_and_prints(client, services, accounts, peopl
     assert client.get("/incoming/register.pdf?year=2026").data.startswith(b"%PDF")
     assert client.get("/incoming/register.xlsx?year=2026").status_code == 200
     english = client.get("/incoming/?year=2026&lang=en").get_data(as_text=True)
-    assert "Incoming register" in english and "Immediate" in english
+    assert "Incoming register" in english and "Flash" in english
     assert client.get(f"/incoming/{urgent['id']}").status_code == 200
     client.post("/logout", data={"csrf_token": csrf_token(client)})
     _signed_in(client, accounts, "vt_b")
