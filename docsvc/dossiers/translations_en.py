@@ -64,6 +64,7 @@ CATALOG: dict[str, str] = {
     'Tiêu đề cơ quan (mỗi dòng một dòng in)': 'Office heading (one printed line per line)',
     'Tiếp nhận': 'Received', 'Tiếp nhận (hồ sơ đủ)': 'Accept (complete dossier)',
     'Tiếp nhận hôm nay': 'Received today', 'Tiếp nhận hồ sơ': 'Receive a dossier',
+    'Nhận hồ sơ thủ tục hành chính, in giấy hẹn trả kết quả.': "Receive citizens' dossiers, print the receipt with the return date.",
     'Tiếp nhận và in giấy hẹn': 'Receive and print the receipt',
     'Tên thủ tục': 'Procedure name',
     'Tìm mã hồ sơ hoặc họ tên': 'Find a dossier code or a name',

@@ -25,6 +25,8 @@ WORK = [
      "documents.upload_form", {}),
     ("incoming.register", N_("Vào sổ văn bản đến"), N_("Đăng ký văn bản đến, lấy số đến; văn bản khẩn lên đầu danh sách."),
      "incoming.new", {}),
+    ("dossier.receive", N_("Tiếp nhận hồ sơ"), N_("Nhận hồ sơ thủ tục hành chính, in giấy hẹn trả kết quả."),
+     "dossiers.desk", {}),
     ("civil.key", N_("Nhập sổ hộ tịch"), N_("Nhập, xác nhận các mục đăng ký bên cạnh ảnh trang sổ."),
      "civil.books", {}),
     ("extract.view", N_("Trích lục hôm nay"), N_("Trích lục đã cấp hôm nay; sổ cấp bản sao trích lục của năm."),
