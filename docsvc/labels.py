@@ -78,6 +78,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "calendar.remove": (N_("Bỏ ngày khỏi lịch làm việc"), N_("{actor} đã bỏ {object} khỏi lịch làm việc")),
     "calendar.unit": (N_("Sửa giờ làm việc của đơn vị"),
                       N_("{actor} đã sửa lịch sáng thứ Bảy, giờ chốt nhận của {object}")),
+    "workflow.sample": (N_("Tạo dữ liệu mẫu văn bản đến, hồ sơ"),
+                        N_("{actor} đã tạo dữ liệu mẫu văn bản đến, phân công và hồ sơ cho {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),

@@ -63,6 +63,8 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
     "calendar.view": ("Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc", ALL),
     "calendar.manage": ("Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy "
                         "và giờ chốt nhận của đơn vị", frozenset({"admin"})),
+    "report.view": ("Xem, xuất báo cáo tiếp nhận và giải quyết đúng hạn (hồ sơ, văn bản đến) của đơn vị mình",
+                    frozenset({"leader", "admin", "clerk", "one_stop"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),
