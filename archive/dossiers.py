@@ -68,6 +68,16 @@ class Dossier(Base):
         Index("ix_dossiers_received_on_field", "received_on", "field"),
         Index("ix_dossiers_returned_on", "returned_on", "handling_unit_id"),
         Index("ix_dossiers_status_due", "status", "due_on"),
+        # The on-time report's indexes (migration 0012, docsvc/reports/services.py): one per
+        # grouping key and date, holding every column its query reads.
+        Index("ix_dossiers_rep_recv_day", "received_on", "office_unit_id", "supplements", "status", "due_on"),
+        Index("ix_dossiers_rep_recv_field", "field", "received_on", "office_unit_id", "supplements"),
+        Index("ix_dossiers_rep_recv_unit", "handling_unit_id", "received_on", "office_unit_id", "supplements"),
+        Index("ix_dossiers_rep_recv_user", "handling_user_id", "received_on", "office_unit_id", "supplements"),
+        Index("ix_dossiers_rep_ret_day", "standing", "returned_on", "office_unit_id", "field"),
+        Index("ix_dossiers_rep_ret_field", "field", "standing", "returned_on", "office_unit_id"),
+        Index("ix_dossiers_rep_ret_unit", "handling_unit_id", "standing", "returned_on", "office_unit_id"),
+        Index("ix_dossiers_rep_ret_user", "handling_user_id", "standing", "returned_on", "office_unit_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

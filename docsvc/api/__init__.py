@@ -90,4 +90,5 @@ from docsvc.finding import api as _finding  # noqa: E402,F401
 from docsvc.civil import api as _civil  # noqa: E402,F401
 from docsvc.extracts import api as _extracts  # noqa: E402,F401
 from docsvc.calendar import api as _calendar  # noqa: E402,F401
+from docsvc.reports import api as _reports  # noqa: E402,F401
 from docsvc.api import openapi, validation  # noqa: E402,F401

@@ -329,10 +329,12 @@ def _document_errors(spec: dict) -> None:
 from docsvc.civil.openapi import describe as _describe_civil  # noqa: E402
 from docsvc.extracts.openapi import describe as _describe_extracts  # noqa: E402
 from docsvc.calendar.openapi import describe as _describe_calendar  # noqa: E402
+from docsvc.reports.openapi import describe as _describe_reports  # noqa: E402
 
 _describe_civil(SPEC)
 _describe_extracts(SPEC)
 _describe_calendar(SPEC)
+_describe_reports(SPEC)
 _document_errors(SPEC)
 
 

@@ -40,9 +40,15 @@ put the item in the column: received, returned or completed) and ``total`` (one 
 early, 50 when everything was just on time, 0 when everything was late; ``None`` when
 nothing was resolved. ``on_time_rate`` is the share resolved early or on time, in percent.
 
-Every figure is one grouped SQL query per source over stored columns (``count`` and
-``sum(case …)``), read through covering indexes (migration 0012), so that ten years of a
-district (a million dossiers and assignments) answer within a second (bench/reports.py).
+Every figure comes from grouped SQL over stored columns (``count(*)`` and ``count(*) FILTER
+(WHERE …)``): per source, one query for what was received, one for what is still in hand
+(few rows: the status index), one for what was resolved by standing, and for dossiers one
+for the late ones by field. Migration 0012 gives each grouping key an index that starts with
+it (then the standing, the date, the scope column and what is counted), so that the database
+walks each group's date range in index order, without a sort and without the table: ten
+years of a district (a million dossiers and assignments) answer within a second
+(bench/reports.py). ``period`` groups by day in SQL (the date index's own order) and sums the
+days into months here.
 
 Refusals: ``PermissionDenied`` (403), ``ReportInvalid`` (400, ``field`` names the parameter).
 """
@@ -50,9 +56,9 @@ Refusals: ``PermissionDenied`` (403), ``ReportInvalid`` (400, ``field`` names th
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from archive.accounts import Unit, User
@@ -102,71 +108,107 @@ def _check(start: date, end: date, group: str, kind: str) -> None:
         raise ReportInvalid("kind", "Loại phải là all, dossiers hoặc documents.")
 
 
-def _month(session: Session, column):
-    """'YYYY-MM' of a date column, in the database's own words."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+def quarter_of(day: date) -> tuple[date, date]:
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    last_month = first.month + 2
+    after = date(day.year + 1, 1, 1) if last_month == 12 else date(day.year, last_month + 1, 1)
+    return first, after - timedelta(days=1)
+
+
+def presets(today: date) -> dict[str, tuple[date, date]]:
+    """The page's period presets: this quarter, the last one, this year, last year."""
+    this = quarter_of(today)
+    return {"this_quarter": this, "last_quarter": quarter_of(this[0] - timedelta(days=1)),
+            "this_year": (date(today.year, 1, 1), date(today.year, 12, 31)),
+            "last_year": (date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))}
+
+
+def parse_period(start: str | None, end: str | None, today: date, preset: str | None = None) -> tuple[date, date]:
+    """``from``/``to`` as YYYY-MM-DD or dd/mm/yyyy, else a preset (default this quarter)."""
+    from docsvc.dates import parse_day
+
+    if not (start or "").strip() and not (end or "").strip():
+        choices = presets(today)
+        if preset not in (None, "") and preset not in choices:
+            raise ReportInvalid("period", "Kỳ báo cáo phải là this_quarter, last_quarter, this_year hoặc last_year.")
+        return choices[preset or "this_quarter"]
+    days = []
+    for name, text in (("from", start), ("to", end)):
+        try:
+            day = parse_day(text)
+        except ValueError:
+            day = None
+        if day is None:
+            raise ReportInvalid(name, "Ngày không hợp lệ: ghi dạng YYYY-MM-DD hoặc dd/mm/yyyy.")
+        days.append(day)
+    return days[0], days[1]
 
 
 def _count_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.count().filter(condition)
 
 
-def _dossier_key(session: Session, group: str, day_column):
-    return {"unit": Dossier.handling_unit_id, "field": Dossier.field, "person": Dossier.handling_user_id,
-            "period": _month(session, day_column), "total": literal("total")}[group]
+def _key(group: str, day_column, columns: dict):
+    """The SQL grouping key: a column, or the day itself for ``period`` (months are summed
+    from days in Python, so the date index is read in its own order, without a sort)."""
+    return {**columns, "period": day_column, "total": literal("total")}[group]
 
 
-def _assignment_key(session: Session, group: str, day_column):
-    return {"unit": Assignment.unit_id, "field": literal(DOCUMENTS_FIELD), "person": Assignment.user_id,
-            "period": _month(session, day_column), "total": literal("total")}[group]
+def _month_of(group: str, key):
+    if group == "period" and key is not None:
+        return key.isoformat()[:7] if isinstance(key, date) else str(key)[:7]
+    return key
 
 
 def _dossiers(session: Session, principal: Principal, start: date, end: date, group: str, today: date,
               counts: dict, late_by_field: dict) -> None:
     scope = [] if principal.unit_ids is None else [Dossier.office_unit_id.in_(principal.unit_ids)]
-    in_hand = Dossier.status.in_(IN_HAND)
-    late_now = and_(Dossier.status != SUPPLEMENT, Dossier.due_on < today)
-    key = _dossier_key(session, group, Dossier.received_on).label("key")
-    received = select(key, func.count(), _count_if(Dossier.supplements > 0), _count_if(and_(in_hand, late_now)),
-                      _count_if(in_hand)).where(Dossier.received_on.between(start, end), *scope).group_by(key)
-    for k, n, supplemented, overdue, held in session.execute(received):
-        row = counts[k]
+    columns = {"unit": Dossier.handling_unit_id, "field": Dossier.field, "person": Dossier.handling_user_id}
+    received = Dossier.received_on.between(start, end)
+    key = _key(group, Dossier.received_on, columns).label("key")
+    for k, n, supplemented in session.execute(
+            select(key, func.count(), _count_if(Dossier.supplements > 0)).where(received, *scope).group_by(key)):
+        row = counts[_month_of(group, k)]
         row["received"] += n
         row["returned_for_supplement"] += supplemented
-        row["overdue"] += overdue
-        row["open"] += held - overdue
-    key = _dossier_key(session, group, Dossier.returned_on).label("key")
-    returned = (select(key, Dossier.field, Dossier.standing, func.count())
-                .where(Dossier.returned_on.between(start, end), Dossier.standing.in_(STANDINGS), *scope)
-                .group_by(key, Dossier.field, Dossier.standing))
-    for k, field, standing, n in session.execute(returned):
-        counts[k][standing] += n
-        if standing == LATE:
-            late_by_field[field] += n
+    overdue = and_(Dossier.status != SUPPLEMENT, Dossier.due_on < today)
+    for k, n, late in session.execute(select(key, func.count(), _count_if(overdue))
+                                      .where(received, Dossier.status.in_(IN_HAND), *scope).group_by(key)):
+        row = counts[_month_of(group, k)]
+        row["overdue"] += late
+        row["open"] += n - late
+    returned = Dossier.returned_on.between(start, end)
+    key = _key(group, Dossier.returned_on, columns).label("key")
+    for k, standing, n in session.execute(
+            select(key, Dossier.standing, func.count()).where(returned, Dossier.standing.in_(STANDINGS), *scope)
+            .group_by(key, Dossier.standing)):
+        counts[_month_of(group, k)][standing] += n
+    for field, n in session.execute(select(Dossier.field, func.count())
+                                    .where(Dossier.standing == LATE, returned, *scope).group_by(Dossier.field)):
+        late_by_field[field] += n
 
 
 def _documents(session: Session, principal: Principal, start: date, end: date, group: str, today: date,
                counts: dict, late_by_field: dict) -> None:
     scope = [] if principal.unit_ids is None else [Assignment.unit_id.in_(principal.unit_ids)]
     main = [Assignment.role == ROLE_MAIN, Assignment.incoming_id.is_not(None)]
-    held = Assignment.status == OPEN
-    key = _assignment_key(session, group, Assignment.received_on).label("key")
-    received = (select(key, _count_if(Assignment.parent_id.is_(None)), _count_if(and_(held, Assignment.due_on < today)),
-                       _count_if(held))
-                .where(Assignment.received_on.between(start, end), *main, *scope).group_by(key))
-    for k, n, overdue, in_hand in session.execute(received):
-        row = counts[k]
-        row["received"] += n
-        row["overdue"] += overdue
-        row["open"] += in_hand - overdue
-    key = _assignment_key(session, group, Assignment.completed_on).label("key")
-    completed = (select(key, Assignment.standing, func.count())
-                 .where(Assignment.completed_on.between(start, end), Assignment.standing.in_(STANDINGS), *main, *scope)
-                 .group_by(key, Assignment.standing))
-    for k, standing, n in session.execute(completed):
-        counts[k][standing] += n
+    columns = {"unit": Assignment.unit_id, "field": literal(DOCUMENTS_FIELD), "person": Assignment.user_id}
+    received = Assignment.received_on.between(start, end)
+    key = _key(group, Assignment.received_on, columns).label("key")
+    for k, n in session.execute(select(key, func.count()).where(received, Assignment.parent_id.is_(None), *main,
+                                                                *scope).group_by(key)):
+        counts[_month_of(group, k)]["received"] += n
+    for k, n, late in session.execute(select(key, func.count(), _count_if(Assignment.due_on < today))
+                                      .where(received, Assignment.status == OPEN, *main, *scope).group_by(key)):
+        row = counts[_month_of(group, k)]
+        row["overdue"] += late
+        row["open"] += n - late
+    key = _key(group, Assignment.completed_on, columns).label("key")
+    for k, standing, n in session.execute(
+            select(key, Assignment.standing, func.count())
+            .where(Assignment.completed_on.between(start, end), Assignment.standing.in_(STANDINGS), *main, *scope)
+            .group_by(key, Assignment.standing)):
+        counts[_month_of(group, k)][standing] += n
         if standing == LATE:
             late_by_field[DOCUMENTS_FIELD] += n
 
