@@ -76,9 +76,11 @@ def _register_pages(app: Flask) -> None:
     from docsvc.extracts import views as extracts
     from docsvc.finding import views as finding
     from docsvc.home import views as home
+    from docsvc.reports import views as reports
 
     labels.register(app.jinja_env)
-    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp, calendar.bp):
+    for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp, calendar.bp,
+               reports.bp):
         app.register_blueprint(bp)
 
 

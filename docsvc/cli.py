@@ -39,9 +39,11 @@ def register_commands(app: Flask) -> None:
     from docsvc.documents.cli import COMMANDS as DOCUMENTS
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
+    from docsvc.reports.cli import GROUPS as REPORTS
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
-                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR):
+                    *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR,
+                    *REPORTS):
         app.cli.add_command(command)
 
 
@@ -225,6 +227,12 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
         lines += add_demo_extracts(svc)
     except Exception as exc:  # the books above are kept; say what went wrong with the extracts
         click.echo(f"  Trích lục mẫu: không tạo được ({exc})", err=True)
+    from docsvc.reports.demo import add_demo_workflows
+
+    try:
+        lines += add_demo_workflows(svc, seed=seed)
+    except Exception as exc:  # what is above is kept; say what went wrong with the workflows
+        click.echo(f"  Văn bản đến, hồ sơ mẫu: không tạo được ({exc})", err=True)
     for line in lines:
         click.echo(f"  {line}")
     results += [{**scan, "status": "queued", "pages": None, "error": None} for scan in scans]
