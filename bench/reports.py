@@ -101,6 +101,24 @@ def _organisation(svc):
         return office.id, clerk.id, principal_for(db, leader, via="bench"), leader.id, units, procedures
 
 
+def reuse(svc) -> dict:
+    """An earlier run's database (``--keep``, then ``--reuse``): its leader, span and counts."""
+    from sqlalchemy import func, select
+
+    from archive.accounts import User
+    from archive.dossiers import Dossier
+    from docsvc.access import principal_for
+    from docsvc.dates import local_now
+    from docsvc.reports.sample import _Writer
+
+    with svc.session_factory() as db:
+        leader = principal_for(db, db.scalar(select(User).where(User.username == "lanhdao-bench")), via="bench")
+        start = db.scalar(select(func.min(Dossier.received_on)))
+        written = {m.__tablename__: db.scalar(select(func.count()).select_from(m)) for m in _Writer.ORDER}
+    return {"leader": leader, "today": local_now(svc.settings.time_zone).date(), "start": date(start.year, start.month, 1),
+            "written": written, "load_seconds": None, "rows_per_second": None}
+
+
 def load(svc, args) -> dict:
     from docsvc.calendar.services import calendar_for
     from docsvc.dates import local_now
@@ -182,23 +200,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rate", action="store_true", help="skip the registration rate")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database (its path is printed)")
+    parser.add_argument("--reuse", type=Path, default=None, help="time the report on a kept SQLite database")
     args = parser.parse_args(argv)
     args.documents = args.dossiers // 2 if args.documents is None else args.documents
     from archive.migrate import upgrade
     from docsvc import create_app
 
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-reports-"))
-    url = _database(args, data_dir)
+    data_dir = args.reuse.parent if args.reuse else Path(tempfile.mkdtemp(prefix="bench-reports-"))
+    url = f"sqlite:///{args.reuse}" if args.reuse else _database(args, data_dir)
+    args.keep = args.keep or args.reuse is not None
     app = create_app({"DATA_DIR": data_dir / "var", "DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
     svc = app.extensions["docsvc"]
     try:
         upgrade(svc.engine)
-        print(f"Loading {args.dossiers:,} dossiers and {args.documents:,} documents over {args.years} years "
-              f"({svc.engine.dialect.name}) ...", flush=True)
-        loaded = load(svc, args)
+        if args.reuse:
+            loaded = reuse(svc)
+            args.dossiers, args.documents = loaded["written"]["dossiers"], loaded["written"]["incoming_documents"]
+        else:
+            print(f"Loading {args.dossiers:,} dossiers and {args.documents:,} documents over {args.years} years "
+                  f"({svc.engine.dialect.name}) ...", flush=True)
+            loaded = load(svc, args)
         written = loaded["written"]
-        print(f"Loaded {sum(written.values()):,} rows in {loaded['load_seconds']} s "
-              f"({loaded['rows_per_second']:,} rows/s): {written}", flush=True)
+        if loaded["load_seconds"] is not None:
+            print(f"Loaded {sum(written.values()):,} rows in {loaded['load_seconds']} s "
+                  f"({loaded['rows_per_second']:,} rows/s): {written}", flush=True)
+        else:
+            print(f"Reusing {args.reuse}: {written}", flush=True)
         print(f"Report, {args.runs} runs per grouping and period (as the district's leader):", flush=True)
         timings = time_reports(svc, loaded, args.runs)
         worst = max(v["p95_ms"] for k, v in timings.items() if k != "summary_all")
@@ -207,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         rate = None if args.no_rate else registration_rate()
         print("Registration rate: " + (json.dumps(rate, ensure_ascii=False) if rate else "not available "
                                        "(bench/incoming_rate.py is not there)"))
-        size = (data_dir / "bench.db").stat().st_size if not args.postgres else None
+        size = (data_dir / (args.reuse.name if args.reuse else "bench.db")).stat().st_size if not args.postgres else None
+        if args.reuse:
+            print("(a kept database: the load figures are those of the run that made it)")
         result = {"database": svc.engine.dialect.name, "dossiers": args.dossiers, "documents": args.documents,
                   "years": args.years, "written": written, "load_seconds": loaded["load_seconds"],
                   "load_rows_per_second": loaded["rows_per_second"], "database_bytes": size, "report": timings,

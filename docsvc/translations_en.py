@@ -576,3 +576,8 @@ CATALOG.update({
     'Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc':
         'See the working calendar (days off, swapped working days) and compute due dates in working days',
 })
+
+# on-time reports (docsvc/reports: page, charts, home entry, permission, audit sentence)
+from docsvc.reports.translations_en import CATALOG as _REPORT_PAGES  # noqa: E402
+
+CATALOG.update(_REPORT_PAGES)

@@ -15,7 +15,6 @@ from docsvc.accounts.cli import require
 from docsvc.cli import _echo_json, services
 from docsvc.dates import local_now
 from docsvc.reports import services as reports
-from docsvc.reports.export import render_xlsx
 from docsvc.services.audit import PermissionDenied
 
 SHOWN = (("received", "Tiếp nhận"), ("returned_for_supplement", "Bổ sung"), ("early", "Trước hạn"),
@@ -50,6 +49,8 @@ def on_time_command(start: str | None, end: str | None, group: str, kind: str, a
     except PermissionDenied as exc:
         raise click.ClickException(f"không được làm việc này ({exc.action}).") from None
     if xlsx is not None:
+        from docsvc.reports.export import render_xlsx   # openpyxl only when asked (commands load fast)
+
         xlsx.write_bytes(render_xlsx(report))
         click.echo(f"Đã ghi {xlsx} ({len(report['rows'])} dòng).")
         return

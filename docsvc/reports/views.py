@@ -15,6 +15,7 @@ from docsvc.refusals import answer_refusals
 from docsvc.reports import charts
 from docsvc.reports import services as reports
 from docsvc.reports.api import xlsx_response
+from docsvc.reports.export import HEADINGS
 from docsvc.services.container import Services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -54,7 +55,7 @@ def index():
     report, error = _report()
     query = {k: v for k, v in request.args.items() if k in ("from", "to", "period", "kind") and v}
     return render_template("reports/on_time.html", report=report, error=error, tabs=TABS, presets=PRESETS,
-                           kinds=reports.KIND_LABELS, group_labels=reports.GROUP_LABELS, query=query,
+                           kinds=reports.KIND_LABELS, group_labels=reports.GROUP_LABELS, headings=HEADINGS, query=query,
                            group=_choice("group", TABS, "field"), args=request.args), 400 if error else 200
 
 
