@@ -9,7 +9,8 @@
   workbook instead;
 - ``GET /api/v1/reports/on-time.xlsx?...``: the same as an XLSX workbook.
 
-Refusals: ``ReportInvalid`` → 400 ``invalid_field`` with ``field``; ``PermissionDenied`` → 403.
+Refusals: ``ReportInvalid`` → 400 ``invalid_field`` with ``field``; ``PeriodConflict`` (the end
+before the start, more than 30 years) → 409 ``invalid_period``; ``PermissionDenied`` → 403.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def xlsx_response(report: dict) -> Response:
 def _answer(as_xlsx: bool):
     try:
         report = _report()
+    except reports.PeriodConflict as exc:   # well-formed days that make no period
+        return error_response(409, "invalid_period", exc.message, field=exc.field)
     except reports.ReportInvalid as exc:
         return error_response(400, "invalid_field", exc.message, field=exc.field)
     except PermissionDenied:

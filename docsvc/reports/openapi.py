@@ -6,7 +6,7 @@ from __future__ import annotations
 from docsvc.reports.services import GROUPS, KINDS
 
 FIGURES = ("received", "returned_for_supplement", "early", "on_time", "late", "open", "overdue", "resolved")
-DAY = {"type": "string", "minLength": 8, "maxLength": 10, "pattern": r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*$"}
+DAY = {"type": "string", "format": "date"}
 
 
 def describe(spec: dict) -> None:
@@ -22,8 +22,8 @@ def describe(spec: dict) -> None:
     ref = {"$ref": "#/components/schemas/OnTimeRow"}
     error = {"$ref": "#/components/schemas/Error"}
     parameters = [
-        _query("from", DAY, "First day of the period (YYYY-MM-DD or dd/mm/yyyy), with `to`"),
-        _query("to", DAY, "Last day of the period, included"),
+        _query("from", DAY, "First day of the period (YYYY-MM-DD); alone: to the end of its quarter"),
+        _query("to", DAY, "Last day of the period, included; alone: from the start of its quarter"),
         _query("period", {"type": "string", "enum": ["this_quarter", "last_quarter", "this_year", "last_year"]},
                "A preset, when `from` and `to` are not given (default: this quarter)"),
         _query("group", {"type": "string", "enum": list(GROUPS)}, "Rows by unit (default), field, person, month "
@@ -37,7 +37,8 @@ def describe(spec: dict) -> None:
     xlsx = {"200": {"description": "The report as an XLSX workbook", "content": {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
             "schema": {"type": "string", "format": "binary"}}}},
-        "400": _json(error, "A bad parameter (`invalid_field`, with `field`)")}
+        "400": _json(error, "A bad parameter (`invalid_field`, with `field`)"),
+        "409": _json(error, "`invalid_period`: `to` before `from`, or more than 30 years")}
     spec["paths"].update({
         "/reports/on-time": {"get": {
             "summary": "On-time report: received, returned for supplement, early, on time, late (report.view)",
@@ -49,8 +50,12 @@ def describe(spec: dict) -> None:
                 "group": {"type": "string"}, "kind": {"type": "string"}, "rows": {"type": "array", "items": ref},
                 "total": ref, "summary": {"type": "string", "description": "The figures as one Vietnamese sentence"},
                 "late_by_field": {"type": "object", "additionalProperties": {"type": "integer"}}}},
-                "The rows and the total"), "400": xlsx["400"]}}},
+                "The rows and the total (JSON), or with `format=xlsx` the workbook"),
+                "400": xlsx["400"], "409": xlsx["409"]}}},
         "/reports/on-time.xlsx": {"get": {
             "summary": "On-time report as an XLSX workbook (report.view)", "description": what,
             "parameters": parameters, "responses": xlsx}},
     })
+
+    json_answer = spec["paths"]["/reports/on-time"]["get"]["responses"]["200"]["content"]
+    json_answer.update(xlsx["200"]["content"])

@@ -50,7 +50,8 @@ years of a district (a million dossiers and assignments) answer within a second
 (bench/reports.py). ``period`` groups by day in SQL (the date index's own order) and sums the
 days into months here.
 
-Refusals: ``PermissionDenied`` (403), ``ReportInvalid`` (400, ``field`` names the parameter).
+Refusals: ``PermissionDenied`` (403), ``ReportInvalid`` (400, ``field`` names the parameter),
+its ``PeriodConflict`` (409: the end before the start, or more than 30 years).
 """
 
 from __future__ import annotations
@@ -94,13 +95,18 @@ def _require(principal: Principal, action: str) -> None:
         raise PermissionDenied(action)
 
 
+class PeriodConflict(ReportInvalid):
+    """Two well-formed days that make no period (the end before the start, or too long):
+    the API answers 409 ``invalid_period``."""
+
+
 def _check(start: date, end: date, group: str, kind: str) -> None:
     if not isinstance(start, date) or not isinstance(end, date):
         raise ReportInvalid("from", "Hãy chọn ngày đầu và ngày cuối của kỳ báo cáo.")
     if end < start:
-        raise ReportInvalid("to", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.")
+        raise PeriodConflict("to", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.")
     if (end - start).days > MAX_YEARS * 366:
-        raise ReportInvalid("to", f"Kỳ báo cáo dài tối đa {MAX_YEARS} năm.")
+        raise PeriodConflict("to", f"Kỳ báo cáo dài tối đa {MAX_YEARS} năm.")
     if group not in GROUPS:
         raise ReportInvalid("group", "Cách nhóm phải là unit, field, person, period hoặc total.")
     if kind not in KINDS:
@@ -123,7 +129,8 @@ def presets(today: date) -> dict[str, tuple[date, date]]:
 
 
 def parse_period(start: str | None, end: str | None, today: date, preset: str | None = None) -> tuple[date, date]:
-    """``from``/``to`` as YYYY-MM-DD or dd/mm/yyyy, else a preset (default this quarter)."""
+    """``from``/``to`` as YYYY-MM-DD or dd/mm/yyyy (one alone: to the end, or from the start,
+    of its quarter), else a preset (default this quarter)."""
     from docsvc.dates import parse_day
 
     if not (start or "").strip() and not (end or "").strip():
@@ -131,16 +138,15 @@ def parse_period(start: str | None, end: str | None, today: date, preset: str | 
         if preset not in (None, "") and preset not in choices:
             raise ReportInvalid("period", "Kỳ báo cáo phải là this_quarter, last_quarter, this_year hoặc last_year.")
         return choices[preset or "this_quarter"]
-    days = []
+    days: list[date | None] = []
     for name, text in (("from", start), ("to", end)):
         try:
-            day = parse_day(text)
+            days.append(parse_day(text))
         except ValueError:
-            day = None
-        if day is None:
-            raise ReportInvalid(name, "Ngày không hợp lệ: ghi dạng YYYY-MM-DD hoặc dd/mm/yyyy.")
-        days.append(day)
-    return days[0], days[1]
+            raise ReportInvalid(name, "Ngày không hợp lệ: ghi dạng YYYY-MM-DD hoặc dd/mm/yyyy.") from None
+    first, last = days
+    # One day alone: the quarter it falls in, from it or up to it.
+    return first or quarter_of(last)[0], last or quarter_of(first)[1]
 
 
 def _count_if(condition):

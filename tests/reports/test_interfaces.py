@@ -2,7 +2,7 @@
 with its SVG charts, and the demo's workflows (added once).
 
 Bad inputs tried: an unknown grouping (400 from the OpenAPI validator), a period that ends
-before it starts (400 ``invalid_field``), a role without ``report.view`` (403), an
+before it starts (409 ``invalid_period``), a day in the wrong form (400), a role without ``report.view`` (403), an
 impossible day on the page (400)."""
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ def test_api_json_and_xlsx(client, accounts, quarter):
         assert any(r[0] and str(r[0]).startswith("11 hồ sơ, văn bản tiếp nhận") for r in rows)
     assert api.get(f"/api/v1/reports/on-time?{Q1}&group=room").status_code == 400
     bad = api.get("/api/v1/reports/on-time?from=2026-03-01&to=2026-02-01")
-    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "to"
+    assert bad.status_code == 409 and bad.get_json()["error"]["code"] == "invalid_period"
+    assert api.get("/api/v1/reports/on-time?from=01/01/2026").status_code == 400   # the API takes ISO days
+    alone = api.get("/api/v1/reports/on-time?from=2026-02-01&group=total").get_json()
+    assert (alone["from"], alone["to"]) == ("2026-02-01", "2026-03-31")
     denied = Api(client, accounts.token("cv1")).get(f"/api/v1/reports/on-time?{Q1}")
     assert denied.status_code == 403
 
