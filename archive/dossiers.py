@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from archive.models import Base, utcnow
@@ -37,6 +37,10 @@ REFUSED = "refused"              # refused at reception, with a reason
 IN_PROGRESS = "in_progress"      # routed to the handling unit
 RETURNED = "returned"            # result handed back to the applicant
 STATES = (RECEIVED, SUPPLEMENT, REFUSED, IN_PROGRESS, RETURNED)
+IN_HAND = (RECEIVED, IN_PROGRESS, SUPPLEMENT)
+# As literal SQL, so that a query that says the same can use the partial index below (SQLite
+# cannot match a bound parameter against an index's WHERE).
+IN_HAND_SQL = "status IN ('received', 'in_progress', 'supplement')"
 
 
 class Procedure(Base):
@@ -68,6 +72,19 @@ class Dossier(Base):
         Index("ix_dossiers_received_on_field", "received_on", "field"),
         Index("ix_dossiers_returned_on", "returned_on", "handling_unit_id"),
         Index("ix_dossiers_status_due", "status", "due_on"),
+        # The on-time report's indexes (migration 0012, docsvc/reports/services.py): one per
+        # grouping key and date, holding every column its query reads.
+        Index("ix_dossiers_rep_recv_day", "received_on", "office_unit_id", "supplements", "status", "due_on"),
+        Index("ix_dossiers_rep_recv_field", "field", "received_on", "office_unit_id", "supplements"),
+        Index("ix_dossiers_rep_recv_unit", "handling_unit_id", "received_on", "office_unit_id", "supplements"),
+        Index("ix_dossiers_rep_recv_user", "handling_user_id", "received_on", "office_unit_id", "supplements"),
+        Index("ix_dossiers_rep_ret_day", "standing", "returned_on", "office_unit_id", "field"),
+        Index("ix_dossiers_rep_ret_field", "field", "standing", "returned_on", "office_unit_id"),
+        Index("ix_dossiers_rep_ret_unit", "handling_unit_id", "standing", "returned_on", "office_unit_id"),
+        Index("ix_dossiers_rep_ret_user", "handling_user_id", "standing", "returned_on", "office_unit_id"),
+        # Partial: only the dossiers in hand (few), with every column the report reads of them.
+        Index("ix_dossiers_in_hand", "received_on", "status", "due_on", "office_unit_id", "field", "handling_unit_id",
+              "handling_user_id", sqlite_where=text(IN_HAND_SQL), postgresql_where=text(IN_HAND_SQL)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

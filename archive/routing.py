@@ -44,6 +44,14 @@ class Assignment(Base):
         Index("ix_assignments_user_status_due", "user_id", "status", "due_on"),
         Index("ix_assignments_unit_status_due", "unit_id", "status", "due_on"),
         Index("ix_assignments_completed_on", "completed_on", "unit_id"),
+        # The on-time report's indexes (migration 0012, docsvc/reports/services.py): one per
+        # grouping key and date, holding every column its query reads.
+        Index("ix_assignments_rep_recv_day", "received_on", "role", "incoming_id", "parent_id", "unit_id"),
+        Index("ix_assignments_rep_recv_unit", "unit_id", "received_on", "role", "incoming_id", "parent_id"),
+        Index("ix_assignments_rep_recv_user", "user_id", "received_on", "role", "incoming_id", "parent_id", "unit_id"),
+        Index("ix_assignments_rep_done_day", "standing", "completed_on", "role", "incoming_id", "unit_id"),
+        Index("ix_assignments_rep_done_unit", "unit_id", "standing", "completed_on", "role", "incoming_id"),
+        Index("ix_assignments_rep_done_user", "user_id", "standing", "completed_on", "role", "incoming_id", "unit_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

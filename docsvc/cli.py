@@ -41,11 +41,12 @@ def register_commands(app: Flask) -> None:
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
     from docsvc.incoming.cli import GROUPS as INCOMING
+    from docsvc.reports.cli import GROUPS as REPORTS
     from docsvc.routing.cli import GROUPS as ROUTING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
                     *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *INCOMING, *ROUTING,
-                    *DOSSIERS):
+                    *DOSSIERS, *REPORTS):
         app.cli.add_command(command)
 
 
@@ -230,7 +231,12 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     except Exception as exc:  # the books above are kept; say what went wrong with the extracts
         click.echo(f"  Trích lục mẫu: không tạo được ({exc})", err=True)
     from docsvc.dossiers.demo import add_demo_dossiers
+    from docsvc.reports.demo import add_demo_workflows
 
+    try:
+        lines += add_demo_workflows(svc, seed=seed)
+    except Exception as exc:  # what is above is kept; say what went wrong with the workflows
+        click.echo(f"  Văn bản đến, hồ sơ mẫu: không tạo được ({exc})", err=True)
     try:
         lines += add_demo_dossiers(svc, seed=seed)
     except Exception as exc:  # what is above is kept; say what went wrong with the dossiers

@@ -85,6 +85,8 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
                           frozenset({"clerk"})),
     "incoming.view": ("Xem, tra cứu, in sổ đăng ký văn bản đến (theo đơn vị và mức được tiếp cận)",
                       frozenset({"admin", "clerk", "archivist", "specialist", "leader"})),
+    "report.view": ("Xem, xuất báo cáo tiếp nhận và giải quyết đúng hạn (hồ sơ, văn bản đến) của đơn vị mình",
+                    frozenset({"leader", "admin", "clerk", "one_stop"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

@@ -588,3 +588,8 @@ CATALOG.update(_DOSSIER_PAGES)
 from docsvc.incoming.translations_en import CATALOG as _INCOMING  # noqa: E402
 
 CATALOG.update({k: v for k, v in _INCOMING.items() if k not in CATALOG})
+
+# on-time reports (docsvc/reports: page, charts, home entry, permission, audit sentence)
+from docsvc.reports.translations_en import CATALOG as _REPORT_PAGES  # noqa: E402
+
+CATALOG.update(_REPORT_PAGES)

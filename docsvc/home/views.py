@@ -15,7 +15,6 @@ bp = Blueprint("main", __name__, template_folder="templates")
 # Areas of the service; those without pages yet show what is coming.
 AREAS = {
     "registers": (N_("Sổ đăng ký"), N_("Sổ đăng ký văn bản đến, văn bản đi và sổ hộ tịch.")),
-    "reports": (N_("Báo cáo"), N_("Thống kê tiếp nhận, xử lý đúng hạn, quá hạn.")),
 }
 
 
@@ -35,6 +34,8 @@ WORK = [
      "search.page", {}),
     ("search.documents", N_("Tra cứu văn bản"), N_("Tìm theo số, ký hiệu, trích yếu, nội dung."), "search.page", {}),
     ("routing.assign", N_("Chờ phân công"), N_("Văn bản đến chưa giao cho ai: khẩn ở trên cùng."), "routing.queue", {}),
+    ("report.view", N_("Báo cáo đúng hạn"), N_("Tiếp nhận, trước hạn, đúng hạn, quá hạn theo lĩnh vực, đơn vị, người."),
+     "reports.index", {}),
     ("user.manage", N_("Người dùng"), N_("Tài khoản, vai trò, đơn vị, mức được tiếp cận."), "admin.users", {}),
     ("audit.view", N_("Nhật ký hệ thống"), N_("Ai làm gì, khi nào, với đối tượng nào."), "admin.audit", {}),
 ]
@@ -60,7 +61,7 @@ def home():
                            purpose_chosen=session.get("purpose") is not None)
 
 
-@bp.get("/<any(registers, reports):area>")
+@bp.get("/<any(registers):area>")
 @requires("account.self")
 def area(area: str):
     title, blurb = AREAS[area]

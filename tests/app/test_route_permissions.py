@@ -37,7 +37,7 @@ def world(app, services, accounts):
 
 def _url(app, rule, world) -> str:
     values = {"doc_id": world["doc_id"], "job_id": world["job_id"], "user_id": world["user_id"], "number": 1,
-              "token_id": 999999, "code": "NO-SUCH-UNIT", "kind": "thumbnail", "area": "reports",
+              "token_id": 999999, "code": "NO-SUCH-UNIT", "kind": "thumbnail", "area": "registers",
               "filename": "app.css", "book_id": 999999, "entry_id": 999999, "chart": "books",
               "extract_id": 999999, "year": 2025, "fmt": "pdf", "day": "2030-01-07",
               "incoming_id": 999999, "assignment_id": 999999, "dossier_id": 999999}

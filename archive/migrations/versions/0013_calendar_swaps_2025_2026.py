@@ -1,7 +1,7 @@
 """working calendar: the Government's swapped days of 2025 and 2026
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-11-29 14:40:00
 
 For civil servants the Government moves a working day next to a holiday onto a Saturday,
@@ -20,7 +20,7 @@ import archive.models
 
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
