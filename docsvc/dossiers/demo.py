@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from archive.accounts import Unit
 from archive.dossiers import Dossier
 from docsvc.access import Principal, principal_for, system_principal
 from docsvc.calendar.services import calendar_for
@@ -47,6 +48,12 @@ def add_demo_dossiers(services: Services, seed: int = 0) -> list[str]:
     if desk is None or handler is None:
         return []
     lines = []
+    # The demo's workflows (docsvc.reports.demo) may have given the commune its dossiers and
+    # procedures already: then there is nothing to add (nor a second list of procedures).
+    with services.session_factory() as session:
+        if session.scalar(select(func.count(Dossier.id)).join(Unit, Unit.id == Dossier.office_unit_id)
+                          .where(Unit.code == OFFICE)):
+            return lines
     known = {p["code"] for p in dossiers.list_procedures(services, system)}
     for code, name, field, days in dossiers.STARTER:
         if code not in known:
@@ -58,9 +65,6 @@ def add_demo_dossiers(services: Services, seed: int = 0) -> list[str]:
     if not office["agency_code_set"]:
         dossiers.configure_office(services, system, OFFICE, AGENCY_CODE, place="Xã Tân Phú",
                                   heading="ỦY BAN NHÂN DÂN\nXÃ TÂN PHÚ")
-    with services.session_factory() as session:
-        if session.scalar(select(func.count(Dossier.id)).where(Dossier.office_unit_id == office["unit"]["id"])):
-            return lines
     count = _dossiers(services, desk, handler, random.Random(seed))
     lines.append(f"Hồ sơ một cửa mẫu: {count} hồ sơ trong {DAYS} ngày qua.")
     return lines
