@@ -32,6 +32,25 @@ def parse_day(text: str | None) -> date | None:
     return date(year, month, day)  # ValueError for 31/02/2025
 
 
+BAD_DAY = "Ngày không hợp lệ: ghi dạng dd/mm/yyyy hoặc YYYY-MM-DD."
+
+
+def day_of(raw: object) -> date | None:
+    """A day from what a form, the API or a caller gives: ``None`` when empty, the day of a
+    ``date`` or ``datetime``, else the text read by ``parse_day``; ``ValueError`` (with
+    ``BAD_DAY``, the message the pages show) for anything that is not a real day."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return parse_day(str(raw))
+    except ValueError:
+        raise ValueError(BAD_DAY) from None
+
+
 def format_day(value: date | datetime | None) -> str:
     if value is None:
         return ""

@@ -340,18 +340,14 @@ def apologize(services: Services, principal: Principal, dossier_id: int, new_due
 
 
 def _day(field: str, raw: date | str) -> date:
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    from docsvc.dates import parse_day
+    from docsvc.dates import BAD_DAY, day_of
 
     try:
-        day = parse_day(raw)
+        day = day_of(raw)
     except ValueError:
         day = None
     if day is None:
-        raise DossierInvalid(field, "Ngày không hợp lệ: ghi dạng dd/mm/yyyy hoặc YYYY-MM-DD.")
+        raise DossierInvalid(field, BAD_DAY)
     return day
 
 

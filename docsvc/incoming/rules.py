@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from archive.accounts import SECRECY_LABELS
 from archive.incoming import URGENCY_CODES, URGENCY_LABELS
-from docsvc.dates import parse_day
+from docsvc.dates import day_of, parse_day
 from docsvc.documents.queries import NotFound
 
 REGISTER_FIELDS = ("number", "symbol", "doc_type", "issuer", "issued_on", "abstract")
@@ -86,19 +86,10 @@ def text_value(name: str, raw: Any, *, required: bool = False) -> str | None:
 
 
 def day_value(name: str, raw: Any) -> date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
     try:
-        parsed = parse_day(str(raw))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise IncomingInvalid(name, "Ngày không hợp lệ: ghi dạng dd/mm/yyyy hoặc YYYY-MM-DD.")
-    return parsed
+        return day_of(raw)
+    except ValueError as exc:
+        raise IncomingInvalid(name, str(exc)) from None
 
 
 def field_value(name: str, raw: Any) -> Any:

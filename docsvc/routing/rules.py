@@ -97,18 +97,12 @@ def text(name: str, raw: Any, *, required: bool = False, limit: int = MAX_NOTE) 
 
 
 def day(name: str, raw: Any) -> date | None:
-    if raw in (None, ""):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    from docsvc.dates import parse_day
+    from docsvc.dates import day_of
 
     try:
-        return parse_day(str(raw))
-    except ValueError:
-        raise RoutingInvalid(name, "Ngày không hợp lệ: ghi dạng dd/mm/yyyy hoặc YYYY-MM-DD.") from None
+        return day_of(raw)
+    except ValueError as exc:
+        raise RoutingInvalid(name, str(exc)) from None
 
 
 def whole(name: str, raw: Any, low: int, high: int) -> int | None:
