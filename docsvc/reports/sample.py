@@ -15,7 +15,9 @@ their subject. The rows are consistent with what the use cases would have writte
   after it; a supplement restarts the clock; an approved extension or an apology moves the
   date once (``original_due_on`` keeps the first);
 - standings are the calendar's (early before the due day, on time on it, late after), stored
-  with their score 2/1/0; work not finished by ``today`` is open or overdue.
+  with their score 2/1/0; work not finished by ``today`` is open or overdue;
+- the report's roll-up (``archive.rollup``; bulk inserts bypass its ORM listener) gets the
+  written rows' counts with one grouped ``INSERT ... SELECT`` per measure and grain.
 
 Outcomes drawn (by a seeded ``random.Random``): dossiers accepted and returned early / on
 time / late, supplemented, refused, routed and still open, overdue, apologized; documents

@@ -40,15 +40,15 @@ put the item in the column: received, returned or completed) and ``total`` (one 
 early, 50 when everything was just on time, 0 when everything was late; ``None`` when
 nothing was resolved. ``on_time_rate`` is the share resolved early or on time, in percent.
 
-Every figure comes from grouped SQL over stored columns (``count(*)`` and ``count(*) FILTER
-(WHERE …)``): per source, one query for what was received, one for what is still in hand
-(few rows: the status index), one for what was resolved by standing, and for dossiers one
-for the late ones by field. Migration 0012 gives each grouping key an index that starts with
-it (then the standing, the date, the scope column and what is counted), so that the database
-walks each group's date range in index order, without a sort and without the table: ten
-years of a district (a million dossiers and assignments) answer within a second
-(bench/reports.py). ``period`` groups by day in SQL (the date index's own order) and sums the
-days into months here.
+Received, returned for supplement, early, on time and late are read from the roll-up
+(``archive.rollup``: counts per day and per month by measure, kind, scope unit, unit, person
+and field, kept in the same transaction as the records by a before-flush listener): the whole
+months of the period from its month rows, the days at its edges from its day rows — a few
+hundred rows a month, whatever the number of dossiers, so ten years of a district (a million
+dossiers and assignments) answer within a second (bench/reports.py). Open and overdue are
+read from the records still in hand (few: a partial index of the dossiers in hand, the
+assignments' status index). ``period`` groups by day or month start in SQL and sums them into
+months here.
 
 Refusals: ``PermissionDenied`` (403), ``ReportInvalid`` (400, ``field`` names the parameter),
 its ``PeriodConflict`` (409: the end before the start, or more than 30 years).
