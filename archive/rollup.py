@@ -72,16 +72,22 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+def _adding(session: Session, values=None, query=None):
+    """INSERT the counts (``values``, or the rows of ``query``), adding to the rows already
+    there: ``ON CONFLICT (key) DO UPDATE SET count = count + excluded.count``."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = RollupCount.__table__
+    stmt = insert(table).values(**values) if query is None else insert(table).from_select([*KEY, "count"], query)
+    return stmt.on_conflict_do_update(index_elements=list(KEY), set_={"count": table.c.count + stmt.excluded.count})
+
+
 def bump(session: Session, day: date, measure: str, kind: str, scope_unit_id: int, unit_id: int | None,
          user_id: int | None, field: str | None, by: int = 1) -> None:
     """Add ``by`` (may be negative) to the day's and the month's count of that key."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = RollupCount.__table__
     for grain, when in ((DAY, day), (MONTH, month_of(day))):
-        stmt = insert(table).values(grain=grain, day=when, measure=measure, kind=kind, scope_unit_id=scope_unit_id,
-                                    unit_id=unit_id or 0, user_id=user_id or 0, field=field or "", count=by)
-        session.execute(stmt.on_conflict_do_update(index_elements=list(KEY),
-                                                   set_={"count": table.c.count + stmt.excluded.count}))
+        session.execute(_adding(session, dict(grain=grain, day=when, measure=measure, kind=kind,
+                                              scope_unit_id=scope_unit_id, unit_id=unit_id or 0,
+                                              user_id=user_id or 0, field=field or "", count=by)))
 
 
 # -- what a record contributes -----------------------------------------------------------------
@@ -209,12 +215,8 @@ def _selects(session: Session, dossiers, assignments) -> list:
 def add_from_records(session: Session, dossiers=(), assignments=()) -> None:
     """Add to the roll-up what the records matching the conditions contribute (bulk loads:
     e.g. ``Dossier.id >= first``); rows already there are added to."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = RollupCount.__table__
     for query in _selects(session, dossiers, assignments):
-        stmt = insert(table).from_select([*KEY, "count"], query)
-        session.execute(stmt.on_conflict_do_update(index_elements=list(KEY),
-                                                   set_={"count": table.c.count + stmt.excluded.count}))
+        session.execute(_adding(session, query=query))
 
 
 def rebuild_rollup(session: Session) -> int:
