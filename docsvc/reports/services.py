@@ -40,15 +40,15 @@ put the item in the column: received, returned or completed) and ``total`` (one 
 early, 50 when everything was just on time, 0 when everything was late; ``None`` when
 nothing was resolved. ``on_time_rate`` is the share resolved early or on time, in percent.
 
-Every figure comes from grouped SQL over stored columns (``count(*)`` and ``count(*) FILTER
-(WHERE …)``): per source, one query for what was received, one for what is still in hand
-(few rows: the status index), one for what was resolved by standing, and for dossiers one
-for the late ones by field. Migration 0012 gives each grouping key an index that starts with
-it (then the standing, the date, the scope column and what is counted), so that the database
-walks each group's date range in index order, without a sort and without the table: ten
-years of a district (a million dossiers and assignments) answer within a second
-(bench/reports.py). ``period`` groups by day in SQL (the date index's own order) and sums the
-days into months here.
+Received, returned for supplement, early, on time and late are read from the roll-up
+(``archive.rollup``: counts per day and per month by measure, kind, scope unit, unit, person
+and field, kept in the same transaction as the records by a before-flush listener): the whole
+months of the period from its month rows, the days at its edges from its day rows — a few
+hundred rows a month, whatever the number of dossiers, so ten years of a district (a million
+dossiers and assignments) answer within a second (bench/reports.py). Open and overdue are
+read from the records still in hand (few: a partial index of the dossiers in hand, the
+assignments' status index). ``period`` groups by day or month start in SQL and sums them into
+months here.
 
 Refusals: ``PermissionDenied`` (403), ``ReportInvalid`` (400, ``field`` names the parameter),
 its ``PeriodConflict`` (409: the end before the start, or more than 30 years).
@@ -64,6 +64,9 @@ from sqlalchemy.orm import Session
 
 from archive.accounts import Unit, User
 from archive.dossiers import IN_HAND_SQL, SUPPLEMENT, Dossier
+from archive.rollup import DAY, MONTH, RollupCount
+from archive.rollup import DOCUMENT as ROLLUP_DOCUMENT
+from archive.rollup import DOSSIER as ROLLUP_DOSSIER
 from archive.routing import EARLY, LATE, ON_TIME, OPEN, ROLE_MAIN, Assignment
 from docsvc.access import Principal
 from docsvc.dates import local_now
@@ -149,10 +152,6 @@ def parse_period(start: str | None, end: str | None, today: date, preset: str | 
     return first or quarter_of(last)[0], last or quarter_of(first)[1]
 
 
-def _count_if(condition):
-    return func.count().filter(condition)
-
-
 def _key(group: str, day_column, columns: dict):
     """The SQL grouping key: a column, or the day itself for ``period`` (months are summed
     from days in Python, so the date index is read in its own order, without a sort)."""
@@ -165,59 +164,72 @@ def _month_of(group: str, key):
     return key
 
 
+def _spans(start: date, end: date) -> list[tuple[str, date, date]]:
+    """The period as roll-up reads: the whole months inside it (``m`` rows, by their first
+    day) and the days before and after them (``d`` rows)."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = end + timedelta(days=1)
+    stop = after.replace(day=1)              # the first day not in a whole month of the period
+    if stop <= first:
+        return [(DAY, start, end)]
+    spans = [(DAY, start, first - timedelta(days=1))] if start < first else []
+    spans.append((MONTH, first, stop - timedelta(days=1)))
+    if stop <= end:
+        spans.append((DAY, stop, end))
+    return spans
+
+
+def _rolled(session: Session, principal: Principal, start: date, end: date, group: str, kind: str,
+            counts: dict, late_by_field: dict) -> None:
+    """Received, returned for supplement, early, on time and late from the roll-up
+    (archive.rollup): a few hundred rows a month whatever the number of records."""
+    r = RollupCount
+    kinds = {"all": (ROLLUP_DOSSIER, ROLLUP_DOCUMENT), "dossiers": (ROLLUP_DOSSIER,),
+             "documents": (ROLLUP_DOCUMENT,)}[kind]
+    scope = [] if principal.unit_ids is None else [r.scope_unit_id.in_(principal.unit_ids)]
+    key = _key(group, r.day, {"unit": r.unit_id, "field": r.field, "person": r.user_id}).label("key")
+    for grain, a, b in _spans(start, end):
+        where = (r.grain == grain, r.day.between(a, b), r.kind.in_(kinds), *scope)
+        for k, row_kind, measure, n in session.execute(
+                select(key, r.kind, r.measure, func.sum(r.count)).where(*where).group_by(key, r.kind, r.measure)):
+            if n:
+                if group in ("unit", "person"):
+                    k = k or None                        # 0: no unit, no person
+                elif group == "field" and row_kind == ROLLUP_DOCUMENT:
+                    k = DOCUMENTS_FIELD
+                counts[_month_of(group, k)][measure] += n
+        for row_kind, field, n in session.execute(
+                select(r.kind, r.field, func.sum(r.count)).where(*where, r.measure == LATE).group_by(r.kind, r.field)):
+            if n:
+                late_by_field[DOCUMENTS_FIELD if row_kind == ROLLUP_DOCUMENT else field] += n
+
+
 def _dossiers(session: Session, principal: Principal, start: date, end: date, group: str, today: date,
-              counts: dict, late_by_field: dict) -> None:
+              counts: dict) -> None:
+    """Dossiers still in hand: few rows, read from their partial index and summed here.
+    Grouped in SQL, the planner would walk a grouping index over the whole table instead."""
     scope = [] if principal.unit_ids is None else [Dossier.office_unit_id.in_(principal.unit_ids)]
     columns = {"unit": Dossier.handling_unit_id, "field": Dossier.field, "person": Dossier.handling_user_id}
-    received = Dossier.received_on.between(start, end)
     key = _key(group, Dossier.received_on, columns).label("key")
-    for k, n, supplemented in session.execute(
-            select(key, func.count(), _count_if(Dossier.supplements > 0)).where(received, *scope).group_by(key)):
-        row = counts[_month_of(group, k)]
-        row["received"] += n
-        row["returned_for_supplement"] += supplemented
-    # In hand: few rows, read from their partial index and summed here. Grouped in
-    # SQL, the planner would walk a grouping index over the whole table instead.
     in_hand = select(key, Dossier.received_on, Dossier.status, Dossier.due_on)
     # The condition as literal SQL: the partial index ix_dossiers_in_hand says the same.
     for k, received_on, status, due_on in session.execute(in_hand.where(text(IN_HAND_SQL), *scope)):
         if start <= received_on <= end:
             late = status != SUPPLEMENT and due_on is not None and due_on < today
             counts[_month_of(group, k)]["overdue" if late else "open"] += 1
-    returned = Dossier.returned_on.between(start, end)
-    key = _key(group, Dossier.returned_on, columns).label("key")
-    for k, standing, n in session.execute(
-            select(key, Dossier.standing, func.count()).where(returned, Dossier.standing.in_(STANDINGS), *scope)
-            .group_by(key, Dossier.standing)):
-        counts[_month_of(group, k)][standing] += n
-    for field, n in session.execute(select(Dossier.field, func.count())
-                                    .where(Dossier.standing == LATE, returned, *scope).group_by(Dossier.field)):
-        late_by_field[field] += n
 
 
 def _documents(session: Session, principal: Principal, start: date, end: date, group: str, today: date,
-               counts: dict, late_by_field: dict) -> None:
+               counts: dict) -> None:
+    """Main assignments of incoming documents still open (the status index)."""
     scope = [] if principal.unit_ids is None else [Assignment.unit_id.in_(principal.unit_ids)]
     main = [Assignment.role == ROLE_MAIN, Assignment.incoming_id.is_not(None)]
     columns = {"unit": Assignment.unit_id, "field": literal(DOCUMENTS_FIELD), "person": Assignment.user_id}
-    received = Assignment.received_on.between(start, end)
     key = _key(group, Assignment.received_on, columns).label("key")
-    # (parent_id IS NULL counted, not searched: as a condition it would pick the parent_id index.)
-    for k, n in session.execute(select(key, _count_if(Assignment.parent_id.is_(None)))
-                                .where(received, *main, *scope).group_by(key)):
-        counts[_month_of(group, k)]["received"] += n
     in_hand = select(key, Assignment.received_on, Assignment.due_on)
     for k, received_on, due_on in session.execute(in_hand.where(Assignment.status == OPEN, *main, *scope)):
         if start <= received_on <= end:
             counts[_month_of(group, k)]["overdue" if due_on is not None and due_on < today else "open"] += 1
-    key = _key(group, Assignment.completed_on, columns).label("key")
-    for k, standing, n in session.execute(
-            select(key, Assignment.standing, func.count())
-            .where(Assignment.completed_on.between(start, end), Assignment.standing.in_(STANDINGS), *main, *scope)
-            .group_by(key, Assignment.standing)):
-        counts[_month_of(group, k)][standing] += n
-        if standing == LATE:
-            late_by_field[DOCUMENTS_FIELD] += n
 
 
 def score(early: int, on_time: int, late: int) -> float | None:
@@ -281,10 +293,11 @@ def on_time(services: Services, principal: Principal, *, start: date, end: date,
     late_by_field: dict[str, int] = defaultdict(int)
     with services.uow() as uow:
         session = uow.session
+        _rolled(session, principal, start, end, group, kind, counts, late_by_field)
         if kind in ("all", "dossiers"):
-            _dossiers(session, principal, start, end, group, today, counts, late_by_field)
+            _dossiers(session, principal, start, end, group, today, counts)
         if kind in ("all", "documents"):
-            _documents(session, principal, start, end, group, today, counts, late_by_field)
+            _documents(session, principal, start, end, group, today, counts)
         labels = _labels(session, group, list(counts))
     rows = [_finish(k, labels.get(k) or UNASSIGNED.get(group, "—"), figures) for k, figures in counts.items()]
     if group == "period":
