@@ -41,12 +41,13 @@ def register_commands(app: Flask) -> None:
     from docsvc.extracts.cli import GROUPS as EXTRACTS
     from docsvc.finding.cli import COMMANDS as FINDING
     from docsvc.incoming.cli import GROUPS as INCOMING
+    from docsvc.outgoing.cli import GROUPS as OUTGOING
     from docsvc.reports.cli import GROUPS as REPORTS
     from docsvc.routing.cli import GROUPS as ROUTING
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
                     *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *INCOMING, *ROUTING,
-                    *DOSSIERS, *REPORTS):
+                    *DOSSIERS, *REPORTS, *OUTGOING):
         app.cli.add_command(command)
 
 

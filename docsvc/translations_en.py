@@ -593,3 +593,8 @@ CATALOG.update({k: v for k, v in _INCOMING.items() if k not in CATALOG})
 from docsvc.reports.translations_en import CATALOG as _REPORT_PAGES  # noqa: E402
 
 CATALOG.update(_REPORT_PAGES)
+
+# outgoing documents (docsvc/outgoing: pages, API, audit sentences, permissions)
+from docsvc.outgoing.translations_en import CATALOG as _OUTGOING  # noqa: E402
+
+CATALOG.update({k: v for k, v in _OUTGOING.items() if k not in CATALOG})

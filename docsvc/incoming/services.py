@@ -555,3 +555,32 @@ def count_waiting(services: Services, principal: Principal) -> int:
     with services.uow() as uow:
         return uow.session.scalar(select(func.count()).select_from(IncomingDocument).where(
             *_scope_filter(principal), IncomingDocument.status == INCOMING_REGISTERED)) or 0
+
+
+def receive_internal(services: Services, session: Session, principal: Principal, *, office: Unit, values: dict,
+                     arrived_at: datetime) -> IncomingDocument:
+    """An outgoing document released to ``office`` inside the system arrives in that office's
+    register, in the caller's transaction (docsvc.outgoing.issuing.release): its next arrival
+    number, the register columns from the sender, registered by the sending clerk, waiting
+    for the office's leader to route it. Nothing to check: the sender's process did."""
+    local = _local(services, arrived_at)
+    arrived_on = local.date()
+    secrecy = int(values.get("secrecy") or 0)
+    scope = INCOMING_SECRET_SCOPE if secrecy >= 1 else INCOMING_SCOPE
+    key = dedupe_key(values.get("number"), values.get("symbol"), values.get("issuer"))
+    number = take_next(session, scope, office.id, arrived_on.year)
+    register = ("number", "symbol", "doc_type", "issuer", "issued_on", "abstract")
+    columns = dict(
+        office_unit_id=office.id, scope=scope, year=arrived_on.year, arrival_number=number, document_id=None,
+        field_sources={name: CLERK for name in register if values.get(name) is not None},
+        page_count=values.get("page_count"), notes=values.get("notes"), arrived_at=arrived_at,
+        arrived_on=arrived_on, urgency=int(values.get("urgency") or 0), secrecy=secrecy, dedupe_key=key,
+        duplicate_of_id=None, duplicate_reason=None, status=INCOMING_REGISTERED,
+        registered_by=principal.user_id or _any_user(session), registered_at=arrived_at,
+        **{name: values.get(name) for name in register})
+    row_id = session.connection().execute(_INSERT, columns).scalar_one()
+    row = IncomingDocument(id=row_id, **columns)
+    record(services, session, principal, "incoming.register", object_type="incoming", object_id=row_id,
+           details={"arrival_number": number, "year": row.year, "scope": scope, "office": office.code,
+                    "from_outgoing": True})
+    return row
