@@ -98,7 +98,8 @@ def _opts(kind: str, *, issuer_name: str = "Ủy ban nhân dân xã Tân Phú", 
 def _date_line(o: _Opts) -> str:
     if o.issued_on:
         d = o.issued_on
-        return f"{o.place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)  # Decree 30: 0 before days < 10, months 1-2
+        return f"{o.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
     return f"{o.place}, ngày ..... tháng ..... năm ......."
 
 
