@@ -257,11 +257,14 @@ def _place_date(doc: _Doc, place: str | None) -> FormCheck:
 
 
 def _type_name(doc: _Doc, doc_type: str) -> FormCheck:
+    """The type name as a heading: "QUYẾT ĐỊNH", not the "QUYẾT ĐỊNH:" that opens the articles.
+    Letters may be spaced out ("Q U Y Ế T")."""
     caps = _text(doc_type).upper()
-    spaceless = "".join(_key(caps).split())
-    if spaceless in "".join(doc.first_key.split()):
+    letters = "".join(_key(caps).split())
+    pattern = r"(?<![^\W_])" + r"\s*".join(map(re.escape, letters)) + r"(?![^\W_])(?!\s*:)"
+    if re.search(pattern, doc.first_key):
         return _check("type_name", True, f"Có tên loại văn bản «{caps}».")
-    if re.search(_phrase(caps), doc.first_key, re.I):
+    if re.search(pattern, doc.first_key, re.I):
         return _check("type_name", False, f"Tên loại văn bản phải viết in hoa: «{caps}».")
     return _check("type_name", False, f"Không thấy tên loại văn bản viết in hoa «{caps}».")
 
