@@ -49,10 +49,12 @@ class P:
 @dataclass(frozen=True)
 class Cols:
     """Two columns side by side (the heading; recipients and signer), ``share`` of the
-    text width for the left one."""
+    text width for the left one; ``wide`` columns reach 5-10 mm into the margins, as a
+    heading's do."""
     left: tuple[P, ...]
     right: tuple[P, ...]
     share: float = 0.42
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _heading(o: _Opts, symbol: str, under_number: tuple[P, ...] = ()) -> Cols:
         right.append(P(MOTTO, bold=True, align="centre", size=13.5, rule=True))
     if "date_line" not in o.omit:
         right.append(P(_date_line(o), italic=True, align="centre", before=6))
-    return Cols(tuple(left), tuple(right), share=0.40)
+    return Cols(tuple(left), tuple(right), share=0.40, wide=True)
 
 
 def _closing(o: _Opts, first: str) -> Cols:
@@ -260,12 +262,10 @@ def _pdf(blocks: list[P | Cols], title: str, author: str) -> bytes:
         lay.need(min(height, PAGE_H / 2))
         top = lay.y
         split = LEFT + TEXT_W * block.share
-        if block.share < 0.42:  # the heading: the office column reaches into the left margin
-            left_bottom = _column(lay, block.left, LEFT - 10 * mm, split + 5 * mm, fonts)
-        else:
-            left_bottom = _column(lay, block.left, LEFT, split, fonts)
+        reach = 5 * mm if block.wide else 0.0
+        left_bottom = _column(lay, block.left, LEFT - 2 * reach, split + reach, fonts)
         lay.y = top
-        right_bottom = _column(lay, block.right, split, PAGE_W - RIGHT + (5 * mm if block.share < 0.42 else 0), fonts)
+        right_bottom = _column(lay, block.right, split, PAGE_W - RIGHT + reach, fonts)
         lay.y = min(left_bottom, right_bottom) - 4 * mm
     return render(lay.pages, fonts, title=title, author=author)
 

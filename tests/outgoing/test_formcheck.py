@@ -154,6 +154,11 @@ def test_a_revision_note_makes_version_two_differ():
     assert "Thời hạn hoàn thành việc rà soát: trước ngày 30 tháng 6 năm 2026." in text_of(second)
     assert "Thời hạn hoàn thành" not in text_of(first)
     assert form_passed(check_form(second, **DECISION))
+    long_note = " ".join(["Tổ công tác lập sổ theo dõi tiến độ số hóa từng quyển sổ, ghi rõ ngày quét, người nhập và "
+                          "kết quả đối chiếu."] * 14)
+    two_pages = drafts.decision_pdf(revision_note=long_note)
+    assert len(PdfReader(io.BytesIO(two_pages)).pages) == 2  # the signer block on page 2
+    assert form_passed(check_form(two_pages, **DECISION))
     letter = text_of(drafts.letter_pdf(recipients=["Sở Tư pháp tỉnh Đồng Nai", "Trung tâm Lưu trữ lịch sử tỉnh"]))
     assert "Kính gửi: - Sở Tư pháp tỉnh Đồng Nai; - Trung tâm Lưu trữ lịch sử tỉnh." in letter
 
