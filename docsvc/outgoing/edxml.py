@@ -63,6 +63,7 @@ ELEMENTS: dict[str, str] = {
     "trace_list": "TraceHeaderList",
     "trace": "TraceHeader",
     "timestamp": "Timestamp",
+    "trace_status": "Status",
     "body": "edXMLBody",
     "manifest": "DocumentManifest",
     "attachment": "Attachment",
@@ -120,6 +121,11 @@ def split_signer_title(title: str) -> tuple[str | None, str]:
     return " ".join(lines[:-1]), lines[-1]
 
 
+def _first(values: dict, *keys: str) -> Any:
+    """The first of ``keys`` given a value (a trace hop may say ``organisation``/``at``)."""
+    return next((values[k] for k in keys if values.get(k) not in (None, "")), None)
+
+
 def _iso(value: date | datetime | str) -> str:
     return value.isoformat() if isinstance(value, (date, datetime)) else _text(value)
 
@@ -131,7 +137,8 @@ def envelope(*, sender: dict, recipient: dict, number_symbol: str, issued_on: da
     ``address``, ``email``, ``telephone``. ``signer``: ``{"position", "full_name"}`` and
     optionally ``competence`` (else taken from a two-line ``position``, see
     split_signer_title). ``priority``: the urgency code (0 normal, 1 Khẩn, 2 Thượng khẩn,
-    3 Hỏa tốc). ``trace``: the hand-overs so far, ``{"organ_id", "organ_name"?, "timestamp"}``.
+    3 Hỏa tốc). ``trace``: the hand-overs so far, ``{"organ_id", "organ_name"?, "timestamp",
+    "status"?}`` (``id``, ``organisation`` or ``name``, ``at`` are taken as well).
     ValueError for a number and symbol without ``/`` or a hash that is not SHA-256 hex."""
     digest = str(attachment_sha256 or "").lower()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
@@ -168,10 +175,13 @@ def envelope(*, sender: dict, recipient: dict, number_symbol: str, issued_on: da
     traces = _add(header, "trace_list")
     for hop in trace or ():
         item = _add(traces, "trace")
-        _add(item, "organ_id", hop.get("organ_id") or "")
-        if hop.get("organ_name"):
-            _add(item, "organ_name", hop["organ_name"])
-        _add(item, "timestamp", _iso(hop.get("timestamp") or ""))
+        _add(item, "organ_id", _first(hop, "organ_id", "id") or "")
+        name = _first(hop, "organ_name", "organisation", "name")
+        if name:
+            _add(item, "organ_name", name)
+        _add(item, "timestamp", _iso(_first(hop, "timestamp", "at") or ""))
+        if hop.get("status"):
+            _add(item, "trace_status", hop["status"])
     manifest = _add(_add(root, "body"), "manifest")
     attachment = _add(manifest, "attachment")
     _add(attachment, "attachment_name", attachment_name)
@@ -268,7 +278,7 @@ def parse_envelope(data: bytes) -> dict:
         "attachment_sha256": None if digest is None else (digest.text or "").lower(),
         "digest_algorithm": None if digest is None else digest.get(ELEMENTS["digest_algorithm"]),
         "trace": [{"organ_id": _value(hop, "organ_id"), "organ_name": _value(hop, "organ_name"),
-                   "timestamp": _value(hop, "timestamp")}
+                   "timestamp": _value(hop, "timestamp"), "status": _value(hop, "trace_status")}
                   for hop in (traces.findall(_tag("trace")) if traces is not None else [])],
     }
 
@@ -345,14 +355,15 @@ def send_package(smtp_settings, to: str, subject: str, data: bytes, filename: st
     """Mail the package to ``to`` as an attachment, through the SMTP server of the settings
     (``smtp_host``, ``smtp_port``, ``smtp_from``, ``smtp_user``, ``smtp_password``,
     ``smtp_starttls``, ``smtp_timeout``: the ``DOCSVC_SMTP_*`` settings, as notifications are
-    sent by docsvc.routing.notify). ValueError without an SMTP host or with a bad address;
-    OSError / smtplib.SMTPException when the server fails (the caller records it)."""
+    sent by docsvc.routing.notify). ValueError without an SMTP host; a malformed address is
+    refused as a server would refuse it (smtplib.SMTPRecipientsRefused), so that a caller
+    recording OSError / smtplib.SMTPException records that too."""
     s = smtp_settings
     if not s.smtp_host:
         raise ValueError("no SMTP server configured (DOCSVC_SMTP_HOST)")
     address = str(to or "").strip()
     if address.count("@") != 1 or address.startswith("@") or address.endswith("@") or any(c.isspace() for c in address):
-        raise ValueError(f"to: {to!r} is not an e-mail address")
+        raise smtplib.SMTPRecipientsRefused({address: (553, b"not an e-mail address")})
     name = _safe_name(filename, "filename")
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = s.smtp_from, address, subject

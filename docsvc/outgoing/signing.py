@@ -65,8 +65,9 @@ def stamp_pdf(organisation: str, number_symbol: str, issued_on: datetime.date, p
     regular, bold, _italic = register_fonts()
     lines = [(bold, _fit(organisation, bold)),
              (regular, _fit(stamp_line(number_symbol, issued_on), regular)),
-             (regular, _fit(f"{place} — ký số lúc {signed_at.astimezone(VIETNAM).isoformat(timespec='seconds')}",
-                            regular))]
+             (regular, _fit(" — ".join(part for part in (" ".join(str(place or "").split()), "ký số lúc "
+                                                         + signed_at.astimezone(VIETNAM).isoformat(timespec="seconds"))
+                                       if part), regular))]
     buffer = io.BytesIO()
     with RENDER_LOCK:
         pdf = rl_canvas.Canvas(buffer, pagesize=(STAMP_WIDTH, STAMP_HEIGHT), invariant=1)
