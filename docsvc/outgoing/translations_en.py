@@ -120,3 +120,8 @@ CATALOG: dict[str, str] = {
     'Không đọc được tệp PDF để kiểm tra thể thức.':
         'The PDF could not be read to check its form.',
 }
+
+# signatures, personal certificates, the exchange package (docsvc/outgoing/signing*, certificates)
+from docsvc.outgoing.signing_translations_en import CATALOG as _SIGNING  # noqa: E402
+
+CATALOG.update(_SIGNING)
