@@ -181,4 +181,9 @@ def retention_command(doc_type, period) -> None:
         fail(exc)
 
 
+from docsvc.outgoing.cli_certificates import COMMANDS as _CERTIFICATES  # noqa: E402
+
+for _command in _CERTIFICATES:
+    outgoing_group.add_command(_command)
+
 GROUPS = (outgoing_group,)

@@ -109,8 +109,10 @@ def test_secret_documents_have_their_own_sequence_and_readers(services, org):
     with services.session_factory() as db:
         scopes = {r.id: r.scope for r in db.scalars(select(OutgoingDocument))}
     assert scopes == {secret["id"]: "outgoing_secret", plain["id"]: "outgoing"}
+    org.accounts.user("cv0", "specialist", unit="XA-A", clearance=0)
     with pytest.raises(OutgoingNotFound):
-        reading.get_outgoing(services, org["xem"], secret["id"])   # clearance 0
+        reading.get_outgoing(services, org.accounts.principal("cv0"), secret["id"])   # clearance 0
+    assert [d["id"] for d in reading.list_outgoing(services, org.accounts.principal("cv0"))] == [plain["id"]]
 
 
 def test_refusals_of_role_person_and_order_leave_nothing_behind(services, org):
