@@ -22,7 +22,10 @@ import pytest
 from sqlalchemy import select, text
 
 from archive.incoming import IncomingDocument
+from archive.models import Job
 from archive.outgoing import OutgoingDocument
+from docsvc.finding.services import run_search
+from docsvc.worker import wait_for_jobs
 from docsvc.outgoing import issuing, reading, settings
 from docsvc.outgoing.rules import OutgoingConflict, OutgoingInvalid, OutgoingNotFound, WrongPerson
 from docsvc.outgoing.services import add_version, create_draft, transition
@@ -85,6 +88,11 @@ def test_a_decision_from_draft_to_filing_with_one_return(services, org):
         row = db.get(OutgoingDocument, doc_id)
         assert (archived.direction, archived.number_symbol, archived.doc_type, archived.sha256) == (
             "outgoing", "01/QĐ-UBND", "Quyết định", row.released_sha256)
+        job_id = db.scalar(select(Job.id).where(Job.document_id == archived.id))
+    # Ingested like any document, then found in search by its number and symbol.
+    assert wait_for_jobs(services, [job_id], timeout=600)[job_id].status == "done"
+    found = run_search(services, org["luutru"], "01/QĐ-UBND")
+    assert [h.id for h in found.hits] == [filed["document_id"]]
 
 
 def test_a_cong_van_is_numbered_issuer_then_drafting_unit(services, org):
