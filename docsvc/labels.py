@@ -98,6 +98,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "incoming.register": (N_("Vào sổ văn bản đến"), N_("{actor} đã vào sổ {object}")),
     "incoming.update": (N_("Sửa, xác nhận thông tin văn bản đến"),
                         N_("{actor} đã sửa, xác nhận thông tin của {object}")),
+    "outgoing.register_print": (N_("In sổ đăng ký văn bản đi"),
+                                N_("{actor} đã in sổ đăng ký văn bản đi của {object}")),
     "workflow.sample": (N_("Tạo dữ liệu mẫu văn bản đến, hồ sơ"),
                         N_("{actor} đã tạo dữ liệu mẫu văn bản đến, phân công và hồ sơ cho {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),

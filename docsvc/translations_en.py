@@ -593,3 +593,8 @@ CATALOG.update({k: v for k, v in _INCOMING.items() if k not in CATALOG})
 from docsvc.reports.translations_en import CATALOG as _REPORT_PAGES  # noqa: E402
 
 CATALOG.update(_REPORT_PAGES)
+
+# outgoing register and the registers API (docsvc/outgoing: audit sentence, API messages, columns)
+from docsvc.outgoing.translations_en_registers import CATALOG as _OUTGOING_REGISTERS  # noqa: E402
+
+CATALOG.update({k: v for k, v in _OUTGOING_REGISTERS.items() if k not in CATALOG})
