@@ -183,7 +183,9 @@ def retention_command(doc_type, period) -> None:
 
 from docsvc.outgoing.cli_certificates import COMMANDS as _CERTIFICATES  # noqa: E402
 
-for _command in _CERTIFICATES:
+from docsvc.outgoing.cli_register import register_print as _register_print  # noqa: E402
+
+for _command in (*_CERTIFICATES, _register_print):
     outgoing_group.add_command(_command)
 
 GROUPS = (outgoing_group,)
