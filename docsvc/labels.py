@@ -98,6 +98,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "incoming.register": (N_("Vào sổ văn bản đến"), N_("{actor} đã vào sổ {object}")),
     "incoming.update": (N_("Sửa, xác nhận thông tin văn bản đến"),
                         N_("{actor} đã sửa, xác nhận thông tin của {object}")),
+    "outgoing.iso_records": (N_("Xuất hồ sơ ISO văn bản đi"),
+                             N_("{actor} đã xuất hồ sơ ISO quá trình ban hành văn bản đi của một kỳ")),
     "workflow.sample": (N_("Tạo dữ liệu mẫu văn bản đến, hồ sơ"),
                         N_("{actor} đã tạo dữ liệu mẫu văn bản đến, phân công và hồ sơ cho {object}")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),

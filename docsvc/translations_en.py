@@ -593,3 +593,8 @@ CATALOG.update({k: v for k, v in _INCOMING.items() if k not in CATALOG})
 from docsvc.reports.translations_en import CATALOG as _REPORT_PAGES  # noqa: E402
 
 CATALOG.update(_REPORT_PAGES)
+
+# outgoing reports (docsvc/outgoing: the reports page, its chart, the ISO records' audit sentence)
+from docsvc.outgoing.translations_en_reports import CATALOG as _OUTGOING_REPORTS  # noqa: E402
+
+CATALOG.update({k: v for k, v in _OUTGOING_REPORTS.items() if k not in CATALOG})
