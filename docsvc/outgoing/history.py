@@ -35,8 +35,9 @@ as empty):
     ``recipient`` (str), ``channel`` (str: internal | folder | smtp | none), ``status`` (str:
     delivered | written | sent | failed), ``detail`` (str | None), ``at`` (moment).
 
-A *moment* is a ``datetime`` (naive means UTC, as the database stores it) or an ISO 8601
-string (without an offset: UTC). It is printed in ``time_zone`` as ``dd/mm/yyyy HH:MM``.
+A *moment* is a ``datetime`` (aware, as the database gives it; a naive one is read as UTC)
+or an ISO 8601 string (without an offset: UTC). It is printed in ``time_zone`` as
+``dd/mm/yyyy HH:MM``.
 """
 
 from __future__ import annotations
