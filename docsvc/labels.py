@@ -102,6 +102,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
                              N_("{actor} đã cài chứng thư số cá nhân ký văn bản đi cho {object}")),
     "outgoing.register_print": (N_("In sổ đăng ký văn bản đi"),
                                 N_("{actor} đã in sổ đăng ký văn bản đi của {object}")),
+    "outgoing.iso_records": (N_("Xuất hồ sơ ISO văn bản đi"),
+                             N_("{actor} đã xuất hồ sơ ISO quá trình ban hành văn bản đi của một kỳ")),
     "workflow.sample": (N_("Tạo dữ liệu mẫu văn bản đến, hồ sơ"),
                         N_("{actor} đã tạo dữ liệu mẫu văn bản đến, phân công và hồ sơ cho {object}")),
     "outgoing.create": (N_("Soạn dự thảo văn bản đi"), N_("{actor} đã soạn dự thảo {object}")),
