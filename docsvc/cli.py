@@ -251,10 +251,25 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
     for line in lines:
         click.echo(f"  {line}")
     results += [{**scan, "status": "queued", "pages": None, "error": None} for scan in scans]
+    results += [{**filed, "status": "queued", "pages": None, "error": None} for filed in _filed_outgoing(svc)]
     if wait:
         from docsvc.documents.cli import _wait_and_update
 
         _wait_and_update(svc, results, show_progress=True)
+
+
+def _filed_outgoing(svc) -> list[dict]:
+    """The archive documents of filed outgoing documents still being read (the demo waits for
+    them with its own)."""
+    from sqlalchemy import select
+
+    from archive.models import Document, Job
+
+    with svc.session_factory() as session:
+        rows = session.execute(select(Document.original_name, Document.id, Job.id)
+                               .join(Job, Job.document_id == Document.id)
+                               .where(Document.direction == "outgoing", Job.status.in_(("queued", "running")))).all()
+    return [{"path": name or f"#{doc_id}", "document_id": doc_id, "job_id": job_id} for name, doc_id, job_id in rows]
 
 
 @click.command("fixity", help="Băm lại mọi tệp đã lưu để phát hiện mất mát, hư hỏng. "

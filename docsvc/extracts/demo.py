@@ -30,10 +30,13 @@ def ca_path(services: Services, office_code: str) -> Path:
     return services.settings.data_dir.resolve() / "extracts" / "ca" / f"{code}-ca.pem"
 
 
-def install_local_certificate(services: Services, principal: Principal, office: str | None) -> tuple[dict, Path]:
+def install_local_certificate(services: Services, principal: Principal, office: str | None,
+                              leaders: tuple[str, ...] = ()) -> tuple[dict, Path]:
     """A new local CA and an office certificate it issued, installed for the office (for
-    trying it out: not a certificate anyone else trusts). The CA's key is not kept: a new run
-    makes a new CA. Returns the office's settings and where the CA certificate PEM is."""
+    trying it out: not a certificate anyone else trusts), and for each of ``leaders``
+    (usernames) a personal certificate of the same CA, in their own name, to sign outgoing
+    documents with. The CA's key is not kept: a new run makes a new CA. Returns the office's
+    settings and where the CA certificate PEM is."""
     from docsvc.extracts import services as extracts
     from docsvc.extracts.signing import make_local_authority, make_office_pkcs12
 
@@ -42,6 +45,16 @@ def install_local_certificate(services: Services, principal: Principal, office: 
     passphrase = secrets.token_urlsafe(24).encode()
     p12 = make_office_pkcs12(unit["name"][:64], passphrase, authority=ca)
     data = extracts.install_certificate(services, principal, unit["code"], p12=p12, passphrase=passphrase)
+    if leaders:
+        from docsvc.accounts.services import get_user
+        from docsvc.outgoing.certificates import install_personal_certificate
+        from docsvc.outgoing.signing import make_personal_pkcs12
+
+        for username in leaders:
+            with services.session_factory() as session:
+                full_name = get_user(session, username).full_name or username
+            install_personal_certificate(services, principal, username, passphrase=passphrase,
+                                         p12=make_personal_pkcs12(full_name[:64], passphrase, authority=ca))
     path = ca_path(services, unit["code"])
     write_private(path, ca[0])
     return data, path
@@ -80,11 +93,12 @@ def add_demo_extracts(services: Services) -> list[str]:
     system = system_principal("demo")
     lines: list[str] = []
     office = extracts.get_office(services, system, OFFICE)
+    named = _name_the_signer(services, system)   # before the certificates: the leader's names him
     if not any(c["active"] for c in office["certificates"]):
-        office, path = install_local_certificate(services, system, OFFICE)
+        office, path = install_local_certificate(services, system, OFFICE, leaders=(SIGNER,))
         office = extracts.configure_office(services, system, OFFICE, place=PLACE, heading=HEADING)
         lines.append(f"Trích lục: chứng thư số thử nghiệm của {office['unit']['name']} (CA cục bộ: {path})")
-    if _name_the_signer(services, system) or not any(s["active"] for s in office["signers"]):
+    if named or not any(s["active"] for s in office["signers"]):
         office = extracts.set_signer(services, system, OFFICE, username=SIGNER, title=SIGNER_TITLE)
         lines.append(f"Trích lục: người ký {SIGNER_NAME} ({SIGNER}), {SIGNER_TITLE.replace(chr(10), ' / ')}")
     if extracts.list_extracts(services, system, office=OFFICE, limit=1):
