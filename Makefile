@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # System packages: OCR engine with Vietnamese, fonts that cover Vietnamese (the sample
-# generator renders with them), Chromium for the browser tests.
+# generator renders with them), Chromium for the browser tests, LibreOffice Writer (headless, no
+# GUI) to show DOCX drafts of outgoing documents as PDF.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-dejavu-core \
-                fonts-liberation2 fonts-noto-core chromium poppler-utils
+                fonts-liberation2 fonts-noto-core chromium poppler-utils libreoffice-writer-nogui
 # Tesseract uses every core per page unless told; one thread per process is far faster here.
 export OMP_THREAD_LIMIT := 1
 
