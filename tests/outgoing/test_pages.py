@@ -284,3 +284,79 @@ def test_home_count_nav_and_the_incoming_page_replies(client, services, people):
     assert f'href="/outgoing/{doc_id}"' in page and "in_reply_to=" not in page
     _signed_in(client, people, "xem")
     assert 'href="/outgoing/"' not in client.get("/").get_data(as_text=True)
+
+
+STEPS = (("submit", "cv"), ("approve", "tp"), ("check", "vt"), ("sign", "ct"), ("number", "vt"), ("release", "vt"))
+
+
+def _through(services, people, doc_id: int, until: str) -> dict:
+    """Take the steps of the process with the right people, up to ``until`` included."""
+    for action, who in STEPS:
+        doc = outgoing.transition(services, people.principal(who), doc_id, action)
+        if action == until:
+            return doc
+    raise AssertionError(until)
+
+
+def test_signed_scan_filing_and_the_history_file(client, services, people):
+    doc_id = _draft(services, people)
+    _through(services, people, doc_id, "sign")
+    token = _signed_in(client, people, "vt")
+    page = client.get(f"/outgoing/{doc_id}").get_data(as_text=True)
+    assert 'id="scan-form"' in page and _actions(page) == ["number", "withdraw"]
+    refused = client.post(f"/outgoing/{doc_id}/signed-scan", data={
+        "csrf_token": token, "file": (io.BytesIO(drafts.decision_docx()), "scan.docx")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "phải là tệp PDF" in refused
+    scan = _pdf(number="01")
+    done = client.post(f"/outgoing/{doc_id}/signed-scan", data={
+        "csrf_token": token, "file": (io.BytesIO(scan), "ban-quet.pdf")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "Đã đính kèm bản quét" in done and 'id="download-signed"' in done
+    assert client.get(f"/outgoing/{doc_id}/files/signed").data == scan
+    client.post(f"/outgoing/{doc_id}/transition", data={"csrf_token": token, "action": "number"})
+    client.post(f"/outgoing/{doc_id}/transition", data={"csrf_token": token, "action": "release"})
+    assert client.get(f"/outgoing/{doc_id}/files/released").data == scan
+    page = client.get(f"/outgoing/{doc_id}").get_data(as_text=True)
+    assert 'id="scan-form"' not in page and _actions(page) == []
+
+    token = _signed_in(client, people, "lt")
+    page = client.get(f"/outgoing/{doc_id}").get_data(as_text=True)
+    assert _actions(page) == ["file"]
+    filed = client.post(f"/outgoing/{doc_id}/transition", data={"csrf_token": token, "action": "file"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert 'data-state="filed"' in filed and 'id="download-history"' in filed and "Thời hạn bảo quản" in filed
+    history = client.get(f"/outgoing/{doc_id}/files/history")
+    assert history.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(history.data)).pages)
+    assert "01/QĐ-UBND" in text
+
+
+def test_a_later_decision_replaces_an_issued_one_and_both_pages_say_so(client, services, people):
+    earlier = _draft(services, people)
+    _through(services, people, earlier, "release")
+    later = _draft(services, people, abstract="Về việc kiện toàn Tổ công tác số hóa")
+    token = _signed_in(client, people, "cv")
+    page = client.get(f"/outgoing/{later}").get_data(as_text=True)
+    form = page.split('id="link-form"')[1].split("</form>")[0]
+    assert f'<option value="{earlier}">01/QĐ-UBND' in form
+    assert client.post(f"/outgoing/{later}/links", data={"csrf_token": token, "earlier": str(earlier),
+                                                           "kind": "sideways"}, follow_redirects=True
+                       ).get_data(as_text=True).count("Quan hệ là sửa đổi") == 1
+    client.post(f"/outgoing/{later}/links", data={"csrf_token": token, "earlier": str(earlier), "kind": "replaces"})
+    page = client.get(f"/outgoing/{later}").get_data(as_text=True)
+    assert f'<li class="link-forward" data-id="{earlier}">Thay thế' in page
+    again = client.post(f"/outgoing/{later}/links", data={"csrf_token": token, "earlier": str(earlier),
+                                                           "kind": "replaces"}, follow_redirects=True)
+    assert "đã được liên kết" in again.get_data(as_text=True)
+    before = client.get(f"/outgoing/{earlier}").get_data(as_text=True)
+    assert 'data-control="in_force"' in before and "Còn hiệu lực" in before
+    _through(services, people, later, "release")
+    after = client.get(f"/outgoing/{earlier}").get_data(as_text=True)
+    assert 'data-control="replaced"' in after and "Đã bị thay thế" in after
+    assert f'<li class="link-back" data-id="{later}">Bị thay thế bởi' in after
+    listed = client.get("/outgoing/?tab=all").get_data(as_text=True)
+    row = listed.split(f'data-id="{earlier}"')[1].split("</tr>")[0]
+    assert "Đã bị thay thế" in row
+    searched = client.get("/outgoing/?q=02/QĐ").get_data(as_text=True)
+    assert re.findall(r'class="outgoing-row" data-id="(\d+)"', searched) == [str(later)]
