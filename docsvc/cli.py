@@ -242,6 +242,12 @@ def demo_command(if_empty: bool, wait: bool, seed: int) -> None:
         lines += add_demo_dossiers(svc, seed=seed)
     except Exception as exc:  # what is above is kept; say what went wrong with the dossiers
         click.echo(f"  Hồ sơ một cửa mẫu: không tạo được ({exc})", err=True)
+    from docsvc.outgoing.demo import add_demo_outgoing
+
+    try:
+        lines += add_demo_outgoing(svc)
+    except Exception as exc:  # what is above is kept; say what went wrong with the outgoing documents
+        click.echo(f"  Văn bản đi mẫu: không tạo được ({exc})", err=True)
     for line in lines:
         click.echo(f"  {line}")
     results += [{**scan, "status": "queued", "pages": None, "error": None} for scan in scans]

@@ -98,6 +98,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "incoming.register": (N_("Vào sổ văn bản đến"), N_("{actor} đã vào sổ {object}")),
     "incoming.update": (N_("Sửa, xác nhận thông tin văn bản đến"),
                         N_("{actor} đã sửa, xác nhận thông tin của {object}")),
+    "outgoing.certificate": (N_("Cài chứng thư số cá nhân"),
+                             N_("{actor} đã cài chứng thư số cá nhân ký văn bản đi cho {object}")),
     "workflow.sample": (N_("Tạo dữ liệu mẫu văn bản đến, hồ sơ"),
                         N_("{actor} đã tạo dữ liệu mẫu văn bản đến, phân công và hồ sơ cho {object}")),
     "outgoing.create": (N_("Soạn dự thảo văn bản đi"), N_("{actor} đã soạn dự thảo {object}")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,15 +22,17 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko_certvalidator import ValidationContext
+from pyhanko.pdf_utils import content, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
+from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+from pyhanko.stamp import StaticStampStyle
 
 DEFAULT_REASON = "Cấp bản sao trích lục"
 DEFAULT_FIELD = "ChuKyCoQuan"
@@ -215,11 +218,14 @@ def make_local_authority(name: str = "docsvc CA cục bộ (thử nghiệm)", da
 
 def make_office_pkcs12(office_name: str, passphrase: bytes, *, authority: tuple[bytes, bytes] | None = None,
                        days: int = 1095, key: str = "ec",
-                       valid_from: datetime.datetime | None = None) -> bytes:
+                       valid_from: datetime.datetime | None = None,
+                       subject: x509.Name | None = None) -> bytes:
     """An office signing certificate (EC P-256 by default, or ``key="rsa"`` for RSA 2048)
     issued by ``authority`` (a new local one when None), with digitalSignature and
     nonRepudiation key usage, as a PKCS#12 that also holds the authority's certificate.
-    ``valid_from`` (default now) lets tests make a certificate that has already expired."""
+    ``valid_from`` (default now) lets tests make a certificate that has already expired.
+    ``subject`` replaces the office's name (C, O, CN) as the certificate's subject (a
+    person's certificate names the person: docsvc.outgoing.signing)."""
     ca_cert_pem, ca_key_pem = authority or make_local_authority()
     ca_cert = x509.load_pem_x509_certificate(ca_cert_pem)
     ca_key = serialization.load_pem_private_key(ca_key_pem, password=None)
@@ -227,7 +233,7 @@ def make_office_pkcs12(office_name: str, passphrase: bytes, *, authority: tuple[
     start = valid_from or _now() - datetime.timedelta(minutes=5)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(office_name)).issuer_name(ca_cert.subject)
+        .subject_name(subject or _name(office_name)).issuer_name(ca_cert.subject)
         .public_key(leaf_key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(start).not_valid_after(start + datetime.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -252,16 +258,55 @@ def _reserved_bytes(identity: Identity) -> int:
     return 2 * (certs + 4096)
 
 
+@dataclass(frozen=True)
+class VisibleStamp:
+    """Where a signature shows and what it shows: the first page of ``appearance_pdf`` (a
+    small PDF drawn beforehand, e.g. with reportlab and an embedded TrueType font, since
+    pyHanko's own text stamps need fontTools for anything beyond Latin-1) scaled into
+    ``box`` (x1, y1, x2, y2 in points) on page ``page`` (0-based)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    appearance_pdf: bytes
+
+
+class _ImportedPdfBytes(content.PdfContent):
+    """pyHanko's ImportedPdfPage, from bytes in memory rather than a file name."""
+
+    def __init__(self, data: bytes, page_ix: int = 0) -> None:
+        self.data, self.page_ix = data, page_ix
+        super().__init__()
+
+    def render(self) -> bytes:
+        writer = self._ensure_writer
+        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.data), strict=False),
+                                             page_ix=self.page_ix)
+        name = "/Stamp" + uuid.uuid4().hex
+        self.resources.xobject[name] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = layout.BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return name.encode("ascii") + b" Do"
+
+
 def sign_pdf(pdf: bytes, identity: Identity, *, reason: str = DEFAULT_REASON,
-             location: str | None = None, field_name: str = DEFAULT_FIELD) -> bytes:
-    """``pdf`` with an invisible PAdES B-B signature (SHA-256) in an incremental update.
-    Nothing is fetched: no timestamp server, no revocation data."""
+             location: str | None = None, field_name: str = DEFAULT_FIELD,
+             stamp: VisibleStamp | None = None) -> bytes:
+    """``pdf`` with a PAdES B-B signature (SHA-256) in an incremental update, invisible or,
+    with ``stamp``, shown as a widget on a page (an annotation: the pages' content stays as
+    signed, so earlier signatures remain valid). Nothing is fetched: no timestamp server, no
+    revocation data."""
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, reason=reason, location=location,
         subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256")
+    extra = {}
+    if stamp is not None:
+        extra = {"new_field_spec": fields.SigFieldSpec(field_name, on_page=stamp.page,
+                                                       box=tuple(int(round(v)) for v in stamp.box)),
+                 "stamp_style": StaticStampStyle(background=_ImportedPdfBytes(stamp.appearance_pdf),
+                                                 border_width=0)}
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        out = signers.PdfSigner(meta, signer=identity.signer).sign_pdf(
+        out = signers.PdfSigner(meta, signer=identity.signer, **extra).sign_pdf(
             writer, bytes_reserved=_reserved_bytes(identity))
     except SigningError as exc:
         raise CertificateError("Không ký được tệp PDF: {problem}", problem=str(exc)) from exc

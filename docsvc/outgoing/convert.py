@@ -58,28 +58,7 @@ FAILED = ("LibreOffice không chuyển được bản DOCX sang PDF; bản gốc
 TIMED_OUT = ("LibreOffice chuyển bản DOCX sang PDF quá lâu nên đã dừng; bản gốc vẫn được lưu. Hãy thử lại "
              "hoặc gửi kèm bản PDF.")
 
-CATALOG_EN: dict[str, str] = {
-    EMPTY: "The file is empty.",
-    TOO_LARGE: "The file is too large: a draft may be at most 50 MB.",
-    OLD_WORD: "This is an old Word file (.doc) or a password-protected Office file: save it as DOCX or PDF "
-              "(without a password) and send it again.",
-    IMAGE: "This is a picture, not a draft: send a DOCX or PDF file.",
-    RTF: "This is an RTF file: save it as DOCX or PDF and send it again.",
-    ODT: "This is an OpenDocument file (ODT): save it as DOCX or PDF and send it again.",
-    UNKNOWN: "Unknown file format: a draft must be a DOCX or PDF file.",
-    PDF_BROKEN: "The PDF file is damaged and cannot be read: export it again and send it again.",
-    PDF_ENCRYPTED: "The PDF file has a password or is encrypted: send a copy without a password.",
-    PDF_EMPTY: "The PDF file has no pages.",
-    ZIP_BROKEN: "The DOCX file is damaged and cannot be opened: save it again and send it again.",
-    ZIP_NOT_DOCX: "This zip file is not a Word document (DOCX): it has no word/document.xml.",
-    DOCX_MACRO: "Word files with macros (DOCM) are not accepted: save it as DOCX and send it again.",
-    DOCX_TOO_LARGE: "The DOCX file unpacks to too much (over 500 MB): it is not accepted.",
-    UNAVAILABLE: "LibreOffice is not installed on the server, so the DOCX cannot be shown as PDF yet; "
-                 "the original is kept.",
-    FAILED: "LibreOffice could not convert the DOCX to PDF; the original is kept. Check the file or add a PDF copy.",
-    TIMED_OUT: "LibreOffice took too long to convert the DOCX to PDF and was stopped; the original is kept. "
-               "Try again or add a PDF copy.",
-}
+from docsvc.outgoing.translations_en import CATALOG as CATALOG_EN  # noqa: E402 - English of the messages above
 
 
 class DraftInvalid(ValueError):

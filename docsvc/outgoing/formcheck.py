@@ -48,20 +48,7 @@ LABELS = {
 NO_TEXT = "Văn bản không có lớp chữ (bản quét): phải kiểm tra thể thức bằng mắt."
 UNREADABLE = "Không đọc được tệp PDF để kiểm tra thể thức."
 
-CATALOG_EN: dict[str, str] = {
-    "Lớp chữ của văn bản": "Text layer",
-    "Đọc tệp PDF": "Reading the PDF",
-    "Quốc hiệu và tiêu ngữ": "National heading and motto",
-    "Tên cơ quan ban hành": "Issuing body",
-    "Số, ký hiệu": "Number and symbol",
-    "Địa danh và thời gian ban hành": "Place and date",
-    "Tên loại văn bản": "Type name",
-    "Trích yếu của công văn (V/v)": "Abstract of the letter (V/v)",
-    "Chức vụ, họ tên người ký": "Signer's title and name",
-    "Nơi nhận": "Recipients",
-    NO_TEXT: "The document has no text layer (a scan): its form must be checked by eye.",
-    UNREADABLE: "The PDF could not be read to check its form.",
-}
+from docsvc.outgoing.translations_en import CATALOG as CATALOG_EN  # noqa: E402 - English of the messages above
 
 
 @dataclass(frozen=True)

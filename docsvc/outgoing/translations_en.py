@@ -59,4 +59,69 @@ CATALOG: dict[str, str] = {
         'personal certificates, retention periods',
     # API messages
     'Không tìm thấy văn bản đi hoặc tệp.': 'No such outgoing document or file.',
+    # convert.py: draft files and their conversion
+    'Tệp rỗng: không có nội dung.':
+        'The file is empty.',
+    'Tệp quá lớn: bản dự thảo tối đa 50 MB.':
+        'The file is too large: a draft may be at most 50 MB.',
+    'Đây là tệp Word cũ (.doc) hoặc tệp Office đặt mật khẩu: hãy lưu lại thành DOCX hoặc PDF (không đặt mật khẩu) rồi gửi lại.':
+        'This is an old Word file (.doc) or a password-protected Office file: save it as DOCX or PDF (without a password) and send it again.',
+    'Đây là tệp ảnh, không phải bản dự thảo: hãy gửi tệp DOCX hoặc PDF.':
+        'This is a picture, not a draft: send a DOCX or PDF file.',
+    'Đây là tệp RTF: hãy lưu lại thành DOCX hoặc PDF rồi gửi lại.':
+        'This is an RTF file: save it as DOCX or PDF and send it again.',
+    'Đây là tệp OpenDocument (ODT): hãy lưu lại thành DOCX hoặc PDF rồi gửi lại.':
+        'This is an OpenDocument file (ODT): save it as DOCX or PDF and send it again.',
+    'Không nhận ra định dạng tệp: bản dự thảo phải là tệp DOCX hoặc PDF.':
+        'Unknown file format: a draft must be a DOCX or PDF file.',
+    'Tệp PDF bị hỏng, không đọc được: hãy xuất lại tệp PDF rồi gửi lại.':
+        'The PDF file is damaged and cannot be read: export it again and send it again.',
+    'Tệp PDF đặt mật khẩu hoặc bị mã hóa: hãy gửi bản không đặt mật khẩu.':
+        'The PDF file has a password or is encrypted: send a copy without a password.',
+    'Tệp PDF không có trang nào.':
+        'The PDF file has no pages.',
+    'Tệp DOCX bị hỏng, không mở được: hãy lưu lại rồi gửi lại.':
+        'The DOCX file is damaged and cannot be opened: save it again and send it again.',
+    'Tệp nén này không phải văn bản Word (DOCX): thiếu phần nội dung word/document.xml.':
+        'This zip file is not a Word document (DOCX): it has no word/document.xml.',
+    'Tệp Word có macro (DOCM) không được nhận: hãy lưu lại thành DOCX rồi gửi lại.':
+        'Word files with macros (DOCM) are not accepted: save it as DOCX and send it again.',
+    'Tệp DOCX khi giải nén quá lớn (trên 500 MB): không nhận tệp này.':
+        'The DOCX file unpacks to too much (over 500 MB): it is not accepted.',
+    'Máy chủ chưa cài LibreOffice nên chưa xem được bản DOCX dưới dạng PDF; bản gốc vẫn được lưu.':
+        'LibreOffice is not installed on the server, so the DOCX cannot be shown as PDF yet; the original is kept.',
+    'LibreOffice không chuyển được bản DOCX sang PDF; bản gốc vẫn được lưu. Hãy kiểm tra tệp hoặc gửi kèm bản PDF.':
+        'LibreOffice could not convert the DOCX to PDF; the original is kept. Check the file or add a PDF copy.',
+    'LibreOffice chuyển bản DOCX sang PDF quá lâu nên đã dừng; bản gốc vẫn được lưu. Hãy thử lại hoặc gửi kèm bản PDF.':
+        'LibreOffice took too long to convert the DOCX to PDF and was stopped; the original is kept. Try again or add a PDF copy.',
+    # formcheck.py: the automatic form check
+    'Lớp chữ của văn bản':
+        'Text layer',
+    'Đọc tệp PDF':
+        'Reading the PDF',
+    'Quốc hiệu và tiêu ngữ':
+        'National heading and motto',
+    'Tên cơ quan ban hành':
+        'Issuing body',
+    'Số, ký hiệu':
+        'Number and symbol',
+    'Địa danh và thời gian ban hành':
+        'Place and date',
+    'Tên loại văn bản':
+        'Type name',
+    'Trích yếu của công văn (V/v)':
+        'Abstract of the letter (V/v)',
+    'Chức vụ, họ tên người ký':
+        "Signer's title and name",
+    'Nơi nhận':
+        'Recipients',
+    'Văn bản không có lớp chữ (bản quét): phải kiểm tra thể thức bằng mắt.':
+        'The document has no text layer (a scan): its form must be checked by eye.',
+    'Không đọc được tệp PDF để kiểm tra thể thức.':
+        'The PDF could not be read to check its form.',
 }
+
+# signatures, personal certificates, the exchange package (docsvc/outgoing/signing*, certificates)
+from docsvc.outgoing.signing_translations_en import CATALOG as _SIGNING  # noqa: E402
+
+CATALOG.update(_SIGNING)
