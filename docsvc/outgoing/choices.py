@@ -35,13 +35,14 @@ def draft_choices(services: Services, principal: Principal) -> dict:
         mine = [u for u in units if holds(principal, u.id)]
         mine.sort(key=lambda u: (u.id != principal.unit_id, u.name))
         issuers = {issuer_of(session, u).id for u in mine}
-        signers = []
+        signers, subtrees = [], {}
         for user in session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.full_name,
                                                                                           User.username)):
             if "leader" not in user.roles:
                 continue
-            subtree = unit_subtree_ids(session, user.unit_id)
-            if issuers & subtree:
+            if user.unit_id not in subtrees:
+                subtrees[user.unit_id] = unit_subtree_ids(session, user.unit_id)
+            if issuers & subtrees[user.unit_id]:
                 signers.append({"username": user.username, "name": user.full_name or user.username,
                                 "unit": user.unit.name if user.unit else ""})
         own = next((u.code for u in mine if u.id == principal.unit_id), mine[0].code if mine else "")
