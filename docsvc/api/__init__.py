@@ -95,4 +95,6 @@ from docsvc.dossiers import api as _dossiers  # noqa: E402,F401
 from docsvc.incoming import api as _incoming  # noqa: E402,F401
 from docsvc.reports import api as _reports  # noqa: E402,F401
 from docsvc.outgoing import api as _outgoing  # noqa: E402,F401
+from docsvc.outgoing import api_registers as _outgoing_registers  # noqa: E402,F401
+from docsvc.outgoing import api_reports as _outgoing_reports  # noqa: E402,F401
 from docsvc.api import openapi, validation  # noqa: E402,F401

@@ -334,6 +334,8 @@ from docsvc.dossiers.openapi import describe as _describe_dossiers  # noqa: E402
 from docsvc.incoming.openapi import describe as _describe_incoming  # noqa: E402
 from docsvc.reports.openapi import describe as _describe_reports  # noqa: E402
 from docsvc.outgoing.openapi import describe as _describe_outgoing  # noqa: E402
+from docsvc.outgoing.openapi_registers import describe as _describe_outgoing_registers  # noqa: E402
+from docsvc.outgoing.openapi_reports import describe as _describe_outgoing_reports  # noqa: E402
 
 _describe_civil(SPEC)
 _describe_extracts(SPEC)
@@ -343,6 +345,8 @@ _describe_dossiers(SPEC)
 _describe_incoming(SPEC)
 _describe_reports(SPEC)
 _describe_outgoing(SPEC)
+_describe_outgoing_registers(SPEC)
+_describe_outgoing_reports(SPEC)
 _document_errors(SPEC)
 
 

@@ -181,4 +181,11 @@ def retention_command(doc_type, period) -> None:
         fail(exc)
 
 
+from docsvc.outgoing.cli_certificates import COMMANDS as _CERTIFICATES  # noqa: E402
+
+from docsvc.outgoing.cli_register import register_print as _register_print  # noqa: E402
+
+for _command in (*_CERTIFICATES, _register_print):
+    outgoing_group.add_command(_command)
+
 GROUPS = (outgoing_group,)

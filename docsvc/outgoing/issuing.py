@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,10 @@ def number(services: Services, session: Session, principal: Principal, row: Outg
     if row.signature_kind == SIGNATURE_DIGITAL:
         from docsvc.outgoing import certificates
 
-        org_identity = certificates.organisation_identity(services, session, issuer.id)
+        try:
+            org_identity = certificates.organisation_identity(services, session, issuer.id)
+        except certificates.CertificateUnavailable as exc:
+            raise OutgoingConflict(exc.code, exc.message) from None
     scope = OUTGOING_SECRET_SCOPE if row.secrecy >= 1 else OUTGOING_SCOPE
     seq = take_next(session, scope, issuer.id, today.year)   # last: after every check
     row.scope, row.year, row.seq = scope, today.year, seq
@@ -97,7 +101,10 @@ def _deliver_internal(services: Services, session: Session, principal: Principal
 
 
 def _safe_name(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z._-]+", "-", text).strip("-")[:80] or "van-ban"
+    """``01/QĐ-UBND`` → ``01-QD-UBND`` (a file name any system takes)."""
+    plain = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^0-9A-Za-z._-]+", "-", plain).strip("-")[:80] or "van-ban"
 
 
 def exchange_dir(services: Services, session: Session, issuer: Unit) -> Path:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from archive.accounts import SECRECY_LABELS
-from archive.incoming import URGENCY_CODES, URGENCY_LABELS
 from archive.outgoing import STATES
 from docsvc.outgoing.rules import ACTIONS, TYPE_ABBR
 from docsvc.patterns import NOT_BLANK
@@ -57,7 +55,6 @@ def describe(spec: dict) -> None:
     spec["components"]["schemas"]["Outgoing"] = doc
     ref = {"$ref": "#/components/schemas/Outgoing"}
     summary = {"type": "array", "items": {"type": "object", "required": ["id", "state"]}}
-    rank = {"type": "integer", "minimum": 0, "maximum": 3}
     file_part = {"type": "string", "format": "binary", "description": "DOCX or PDF"}
     outgoing_id = _id_param("outgoing_id", "Outgoing document id")
     spec["paths"].update({
@@ -78,11 +75,12 @@ def describe(spec: dict) -> None:
                                                 "pattern": NOT_BLANK},
                                    "recipients": {"type": "string", "minLength": 1, "maxLength": 20000,
                                                   "pattern": NOT_BLANK},
-                                   "secrecy": {"anyOf": [{"enum": ["thuong", "mat", "toi_mat", "tuyet_mat",
-                                                                   *SECRECY_LABELS.values(), "0", "1", "2", "3"]},
-                                                         rank]},
-                                   "urgency": {"anyOf": [{"enum": [*URGENCY_CODES, *URGENCY_LABELS.values(),
-                                                                   "0", "1", "2", "3"]}, rank]},
+                                   "secrecy": {"type": "string", "maxLength": 32,
+                                               "description": "0-3, `thuong|mat|toi_mat|tuyet_mat` or the label "
+                                                              "(`Mật`)"},
+                                   "urgency": {"type": "string", "maxLength": 32,
+                                               "description": "`normal|khan|thuong_khan|hoa_toc`, 0-3 or the label "
+                                                              "(`Hỏa tốc`)"},
                                    "drafting_unit": text(64, "Unit code (default the drafter's unit)"),
                                    "signer": text(64, "Username of the intended signer (a leader of the issuing "
                                                       "body)"),

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from archive.accounts import SECRECY_LABELS, Unit, User
 from archive.incoming import URGENCY_LABELS, IncomingDocument
-from archive.outgoing import (LINK_STATUS, OutgoingDelivery, OutgoingDocument, OutgoingLink, OutgoingStep,
-                              OutgoingVersion)
+from archive.outgoing import (LINK_STATUS, OutgoingDelivery, OutgoingDocument, OutgoingLink, OutgoingSettings,
+                              OutgoingStep, OutgoingVersion)
 from docsvc.access import Principal
 from docsvc.outgoing.rules import ACTION_LABELS, PROCESS, STATE_LABELS, OutgoingInvalid, OutgoingNotFound
 from docsvc.outgoing.services import _who, needs_legal_check, require, row_of, visible
@@ -125,8 +125,8 @@ def _links(session: Session, principal: Principal, row: OutgoingDocument) -> dic
                for link in session.scalars(select(OutgoingLink).where(OutgoingLink.from_id == row.id))]
     backward = [(link, session.get(OutgoingDocument, link.from_id))
                 for link in session.scalars(select(OutgoingLink).where(OutgoingLink.to_id == row.id))]
-    return {"changes": [brief(o, link.kind, False) for link, o in forward if visible(principal, o)],
-            "changed_by": [brief(o, link.kind, True) for link, o in backward if visible(principal, o)]}
+    return {"changes": [brief(o, link.kind, False) for link, o in forward if visible(principal, o, session)],
+            "changed_by": [brief(o, link.kind, True) for link, o in backward if visible(principal, o, session)]}
 
 
 def allowed_actions(session: Session, principal: Principal, row: OutgoingDocument) -> list[str]:
@@ -171,7 +171,10 @@ def _scope(principal: Principal):
     conditions = [OutgoingDocument.secrecy <= principal.clearance]
     if principal.unit_ids is not None:
         ids = principal.unit_ids or {-1}
-        conditions.append(or_(OutgoingDocument.drafting_unit_id.in_(ids), OutgoingDocument.issuer_unit_id.in_(ids)))
+        legal = select(OutgoingSettings.unit_id).where(OutgoingSettings.legal_unit_id.in_(ids))
+        conditions.append(or_(OutgoingDocument.drafting_unit_id.in_(ids), OutgoingDocument.issuer_unit_id.in_(ids),
+                              OutgoingDocument.signer_user_id == (principal.user_id or -1),
+                              OutgoingDocument.issuer_unit_id.in_(legal)))
     return conditions
 
 

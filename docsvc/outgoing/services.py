@@ -66,10 +66,20 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def visible(principal: Principal, row: OutgoingDocument) -> bool:
-    return (row.secrecy <= principal.clearance
-            and (principal.unit_ids is None or row.drafting_unit_id in principal.unit_ids
-                 or row.issuer_unit_id in principal.unit_ids))
+def visible(principal: Principal, row: OutgoingDocument, session: Session | None = None) -> bool:
+    """Cleared for its secrecy, and holding the drafting unit or the issuing body — or named
+    as its signer, or holding the issuing body's legal unit (it checks the drafts)."""
+    if row.secrecy > principal.clearance:
+        return False
+    if principal.unit_ids is None or row.drafting_unit_id in principal.unit_ids \
+            or row.issuer_unit_id in principal.unit_ids:
+        return True
+    if row.signer_user_id is not None and row.signer_user_id == principal.user_id:
+        return True
+    if session is not None:
+        settings = settings_row(session, row.issuer_unit_id)
+        return settings is not None and settings.legal_unit_id in principal.unit_ids
+    return False
 
 
 def holds(principal: Principal, unit_id: int | None) -> bool:
@@ -86,7 +96,7 @@ def row_of(session: Session, principal: Principal, outgoing_id: Any, *, lock: bo
     if lock:
         query = query.with_for_update()
     row = session.scalar(query)
-    if row is None or not visible(principal, row):
+    if row is None or not visible(principal, row, session):
         raise OutgoingNotFound("outgoing")
     return row
 
@@ -166,14 +176,16 @@ def _signer(session: Session, raw: Any, issuer: Unit) -> User | None:
     return user
 
 
-def _reply_to(session: Session, principal: Principal, raw: Any) -> IncomingDocument | None:
+def _reply_to(session: Session, principal: Principal, raw: Any, issuer: Unit) -> IncomingDocument | None:
+    """An incoming row of the issuing body's register (or the drafter's own units')."""
     if raw in (None, ""):
         return None
     try:
         row = session.get(IncomingDocument, int(str(raw).strip()))
     except ValueError:
         row = None
-    if row is None or row.secrecy > principal.clearance or not holds(principal, row.office_unit_id):
+    if row is None or row.secrecy > principal.clearance or not (
+            holds(principal, row.office_unit_id) or row.office_unit_id in unit_subtree_ids(session, issuer.id)):
         raise OutgoingInvalid("in_reply_to", "Không có văn bản đến này trong sổ của đơn vị bạn.")
     return row
 
@@ -272,7 +284,7 @@ def create_draft(services: Services, principal: Principal, data: dict, file: byt
         issuer = issuer_of(session, unit)
         _signer(session, data.get("signer"), issuer)
         _recipients(session, data.get("recipients"))
-        _reply_to(session, principal, data.get("in_reply_to"))
+        _reply_to(session, principal, data.get("in_reply_to"), issuer)
     draft = read_draft(file, filename)
     from docsvc.outgoing.reading import get_outgoing
 
@@ -281,7 +293,7 @@ def create_draft(services: Services, principal: Principal, data: dict, file: byt
         unit = _drafting_unit(session, principal, data.get("drafting_unit"))
         issuer = issuer_of(session, unit)
         signer = _signer(session, data.get("signer"), issuer)
-        reply = _reply_to(session, principal, data.get("in_reply_to"))
+        reply = _reply_to(session, principal, data.get("in_reply_to"), issuer)
         row = OutgoingDocument(issuer_unit_id=issuer.id, drafting_unit_id=unit.id, doc_type=doc_type,
                                type_abbr=type_abbr, abstract=abstract,
                                recipients=_recipients(session, data.get("recipients")), secrecy=secrecy,
@@ -517,7 +529,10 @@ def _prepare_signature(services: Services, principal: Principal, outgoing_id: An
         row = row_of(session, principal, outgoing_id)
         if row.state != CHECKED or principal.user_id is None:
             return None
-        identity = certificates.personal_identity(services, session, principal.user_id)
+        try:
+            identity = certificates.personal_identity(services, session, principal.user_id)
+        except certificates.CertificateUnavailable as exc:
+            raise OutgoingConflict(exc.code, exc.message) from None
         if identity is None:
             return None
         version = _current(session, row)

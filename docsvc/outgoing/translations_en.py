@@ -125,3 +125,13 @@ CATALOG: dict[str, str] = {
 from docsvc.outgoing.signing_translations_en import CATALOG as _SIGNING  # noqa: E402
 
 CATALOG.update(_SIGNING)
+
+# the outgoing register and the registers API (docsvc/outgoing/register*, api_registers)
+from docsvc.outgoing.translations_en_registers import CATALOG as _REGISTERS  # noqa: E402
+
+CATALOG.update({k: v for k, v in _REGISTERS.items() if k not in CATALOG})
+
+# the outgoing reports (docsvc/outgoing/reports, views_reports, history)
+from docsvc.outgoing.translations_en_reports import CATALOG as _REPORTS  # noqa: E402
+
+CATALOG.update({k: v for k, v in _REPORTS.items() if k not in CATALOG})

@@ -22,7 +22,10 @@ import pytest
 from sqlalchemy import select, text
 
 from archive.incoming import IncomingDocument
+from archive.models import Job
 from archive.outgoing import OutgoingDocument
+from docsvc.finding.services import run_search
+from docsvc.worker import wait_for_jobs
 from docsvc.outgoing import issuing, reading, settings
 from docsvc.outgoing.rules import OutgoingConflict, OutgoingInvalid, OutgoingNotFound, WrongPerson
 from docsvc.outgoing.services import add_version, create_draft, transition
@@ -85,6 +88,11 @@ def test_a_decision_from_draft_to_filing_with_one_return(services, org):
         row = db.get(OutgoingDocument, doc_id)
         assert (archived.direction, archived.number_symbol, archived.doc_type, archived.sha256) == (
             "outgoing", "01/QĐ-UBND", "Quyết định", row.released_sha256)
+        job_id = db.scalar(select(Job.id).where(Job.document_id == archived.id))
+    # Ingested like any document, then found in search by its number and symbol.
+    assert wait_for_jobs(services, [job_id], timeout=600)[job_id].status == "done"
+    found = run_search(services, org["luutru"], "01/QĐ-UBND")
+    assert [h.id for h in found.hits] == [filed["document_id"]]
 
 
 def test_a_cong_van_is_numbered_issuer_then_drafting_unit(services, org):
@@ -109,8 +117,10 @@ def test_secret_documents_have_their_own_sequence_and_readers(services, org):
     with services.session_factory() as db:
         scopes = {r.id: r.scope for r in db.scalars(select(OutgoingDocument))}
     assert scopes == {secret["id"]: "outgoing_secret", plain["id"]: "outgoing"}
+    org.accounts.user("cv0", "specialist", unit="XA-A", clearance=0)
     with pytest.raises(OutgoingNotFound):
-        reading.get_outgoing(services, org["xem"], secret["id"])   # clearance 0
+        reading.get_outgoing(services, org.accounts.principal("cv0"), secret["id"])   # clearance 0
+    assert [d["id"] for d in reading.list_outgoing(services, org.accounts.principal("cv0"))] == [plain["id"]]
 
 
 def test_refusals_of_role_person_and_order_leave_nothing_behind(services, org):
