@@ -93,6 +93,9 @@ CATALOG: dict[str, str] = {
     'Số, ký hiệu: {number_symbol}': 'Number and symbol: {number_symbol}',
     'Đã ghi quan hệ với văn bản đã ban hành; có hiệu lực khi văn bản này được phát hành.':
         'The link to the issued document is recorded; it takes effect when this document is released.',
+    # the outgoing register
+    'Sổ văn bản mật': 'Secret register',
+    'Chưa có văn bản đi nào được cho số trong năm này.': 'No outgoing document was numbered in this year.',
     # settings
     'Chưa cấu hình: đang dùng chữ viết tắt và địa danh suy ra từ tên cơ quan.':
         "Not configured: the abbreviation and place are derived from the body's name.",

@@ -3,11 +3,12 @@ by state; a search box), the drafting form (``/outgoing/new``, ``?in_reply_to=``
 row), a document's page (``/outgoing/<id>``: header with the number and symbol and the
 control status, the current version's PDF, versions with the obsolete ones marked, the
 timeline of records, the form checks, deliveries, links, and only the actions the viewer may
-take now), its files, and the settings of issuing bodies with the retention schedule
+take now), its files, the outgoing register of a year (``/outgoing/register``, printed as PDF
+or XLSX), and the settings of issuing bodies with the retention schedule
 (``/admin/outgoing``).
 
 Each view parses the request, calls one use case (docsvc.outgoing.services, .issuing,
-.reading, .settings, .choices) and renders or redirects. A refused value, step or person is
+.reading, .register, .settings, .choices) and renders or redirects. A refused value, step or person is
 flashed on the document's page (or shown next to the field of the form it came from);
 ``OutgoingNotFound`` is the app's 404 page, ``PermissionDenied`` its 403 page."""
 
@@ -24,7 +25,8 @@ from archive.incoming import URGENCY_CODES, URGENCY_LABELS
 from docsvc.auth import current_principal
 from docsvc.edge import accepts_uploads
 from docsvc.i18n import gettext as _
-from docsvc.outgoing import choices, issuing, reading, services as outgoing, settings as outgoing_settings
+from docsvc.outgoing import (choices, issuing, reading, register, services as outgoing,
+                             settings as outgoing_settings)
 from docsvc.outgoing.reading import CONTROL_LABELS, LINK_LABELS
 from docsvc.outgoing.rules import (ACTION_LABELS, STATE_LABELS, TYPE_ABBR, OutgoingConflict, OutgoingInvalid,
                                    OutgoingNotFound, WrongPerson)
@@ -239,6 +241,38 @@ def file(outgoing_id: int, which: str):
     disposition = "inline" if media == "application/pdf" else "attachment"
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "")
     return Response(data, mimetype=media, headers={"Content-Disposition": f'{disposition}; filename="{ascii_name}"'})
+
+
+# -- the outgoing register --------------------------------------------------------------------
+
+def _register_query() -> dict:
+    args = request.args
+    return {"year": args.get("year") or None, "office": args.get("office") or None,
+            "secret": args.get("secret") == "1"}
+
+
+@bp.get("/outgoing/register")
+@requires("outgoing.view")
+def register_page():
+    query = _register_query()
+    try:
+        book = register.outgoing_register(_services(), current_principal(), **query)
+    except OutgoingInvalid as exc:
+        return render_template("outgoing/register.html", book=None, query=query, error=exc.message), 400
+    return render_template("outgoing/register.html", book=book, query=query, error=None)
+
+
+@bp.get("/outgoing/register.<any(pdf, xlsx):fmt>")
+@requires("outgoing.view")
+def register_file(fmt: str):
+    query = _register_query()
+    try:
+        data, name, media = register.outgoing_register_file(_services(), current_principal(), fmt=fmt, **query)
+    except OutgoingInvalid as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("outgoing.register_page"))
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    return Response(data, mimetype=media, headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
 
 # -- settings ---------------------------------------------------------------------------------

@@ -360,3 +360,37 @@ def test_a_later_decision_replaces_an_issued_one_and_both_pages_say_so(client, s
     assert "Đã bị thay thế" in row
     searched = client.get("/outgoing/?q=02/QĐ").get_data(as_text=True)
     assert re.findall(r'class="outgoing-row" data-id="(\d+)"', searched) == [str(later)]
+
+
+def test_the_outgoing_register_page_and_its_printed_files(client, services, people):
+    """Tried: a year that is not a year (400, named), the secret book for a reader (empty)."""
+    from openpyxl import load_workbook
+
+    first = _draft(services, people)
+    _through(services, people, first, "release")
+    second = _draft(services, people, abstract="Về việc kiện toàn Tổ công tác số hóa")
+    _through(services, people, second, "number")
+    _signed_in(client, people, "vt")
+    page = client.get("/outgoing/register").get_data(as_text=True)
+    rows = re.findall(r'<tr class="register-row" data-id="(\d+)">', page)
+    assert rows == [str(first), str(second)]
+    first_row = page.split(f'data-id="{first}"')[1].split("</tr>")[0]
+    assert "01/QĐ-UBND" in first_row and "Quyết định" in first_row and "Ủy ban nhân dân xã B" in first_row
+    assert re.search(r"\d{2}/\d{2}/\d{4}", first_row)
+    assert 'id="register-pdf"' in page and 'id="register-xlsx"' in page
+    assert client.get("/outgoing/register?year=hai-nghin").status_code == 400
+    secret = client.get("/outgoing/register?secret=1").get_data(as_text=True)
+    assert 'id="register-empty"' in secret
+    pdf = client.get("/outgoing/register.pdf")
+    assert pdf.mimetype == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "01/QĐ-UBND" in text and "02/QĐ-UBND" in text
+    xlsx = client.get("/outgoing/register.xlsx")
+    assert xlsx.headers["Content-Disposition"].startswith("attachment")
+    cells = {c.value for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows() for c in row}
+    assert {"01/QĐ-UBND", "02/QĐ-UBND"} <= cells
+    _signed_in(client, people, "xem")
+    assert client.get("/outgoing/register").status_code == 403
+    _signed_in(client, people, "cvb")   # commune B's own (empty) book, not commune A's
+    assert re.findall(r'class="register-row"', client.get("/outgoing/register").get_data(as_text=True)) == []
+    assert client.get("/outgoing/register?office=XA-A").status_code == 404
