@@ -29,7 +29,7 @@ from docsvc.outgoing import (choices, issuing, reading, register, services as ou
                              settings as outgoing_settings)
 from docsvc.outgoing.reading import CONTROL_LABELS, LINK_LABELS
 from docsvc.outgoing.rules import (ACTION_LABELS, STATE_LABELS, TYPE_ABBR, OutgoingConflict, OutgoingInvalid,
-                                   OutgoingNotFound, WrongPerson)
+                                   WrongPerson)
 from docsvc.permissions import requires
 from docsvc.refusals import answer_refusals
 from docsvc.services.container import Services
@@ -327,5 +327,3 @@ def save_retention():
                                                                        label=_(saved["label"])), "ok")
     return redirect(url_for("outgoing.settings", unit=request.form.get("unit") or None) + "#retention")
 
-
-__all__ = ["bp", "OutgoingNotFound"]
