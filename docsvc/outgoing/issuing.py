@@ -236,8 +236,9 @@ def _links_take_effect(session: Session, principal: Principal, row: OutgoingDocu
 
 def file_outgoing(services: Services, principal: Principal, outgoing_id: Any, comment: str | None) -> dict:
     from docsvc.documents.submit import submit_stream
-    from docsvc.outgoing.reading import get_outgoing, history_parts
     from docsvc.outgoing import history
+    from docsvc.outgoing.reading import get_outgoing
+    from docsvc.outgoing.reports import records_of
 
     require(principal, "outgoing.file")
     with services.uow() as uow:
@@ -254,9 +255,15 @@ def file_outgoing(services: Services, principal: Principal, outgoing_id: Any, co
         fields = {"doc_type": row.doc_type, "number": int(num), "symbol": sym, "issuer": issuer.name,
                   "issued_on": row.issued_on, "abstract": row.abstract, "direction": "outgoing"}
         place = (issuer.code, row.secrecy)
-    submission = submit_stream(services, io.BytesIO(pdf), f"{_safe_name(row.number_symbol)}.pdf",
-                               principal=principal, unit_code=place[0], secrecy=place[1], fields=fields,
-                               permission="outgoing.file")
+    from docsvc.documents.submit import SubmissionRefused
+    from ingest.errors import IngestError
+
+    try:
+        submission = submit_stream(services, io.BytesIO(pdf), f"{_safe_name(row.number_symbol)}.pdf",
+                                   principal=principal, unit_code=place[0], secrecy=place[1], fields=fields,
+                                   permission="outgoing.file")
+    except (IngestError, SubmissionRefused) as exc:
+        raise OutgoingConflict("archive_refused", f"Kho lưu trữ không nhận tệp đã phát hành: {exc}") from None
     with writing(services) as uow:
         session = uow.session
         row = row_of(session, principal, outgoing_id, lock=True)
@@ -271,7 +278,7 @@ def file_outgoing(services: Services, principal: Principal, outgoing_id: Any, co
         step = add_step(session, principal, row, "file", FILED, decision="filed", comment=comment, role=role,
                         details={"document_id": submission.document_id, "retention": row.retention})
         session.flush()
-        doc, versions, steps, deliveries = history_parts(services, session, row)
+        doc, versions, steps, deliveries = records_of(session, [row])[0]
         issuer = session.get(Unit, row.issuer_unit_id)
         pdf = history.history_pdf(doc, versions, steps, deliveries, office_name=issuer.name,
                                   time_zone=services.settings.time_zone)

@@ -16,6 +16,7 @@ version, a version after submission); changing and deleting a step record in the
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 
 import pytest
@@ -255,3 +256,63 @@ def test_a_wet_signature_scan_is_the_file_released(services, org):
     with services.session_factory() as db:
         assert db.get(OutgoingDocument, doc_id).released_sha256 == hashlib.sha256(scan).hexdigest()
     assert released["state"] == "released"
+
+
+def test_a_digitally_signed_decision_carries_the_leaders_and_the_organisations_signatures(services, org):
+    """With the chairman's certificate and the commune's, ``sign`` is a PAdES signature and
+    ``number`` adds the organisation's with the number stamp; both check against the local
+    authority in the file released, delivered and filed."""
+    from docsvc.extracts import services as extracts
+    from docsvc.extracts.signing import make_local_authority, make_office_pkcs12
+    from docsvc.outgoing.certificates import install_personal_certificate
+    from docsvc.outgoing.signing import check_signatures, make_personal_pkcs12
+
+    authority = make_local_authority("CA thử nghiệm")
+    org.accounts.user("quantri", "admin", unit="XA-A")
+    admin = org.accounts.principal("quantri")
+    extracts.install_certificate(services, admin, "XA-A", p12=make_office_pkcs12("Ủy ban nhân dân xã A", b"pw",
+                                                                                 authority=authority),
+                                 passphrase=b"pw")
+    install_personal_certificate(services, admin, "chutich",
+                                 p12=make_personal_pkcs12("Nguyễn Văn An", b"pw", authority=authority), passphrase=b"pw")
+    doc_id = draft(services, org)["id"]
+    signed = walk(services, org, doc_id, "sign")
+    assert signed["signature_kind"] == "digital"
+    released = walk_from(services, org, doc_id, ("number", "release"))
+    with services.session_factory() as db:
+        row = db.get(OutgoingDocument, doc_id)
+        pdf = services.blobs.read(row.released_sha256)
+    checks = check_signatures(pdf, [authority[0]])
+    assert [(c.intact, c.trusted) for c in checks] == [(True, True), (True, True)]
+    assert released["number_symbol"] == "01/QĐ-UBND" and "01/QĐ-UBND" in pdf_text(pdf)
+
+
+def walk_from(services, org, doc_id: int, actions) -> dict:
+    from tests.outgoing.conftest import ACTORS
+
+    result = {}
+    for action in actions:
+        result = transition(services, org[ACTORS[action]], doc_id, action)
+    return result
+
+
+def pdf_text(data: bytes) -> str:
+    """The page text and the organisation's stamp (read as test_signing reads it)."""
+    from tests.outgoing.test_signing import _stamp_text
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages) + _stamp_text(data)
+
+
+def test_the_outgoing_register_row_has_the_official_columns(services, org):
+    from docsvc.outgoing.register import outgoing_register
+
+    doc_id = draft(services, org, copies="5")["id"]
+    walk(services, org, doc_id, "release")
+    register = outgoing_register(services, org["vanthu"], year=reading.get_outgoing(services, org["cv"], doc_id)["year"])
+    (row,) = register["rows"]
+    assert (row["number_symbol"], row["doc_type"], row["signer"], row["recipients"], row["copies"]) == (
+        "01/QĐ-UBND", "Quyết định", "Nguyễn Văn An", "Ủy ban nhân dân xã B, Sở Tư pháp tỉnh", 5)
+    assert row["type_abstract"] == "Quyết định thành lập Tổ công tác số hóa sổ hộ tịch"
+    assert row["sent_on"] and row["file_keeper"].startswith("Văn phòng HĐND và UBND xã A")
