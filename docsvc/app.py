@@ -78,13 +78,14 @@ def _register_pages(app: Flask) -> None:
     from docsvc.finding import views as finding
     from docsvc.home import views as home
     from docsvc.incoming import views as incoming
+    from docsvc.outgoing import views as outgoing
     from docsvc.outgoing import views_reports as outgoing_reports
     from docsvc.reports import views as reports
     from docsvc.routing import views as routing
 
     labels.register(app.jinja_env)
     for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp, calendar.bp,
-               incoming.bp, routing.bp, dossiers.bp, reports.bp, outgoing_reports.bp):
+               incoming.bp, routing.bp, dossiers.bp, reports.bp, outgoing.bp, outgoing_reports.bp):
         app.register_blueprint(bp)
 
 

@@ -598,3 +598,8 @@ CATALOG.update(_REPORT_PAGES)
 from docsvc.outgoing.translations_en import CATALOG as _OUTGOING  # noqa: E402
 
 CATALOG.update({k: v for k, v in _OUTGOING.items() if k not in CATALOG})
+
+# outgoing documents' pages (docsvc/outgoing/views.py and templates; labels they show from data)
+from docsvc.outgoing.translations_en_pages import CATALOG as _OUTGOING_PAGES  # noqa: E402
+
+CATALOG.update({k: v for k, v in _OUTGOING_PAGES.items() if k not in CATALOG})

@@ -33,6 +33,8 @@ WORK = [
     ("person.view", N_("Tra cứu hộ tịch"), N_("Tìm một người trong sổ hộ tịch đã số hóa, có hoặc không dấu."),
      "search.page", {}),
     ("search.documents", N_("Tra cứu văn bản"), N_("Tìm theo số, ký hiệu, trích yếu, nội dung."), "search.page", {}),
+    ("outgoing.draft", N_("Soạn văn bản đi"), N_("Dự thảo, trình duyệt, ký, cho số, phát hành văn bản đi."),
+     "outgoing.new", {}),
     ("routing.assign", N_("Chờ phân công"), N_("Văn bản đến chưa giao cho ai: khẩn ở trên cùng."), "routing.queue", {}),
     ("report.view", N_("Báo cáo đúng hạn"), N_("Tiếp nhận, trước hạn, đúng hạn, quá hạn theo lĩnh vực, đơn vị, người."),
      "reports.index", {}),
@@ -55,8 +57,12 @@ def home():
     from docsvc.routing.inbox import inbox_counts
 
     inbox = inbox_counts(svc, principal) if principal.can("routing.handle") else None
+    # Outgoing documents: how many wait for this person's step (draft, review, check, sign...).
+    from docsvc.outgoing.reading import waiting as outgoing_waiting
+
+    outgoing = len(outgoing_waiting(svc, principal)) if principal.can("outgoing.view") else None
     return render_template("home.html", counts=counts, recent=recent, work=work, show_processing=show_processing,
-                           inbox=inbox,
+                           inbox=inbox, outgoing_waiting=outgoing,
                            workers=live_workers(svc) if show_processing else [],
                            purpose_chosen=session.get("purpose") is not None)
 

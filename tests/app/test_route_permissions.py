@@ -40,7 +40,8 @@ def _url(app, rule, world) -> str:
               "token_id": 999999, "code": "NO-SUCH-UNIT", "kind": "thumbnail", "area": "registers",
               "filename": "app.css", "book_id": 999999, "entry_id": 999999, "chart": "books",
               "extract_id": 999999, "year": 2025, "fmt": "pdf", "day": "2030-01-07",
-              "incoming_id": 999999, "assignment_id": 999999, "dossier_id": 999999}
+              "incoming_id": 999999, "assignment_id": 999999, "dossier_id": 999999,
+              "outgoing_id": 999999, "which": "signed"}
     with app.test_request_context():
         from flask import url_for
 
