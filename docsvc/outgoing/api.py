@@ -16,6 +16,7 @@ from flask import Response, current_app, jsonify, request
 from docsvc.api import bp, json_object
 from docsvc.api.answers import answering
 from docsvc.auth import current_principal
+from docsvc.edge import accepts_uploads
 from docsvc.outgoing import issuing, reading, services as outgoing
 from docsvc.outgoing.rules import OutgoingConflict, OutgoingInvalid, OutgoingNotFound, WrongPerson
 from docsvc.permissions import requires
@@ -44,6 +45,7 @@ def _upload() -> tuple[bytes | None, str | None]:
 
 @bp.post("/outgoing")
 @requires("outgoing.draft")
+@accepts_uploads
 @answered
 def outgoing_create():
     data, name = _upload()
@@ -78,6 +80,7 @@ def outgoing_get(outgoing_id: int):
 
 @bp.post("/outgoing/<int:outgoing_id>/versions")
 @requires("outgoing.draft")
+@accepts_uploads
 @answered
 def outgoing_version(outgoing_id: int):
     data, name = _upload()
@@ -96,6 +99,7 @@ def outgoing_transition(outgoing_id: int):
 
 @bp.post("/outgoing/<int:outgoing_id>/signed-scan")
 @requires("outgoing.issue")
+@accepts_uploads
 @answered
 def outgoing_signed_scan(outgoing_id: int):
     data, name = _upload()

@@ -96,3 +96,19 @@ def test_refusals_on_the_api(client, accounts, org):
     assert _step(cv, doc_id, "dance").status_code == 400
     assert _api(client, accounts, "cv_b").get(f"/api/v1/outgoing/{doc_id}").status_code == 404
     assert _step(_api(client, accounts, "lanhdao_b"), doc_id, "approve").status_code == 404
+
+
+def test_a_draft_larger_than_the_small_request_limit_is_taken(client, accounts, org):
+    """A scanned draft of a few megabytes (the API's small body limit is 1 MB; upload routes
+    take files up to the upload limit)."""
+    import os
+
+    from PIL import Image
+
+    noise = Image.frombytes("RGB", (1200, 1200), os.urandom(1200 * 1200 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PDF", resolution=150.0, quality=95)
+    assert buffer.tell() > 1_100_000
+    made = _api(client, accounts, "cv").post("/api/v1/outgoing", content_type="multipart/form-data", data=_form(
+        buffer.getvalue(), "ban-quet.pdf", doc_type="Công văn", abstract="Bản quét lớn", recipients="XA-B"))
+    assert made.status_code == 201, made.status_code
