@@ -131,9 +131,14 @@ def describe(spec: dict) -> None:
                                "recorded as a wet signature) → `number`, `release` (records office) → `file` "
                                "(archivist). `return` and `withdraw` need a `comment`.",
                 "parameters": [outgoing_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["action"], "additionalProperties": False,
-                    "properties": {"action": {"enum": list(ACTIONS)}, "comment": text(4000, "Comment")}}}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+                    {"type": "object", "required": ["action", "comment"], "additionalProperties": False,
+                     "properties": {"action": {"enum": ["return", "withdraw"]},
+                                    "comment": {"type": "string", "minLength": 1, "maxLength": 4000,
+                                                "pattern": NOT_BLANK, "description": "Why (required)"}}},
+                    {"type": "object", "required": ["action"], "additionalProperties": False,
+                     "properties": {"action": {"enum": [a for a in ACTIONS if a not in ("return", "withdraw")]},
+                                    "comment": text(4000, "Comment")}}]}}}},
                 "responses": {"200": _json(ref, "The document after the step"), **errors(400, 403, 404, 409)},
             },
         },

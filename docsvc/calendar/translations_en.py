@@ -1,0 +1,52 @@
+"""English for the working-day calendar (docsvc/calendar: admin page, API, request validator).
+Merged into the one catalog by docsvc/translations_en.py."""
+
+CATALOG: dict[str, str] = {
+    'Lịch ngày làm việc': 'Working-day calendar',
+    'Lịch ngày làm việc năm {year}': 'Working-day calendar {year}',
+    'Ngày nghỉ lễ, nghỉ bù, ngày làm bù; sáng thứ Bảy, giờ chốt nhận; tính hạn.': 'Public holidays, compensatory days off, swapped working days; Saturday mornings, cut-off hour; due dates.',
+    'Năm trước': 'Previous year',
+    'Năm sau': 'Next year',
+    'Ngày nghỉ và ngày làm bù': 'Days off and swapped working days',
+    'Thứ Bảy, Chủ nhật là ngày nghỉ; chỉ ghi ở đây các ngày khác lệ: ngày nghỉ lễ, Tết, nghỉ bù rơi vào ngày thường, và ngày cuối tuần phải đi làm bù. Khi ngày lễ rơi vào cuối tuần, hãy thêm ngày nghỉ bù.': 'Saturdays and Sundays are off; list here only the exceptions: public holidays, Tết and compensatory days off on weekdays, and weekend days worked instead. When a holiday falls on a weekend, add the compensatory day off.',
+    'Thứ': 'Weekday',
+    'Nghỉ': 'Off',
+    'Làm bù': 'Worked (swapped)',
+    'Bỏ': 'Remove',
+    'Năm này chưa có ngày nghỉ nào trong lịch.': 'No days off in the calendar for this year yet.',
+    'Ngày (dd/mm/yyyy)': 'Date (dd/mm/yyyy)',
+    'Tên (ví dụ: Tết Nguyên đán)': 'Name (e.g. Lunar New Year)',
+    'Ngày nghỉ (ngày thường được nghỉ)': 'Day off (a weekday off)',
+    'Ngày làm bù (thứ Bảy, Chủ nhật đi làm)': 'Swapped working day (a Saturday or Sunday worked)',
+    'Làm việc sáng thứ Bảy và giờ chốt nhận của đơn vị': "Units' Saturday mornings and cut-off hour",
+    'Hồ sơ, văn bản nhận sau giờ chốt (mặc định 15:00; sáng thứ Bảy 11:30) được tính là nhận vào ngày làm việc kế tiếp.': 'Dossiers and documents received after the cut-off (15:00 by default; 11:30 on a Saturday morning) count as received on the next working day.',
+    'Làm việc sáng thứ Bảy': 'Works Saturday mornings',
+    'Giờ chốt nhận': 'Cut-off hour',
+    'Giờ chốt': 'Cut-off',
+    'Tính hạn': 'Due date',
+    'Thời điểm nhận': 'Received at',
+    'Số ngày làm việc': 'Working days',
+    'Mã đơn vị (không bắt buộc)': 'Unit code (optional)',
+    'Tính': 'Compute',
+    'Hạn giải quyết: {day} ({weekday})': 'Due on: {day} ({weekday})',
+    'Số ngày làm việc phải là số nguyên.': 'The number of working days must be a whole number.',
+    'Đã thêm {day}: {name}.': 'Added {day}: {name}.',
+    'Đã bỏ {day} khỏi lịch.': 'Removed {day} from the calendar.',
+    'Đã lưu lịch làm việc của {unit}.': 'Saved the working hours of {unit}.',
+    'phải là thời điểm dạng YYYY-MM-DDTHH:MM': 'must be a moment as YYYY-MM-DDTHH:MM',
+    'Thứ Hai': 'Monday', 'Thứ Ba': 'Tuesday', 'Thứ Tư': 'Wednesday', 'Thứ Năm': 'Thursday',
+    'Thứ Sáu': 'Friday', 'Thứ Bảy': 'Saturday', 'Chủ nhật': 'Sunday',
+    'Thêm ngày vào lịch làm việc': 'Add a day to the working calendar',
+    '{actor} đã thêm {object} vào lịch làm việc': '{actor} added {object} to the working calendar',
+    'Bỏ ngày khỏi lịch làm việc': 'Remove a day from the working calendar',
+    '{actor} đã bỏ {object} khỏi lịch làm việc': '{actor} removed {object} from the working calendar',
+    'Sửa giờ làm việc của đơn vị': "Change a unit's working hours",
+    '{actor} đã sửa lịch sáng thứ Bảy, giờ chốt nhận của {object}':
+        "{actor} changed the Saturday mornings and cut-off hour of {object}",
+    'ngày': 'day',
+    'Sửa lịch ngày làm việc: ngày nghỉ lễ, nghỉ bù, ngày làm bù; làm việc sáng thứ Bảy và giờ chốt nhận của đơn vị':
+        "Edit the working calendar: public holidays, compensatory days off, swapped working days; a unit's "
+        "Saturday mornings and cut-off hour",
+    'Xem lịch ngày làm việc (ngày nghỉ, ngày làm bù), tính hạn theo ngày làm việc':
+        'See the working calendar (days off, swapped working days) and compute due dates in working days',
+}
