@@ -4,7 +4,8 @@ object store shared by every web and worker host.
 The bucket is the truth; the local folder is only a read-through cache, so that the code
 that needs a file (the ingest pipeline, a download sent by the web server) gets one from
 ``path`` unchanged. The cache is content-addressed too (a ``BlobStore``): what it holds is
-what the bucket held under that hash, checked when fetched; it may be emptied at any time.
+what the bucket held under that hash, checked when fetched; it may be emptied at any time
+(``find <cache> -type f -atime +7 -delete`` from cron keeps it small).
 
 Writes stay atomic and content-addressed. The key is ``<prefix>/aa/bb/<sha256>``, the
 layout of the folder store (so a folder store and a bucket can be copied into each other
@@ -143,9 +144,10 @@ class S3BlobStore:
         return self.cache.commit(staged)
 
     def put(self, data: bytes) -> str:
+        """Upload ``data`` unless the bucket has it; return its SHA-256. Not cached: the
+        worker hosts that put page images never read them again."""
         sha = hashlib.sha256(data).hexdigest()
         self._upload(sha, data)
-        self.cache.put(data)
         return sha
 
     def remove(self, sha256: str) -> None:
