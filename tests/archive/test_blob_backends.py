@@ -9,7 +9,8 @@ store on one folder, writing the same blobs at once; a missing blob read, hashed
 a malformed address; an object or file whose bytes were changed behind the store's back
 (fixity reports it, and the S3 cache refuses to serve an object that does not hash to its
 name); a deleted object; blob URLs with credentials, unknown options, no bucket, a host in a
-file URL, an unknown scheme. End to end: an app built with DOCSVC_BLOB_URL=s3://... ingests
+file URL, an unknown scheme; a folder that refuses hard links (EPERM: renamed into place
+instead) and one whose link fails with EIO (the error goes up, nothing is left). End to end: an app built with DOCSVC_BLOB_URL=s3://... ingests
 a text-layer PDF (upload, job, pages) and serves the original again after its local cache
 was emptied."""
 
@@ -341,6 +342,29 @@ def test_publishing_never_replaces_a_name(tmp_path):
     publish(second.path, final)
     second.discard()
     assert final.stat().st_ino == inode and final.stat().st_nlink == 1 and final.read_bytes() == b"same bytes"
+    assert list((store.root / "tmp").iterdir()) == []
+
+
+def test_a_folder_without_hard_links_still_gets_whole_blobs(tmp_path, monkeypatch):
+    """Some mounts (SMB/CIFS, some FUSE) refuse ``link(2)`` (EPERM): the blob is renamed into
+    place instead, after a look, and a second writer of the same bytes leaves it as it is."""
+    import errno
+
+    def no_links(src, dst, *a, **kw):
+        raise OSError(errno.EPERM, "Operation not permitted", str(src))
+
+    monkeypatch.setattr(os, "link", no_links)
+    store = BlobStore(tmp_path / "blobs")
+    sha = store.put(b"on a share without links")
+    path = store.path(sha)
+    inode = path.stat().st_ino
+    staged = store.stage(io.BytesIO(b"on a share without links"))
+    assert store.commit(staged) == path and path.stat().st_ino == inode
+    assert store.read(sha) == b"on a share without links" and list(store.iter_shas()) == [sha]
+    assert list((store.root / "tmp").iterdir()) == []
+    monkeypatch.setattr(os, "link", lambda *a, **kw: (_ for _ in ()).throw(OSError(errno.EIO, "I/O error")))
+    with pytest.raises(OSError):
+        store.put(b"an I/O error is not a missing feature")
     assert list((store.root / "tmp").iterdir()) == []
 
 
