@@ -301,6 +301,7 @@ def _write_same_blobs(root: str, seeds: list[int], barrier, out) -> None:
     out.put(done)
 
 
+@pytest.mark.slow
 def test_two_stores_on_one_shared_folder_write_the_same_blobs_at_once(tmp_path):
     """Two processes (as two hosts mounting one folder: no shared memory, separate store
     objects) write the same 24 blobs, each round released by a barrier at the same moment.
@@ -407,6 +408,7 @@ def test_the_setting_chooses_the_store(tmp_path, monkeypatch, s3_endpoint):
         services.close()
 
 
+@pytest.mark.slow
 def test_an_app_on_s3_ingests_and_serves_a_pdf(tmp_path, s3_endpoint, bucket):
     """Upload through the API, the job reads the page from the cached original, the pages
     are there, and the original is served again from the bucket once the cache is gone."""
