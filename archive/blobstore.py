@@ -1,16 +1,21 @@
 """Content-addressed blob store: originals and derived files, kept by SHA-256, never modified.
 
-A blob is written to a temporary file in the store, fsynced, then renamed into place, so
-a crash leaves either the whole file or nothing. A blob that exists is never rewritten.
+A blob is written to a temporary file in the store's own ``tmp/`` folder, fsynced, then
+hard-linked into place, so a crash leaves either the whole file or nothing. A blob that
+exists is never rewritten: ``link(2)`` refuses an existing name, atomically on the server
+even when several hosts mount the store over NFS (a retransmitted LINK that answers
+"exists" after it in fact succeeded leaves the same bytes in place, which is all we need).
 Files are made read-only once in place, and private: only the service's own account may
 read them (mode 0400, directories 0700), whatever the umask of the process that wrote them.
 
 Layout: ``<root>/<aa>/<bb>/<sha256>`` with ``aa``/``bb`` the first hex pairs, which keeps
-directories small at millions of files.
+directories small at millions of files. The same layout names the objects of the S3 store
+(``archive/blobstore_s3.py``); ``open_blob_store`` picks one from a ``DOCSVC_BLOB_URL``.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import threading
@@ -18,7 +23,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Protocol
+from urllib.parse import unquote, urlsplit
 
 CHUNK = 1024 * 1024
 
@@ -31,6 +37,14 @@ class BlobTooLarge(Exception):
 
 class BlobNotFound(KeyError):
     pass
+
+
+class BlobCorrupt(Exception):
+    """The stored bytes do not hash to their address (met while fetching them)."""
+
+    def __init__(self, sha256: str, actual: str):
+        super().__init__(f"blob {sha256} reads as {actual}")
+        self.sha256, self.actual = sha256, actual
 
 
 @dataclass
@@ -48,17 +62,53 @@ class StagedBlob:
             pass
 
 
+class BlobStorage(Protocol):
+    """What the code uses of a blob store; ``BlobStore`` (a folder) and ``S3BlobStore``
+    (a bucket, with a local read-through cache for ``path``) both provide it."""
+
+    url: str
+
+    def path(self, sha256: str) -> Path: ...
+    def exists(self, sha256: str) -> bool: ...
+    def stage(self, stream: BinaryIO, max_bytes: int | None = None) -> "StagedBlob": ...
+    def commit(self, staged: "StagedBlob") -> Path: ...
+    def put(self, data: bytes) -> str: ...
+    def open(self, sha256: str) -> BinaryIO: ...
+    def read(self, sha256: str) -> bytes: ...
+    def hash_of(self, sha256: str) -> str: ...
+    def iter_shas(self) -> Iterator[str]: ...
+    def remove(self, sha256: str) -> None: ...
+    def clean_tmp(self, older_than_seconds: float = 3600) -> int: ...
+
+
+def check_sha(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    return sha256
+
+
+def blob_key(sha256: str) -> str:
+    """``aa/bb/<sha256>``: where a blob lives below the store's root (folder or key prefix)."""
+    check_sha(sha256)
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
 class BlobStore:
+    """The store in a folder: local, or a shared filesystem that several hosts mount."""
+
     def __init__(self, root: Path | str):
         self.root = Path(root)
         self._tmp = self.root / "tmp"
-        private_dir(self._tmp)
+        private_dir(self._tmp)   # made again when needed: a cache folder may be emptied at any time
+
+    @property
+    def url(self) -> str:
+        return self.root.resolve().as_uri()
 
     # -- addressing -------------------------------------------------------------------
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError(f"not a sha256 hex digest: {sha256!r}")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        """The blob's file (its address: it may not exist; ``open`` raises BlobNotFound)."""
+        return self.root / blob_key(sha256)
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
@@ -71,7 +121,7 @@ class BlobStore:
         """
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="stage-")
+        fd, tmp_name = tempfile.mkstemp(dir=private_dir(self._tmp), prefix="stage-")
         try:
             with os.fdopen(fd, "wb") as out:
                 while True:
@@ -97,8 +147,11 @@ class BlobStore:
             staged.discard()
             return final
         private_dir(final.parent)
-        os.chmod(staged.path, 0o400)
-        os.replace(staged.path, final)
+        try:
+            os.chmod(staged.path, 0o400)
+            publish(staged.path, final)
+        finally:
+            staged.discard()
         fsync_dir(final.parent)
         return final
 
@@ -107,7 +160,7 @@ class BlobStore:
         sha = hashlib.sha256(data).hexdigest()
         if self.exists(sha):
             return sha
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="put-")
+        fd, tmp_name = tempfile.mkstemp(dir=private_dir(self._tmp), prefix="put-")
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
@@ -139,12 +192,17 @@ class BlobStore:
         return digest.hexdigest()
 
     def iter_shas(self) -> Iterator[str]:
+        """Every blob's address, in order (for fixity and backups)."""
         for first in sorted(self.root.iterdir()):
             if first.name == "tmp" or not first.is_dir():
                 continue
             for second in sorted(first.iterdir()):
                 for f in sorted(second.iterdir()):
                     yield f.name
+
+    def remove(self, sha256: str) -> None:
+        """Delete a blob that nothing refers to any more (a no-op when it is not there)."""
+        self.path(sha256).unlink(missing_ok=True)
 
     def clean_tmp(self, older_than_seconds: float = 3600) -> int:
         """Remove staging files left by crashed writers."""
@@ -160,6 +218,49 @@ class BlobStore:
             except FileNotFoundError:
                 pass
         return removed
+
+
+def publish(tmp: Path, final: Path) -> None:
+    """Give the complete file ``tmp`` the name ``final`` unless that name exists already.
+
+    ``os.link`` never replaces a name, on a local disk or on NFS (the server does it or
+    refuses it in one step), so two writers of one blob, on one host or on two, leave the
+    first one's file in place and a reader's open file is never swapped under it. Some
+    filesystems have no hard links (some SMB/CIFS and FUSE mounts): there, ``rename`` after a
+    look, whose only race is two writers of the same bytes, content-addressed, so the bytes
+    are the same either way. The caller removes ``tmp`` afterwards.
+    """
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        pass   # the same bytes are there already (another writer, or a retried NFS LINK)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        if not final.exists():
+            os.replace(tmp, final)
+
+
+def open_blob_store(url: str, cache_dir: Path | str | None = None) -> BlobStorage:
+    """The store named by ``url``: ``file:///path`` (or a plain path) for a folder, local or
+    shared; ``s3://bucket/prefix?endpoint=http://host:port&region=...`` for an S3-compatible
+    bucket (credentials from the usual AWS_* environment), whose local read-through cache
+    for ``path`` lives in ``cache_dir``."""
+    parts = urlsplit(url)
+    if parts.scheme in ("", "file"):
+        if parts.scheme == "file" and parts.netloc not in ("", "localhost"):
+            raise ValueError(f"blob store URL {url!r}: a file URL names a local path (file:///srv/blobs)")
+        path = unquote(parts.path) if parts.scheme == "file" else url
+        if not path:
+            raise ValueError(f"blob store URL {url!r} names no folder")
+        return BlobStore(Path(path))
+    if parts.scheme == "s3":
+        from archive.blobstore_s3 import S3BlobStore
+
+        if cache_dir is None:
+            raise ValueError("an S3 blob store needs a local cache folder")
+        return S3BlobStore.from_url(url, cache_dir)
+    raise ValueError(f"blob store URL {url!r}: use file:///path or s3://bucket/prefix")
 
 
 def private_dir(path: Path) -> Path:
@@ -187,7 +288,7 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def copy_to(store: BlobStore, sha256: str, dest: BinaryIO) -> None:
+def copy_to(store: BlobStorage, sha256: str, dest: BinaryIO) -> None:
     with store.open(sha256) as src:
         shutil.copyfileobj(src, dest, CHUNK)
 

@@ -8,7 +8,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.blobstore import BlobNotFound, BlobStore
+from archive.blobstore import BlobNotFound, BlobStorage
 from archive.models import Blob
 
 
@@ -28,7 +28,7 @@ class FixityReport:
                 "missing": list(self.missing), "corrupt": list(self.corrupt)}
 
 
-def check_fixity(session: Session, store: BlobStore,
+def check_fixity(session: Session, store: BlobStorage,
                  progress: Callable[[int, int], None] | None = None,
                  batch: int = 1000) -> FixityReport:
     """Re-hash each blob recorded in the database (in batches, bounded memory)."""

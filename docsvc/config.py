@@ -27,6 +27,9 @@ class Settings:
     database_url: str = ""          # default: SQLite file in data_dir
     queue_url: str = ""             # default: SQLite (Huey) file in data_dir; or redis://...
     blob_dir: Path | None = None    # default: data_dir/blobs
+    # Where the originals live: file:///path (a local or shared folder; default blob_dir) or
+    # s3://bucket/prefix?endpoint=http://host:port&region=... (credentials from AWS_*).
+    blob_url: str = ""
     index_dir: Path | None = None   # default: data_dir/index
     secret_key: str = ""            # default: generated once, kept in data_dir/secret_key
     language: str = "vi"            # interface language of the installation: vi or en (DOCSVC_LANG too)
@@ -118,6 +121,15 @@ class Settings:
     @property
     def resolved_blob_dir(self) -> Path:
         return (self.blob_dir or self.data_dir / "blobs").resolve()
+
+    @property
+    def resolved_blob_url(self) -> str:
+        return self.blob_url or self.resolved_blob_dir.as_uri()
+
+    @property
+    def resolved_blob_cache_dir(self) -> Path:
+        """The local read-through cache of an S3 blob store (files the code needs on disk)."""
+        return (self.data_dir / "blob-cache").resolve()
 
     @property
     def resolved_index_dir(self) -> Path:

@@ -81,10 +81,7 @@ def withdraw_documents(services: Services, principal: Principal, doc_ids: list[i
                 gone.append(sha)
         uow.commit()
     for sha in gone:
-        try:
-            services.blobs.path(sha).unlink()
-        except FileNotFoundError:
-            pass
+        services.blobs.remove(sha)
 
 
 def link_imported_pages(services: Services, document_id: int) -> int:

@@ -11,7 +11,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.blobstore import BlobStore, private_dir
+from archive.blobstore import BlobStorage, open_blob_store, private_dir
 from archive.db import make_engine, make_session_factory
 from archive.uow import UnitOfWork
 from docsvc.config import Settings
@@ -26,7 +26,7 @@ class Services:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
-    blobs: BlobStore
+    blobs: BlobStorage
     _queue: "JobQueue | None" = field(default=None, repr=False)
 
     @property
@@ -97,4 +97,4 @@ def build_services(settings: Settings) -> Services:
     private_dir(settings.data_dir)  # 0700: documents, keys and the database are for the service alone
     engine = make_engine(settings.resolved_database_url)
     return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
-                    blobs=BlobStore(settings.resolved_blob_dir))
+                    blobs=open_blob_store(settings.resolved_blob_url, settings.resolved_blob_cache_dir))
