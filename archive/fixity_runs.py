@@ -12,8 +12,9 @@ keeps the history that a schedule needs:
 
 A blob's *last known good* time is its last check, or its writing when it was never checked
 (the store hashed the bytes as it wrote them). A slice is the blobs whose time is oldest:
-``ceil(total / days)`` of them, and at least every one that would be older than the period by
-the next night, so that every blob is checked at least every ``days`` days.
+``ceil(total / (days - 1))`` of them, and at least every one that would be older than the
+period by the next night (so a night missed, the worker down, still keeps the period), so
+that every blob is checked at least every ``days`` days.
 
 Repair copies the replica's file (a directory laid out like the blob store) back through
 the store's own staging write, and only when the copy hashes to the blob's name.
@@ -102,7 +103,8 @@ class Problem:
 # -- which blobs ------------------------------------------------------------------------
 
 def _due_cutoff(now: datetime, days: int) -> datetime:
-    """Blobs last good before this would be past the period at the next night's run."""
+    """Blobs last good at or before this would be past the period by the next night's run:
+    tonight takes them, so that one night missed (the worker down) still keeps the period."""
     return now - timedelta(days=max(1, days) - 1)
 
 
@@ -112,10 +114,12 @@ def slice_size(session: Session, now: datetime, days: int) -> tuple[int, int]:
     cutoff = _due_cutoff(now, days)
     unchecked_due = session.scalar(
         select(func.count()).select_from(Blob).outerjoin(BlobCheck, BlobCheck.sha256 == Blob.sha256)
-        .where(BlobCheck.sha256.is_(None), Blob.created_at < cutoff)) or 0
+        .where(BlobCheck.sha256.is_(None), Blob.created_at <= cutoff)) or 0
     checked_due = session.scalar(select(func.count()).select_from(BlobCheck)
-                                 .where(BlobCheck.checked_at < cutoff)) or 0
-    return total, min(total, max(math.ceil(total / max(1, days)), unchecked_due + checked_due))
+                                 .where(BlobCheck.checked_at <= cutoff)) or 0
+    # Blobs come due a night before the period ends: the cycle is days - 1 nights, and a
+    # share of total / (days - 1) a night keeps the due ones spread instead of in bursts.
+    return total, min(total, max(math.ceil(total / max(1, days - 1)), unchecked_due + checked_due))
 
 
 def select_slice(session: Session, now: datetime, days: int) -> list[str]:
