@@ -255,14 +255,10 @@ def execute_run(session_factory: Callable[[], Session], store: BlobStore, run_id
     counts batch by batch (no transaction is held while files are read). → the problems."""
     problems: list[Problem] = []
     for batch in _batches(shas, BATCH):
-        found: dict[str, str] = {}
-        counts = {"checked": 0, "bytes": 0, OK: 0, MISSING: 0, CORRUPT: 0, "repaired": 0}
-        fresh: list[Problem] = []
+        checked: list[tuple[str, str, int, Problem | None]] = []   # sha, state after repair, bytes, problem
         for sha in batch:
             state, size = check_blob(store, sha)
-            counts["checked"] += 1
-            counts["bytes"] += size
-            counts[state] += 1
+            problem = None
             if state != OK:
                 if not repair:
                     fixed, note = False, ""
@@ -270,12 +266,9 @@ def execute_run(session_factory: Callable[[], Session], store: BlobStore, run_id
                     fixed, note = False, "no_replica"
                 else:
                     fixed, note = repair_blob(store, replica, sha)
-                counts["repaired"] += fixed
-                fresh.append(Problem(sha, state, fixed, note))
-                state = OK if fixed else state
-            found[sha] = state
-        _record_batch(session_factory, run_id, now, found, counts, fresh)
-        problems += fresh
+                problem = Problem(sha, state, fixed, note)
+            checked.append((sha, state, size, problem))
+        problems += _record_batch(session_factory, run_id, now, checked)
         if progress:
             progress(len(batch))
         if stop and stop():
@@ -283,35 +276,47 @@ def execute_run(session_factory: Callable[[], Session], store: BlobStore, run_id
     return problems
 
 
-def _record_batch(session_factory, run_id, now, found: dict[str, str], counts: dict, fresh: list[Problem]) -> None:
+def _record_batch(session_factory, run_id: int, now: datetime,
+                  checked: list[tuple[str, str, int, Problem | None]]) -> list[Problem]:
+    """Record a batch's checks and add it to the run's counts. A blob whose row went away
+    meanwhile (an import withdrawn: docsvc.civil.imported) is not counted. → its problems."""
     for attempt in (1, 2):  # a concurrent run may insert the same blob's first check
         with session_factory() as session:
-            known = {c.sha256: c for c in session.scalars(select(BlobCheck).where(BlobCheck.sha256.in_(found)))}
-            for sha, state in found.items():
+            shas = [c[0] for c in checked]
+            alive = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(shas))))
+            known = {c.sha256: c for c in session.scalars(select(BlobCheck).where(BlobCheck.sha256.in_(shas)))}
+            run = session.get(FixityRun, run_id)
+            fresh: list[Problem] = []
+            for sha, found, size, problem in checked:
+                if sha not in alive:
+                    continue
+                state = OK if problem is None or problem.repaired else found
                 row = known.get(sha) or BlobCheck(sha256=sha)
-                if state != OK and (row.state in (None, OK) or row.problem_since is None):
-                    row.problem_since = now
-                elif state == OK:
+                if state == OK:
                     row.problem_since = None
+                elif row.state in (None, OK) or row.problem_since is None:
+                    row.problem_since = now
                 row.checked_at, row.state, row.run_id = now, state, run_id
                 if sha not in known:
                     session.add(row)
-            run = session.get(FixityRun, run_id)
-            run.checked += counts["checked"]
-            run.bytes_checked += counts["bytes"]
-            run.ok += counts[OK]
-            run.missing += counts[MISSING]
-            run.corrupt += counts[CORRUPT]
-            run.repaired += counts["repaired"]
+                run.checked += 1
+                run.bytes_checked += size
+                run.ok += found == OK
+                run.missing += found == MISSING
+                run.corrupt += found == CORRUPT
+                if problem is not None:
+                    run.repaired += problem.repaired
+                    fresh.append(problem)
             kept = list(run.problems or [])
             run.problems = kept + [p.as_dict() for p in fresh][:max(0, MAX_PROBLEMS_KEPT - len(kept))]
             try:
                 session.commit()
-                return
+                return fresh
             except IntegrityError:
                 session.rollback()
                 if attempt == 2:
                     raise
+    return []
 
 
 def finish_run(session: Session, run_id: int, at: datetime) -> FixityRun:

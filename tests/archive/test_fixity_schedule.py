@@ -241,6 +241,8 @@ def test_the_fixity_page_for_an_admin_an_archivist_and_not_a_viewer(app, service
     assert "Kiểm tra toàn vẹn" in text and "chạy tay" in text and "Không có tệp nào đang bị mất" in text
     assert "fixity-banner" not in text
     assert 'href="/admin/fixity"' in client.get("/admin/").get_data(as_text=True)   # the tile
+    english = client.get("/admin/fixity?lang=en").get_data(as_text=True)
+    assert "Recent runs" in english and "manual" in english
     client.post("/logout", data={})
     client.delete_cookie("session")
     login(client, "keeper", accounts.passwords["keeper"])
@@ -287,3 +289,20 @@ def test_the_worker_s_timer_runs_the_night_once(app, services, monkeypatch):
     threading.Thread(target=lambda: (started.stop(), stopped.set())).start()
     assert stopped.wait(15)
     assert len(_actions(services, "system.fixity_run")) == 1
+
+
+def test_a_blob_withdrawn_during_a_run_is_neither_counted_nor_reported(services):
+    """A blob row deleted between the slice's choice and the recording (a failed import
+    withdrawn, its file gone with it) is skipped, not a foreign-key error nor a 'missing'."""
+    from archive.fixity_runs import execute_run, start_run
+
+    kept = _add(services, b"kept")
+    withdrawn = hashlib.sha256(b"withdrawn meanwhile").hexdigest()   # no row, no file
+    now = datetime.now(timezone.utc)
+    run_id = start_run(services.session_factory, kind="manual", worker="test", now=now)
+    problems = execute_run(services.session_factory, services.blobs, run_id, [kept, withdrawn], now=now)
+    assert problems == []
+    with services.session_factory() as s:
+        run = s.get(FixityRun, run_id)
+        assert (run.checked, run.ok, run.missing) == (1, 1, 0)
+        assert [c.sha256 for c in s.scalars(select(BlobCheck))] == [kept]
