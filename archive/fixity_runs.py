@@ -13,8 +13,9 @@ keeps the history that a schedule needs:
 A blob's *last known good* time is its last check, or its writing when it was never checked
 (the store hashed the bytes as it wrote them). A slice is the blobs whose time is oldest:
 ``ceil(total / (days - 1))`` of them, and at least every one that would be older than the
-period by the next night (so a night missed, the worker down, still keeps the period), so
-that every blob is checked at least every ``days`` days.
+period by the next night, so that every blob is checked at least every ``days`` days; a
+night missed (the worker down) uses up that night of slack: the blobs due then are checked
+the night after, still within the period give or take the two nights' starting minutes.
 
 Repair copies the replica's file (a directory laid out like the blob store) back through
 the store's own staging write, and only when the copy hashes to the blob's name.
@@ -40,6 +41,7 @@ RUN_SCHEDULED, RUN_MANUAL = "scheduled", "manual"
 OK, MISSING, CORRUPT = "ok", "missing", "corrupt"
 MAX_PROBLEMS_KEPT = 1000    # a run's row keeps this many problems; its counts keep them all
 BATCH = 200                 # blobs hashed between two short transactions
+JITTER = timedelta(hours=2)  # how much later than last night tonight's run may look
 
 
 class FixityRun(Base):
@@ -103,9 +105,11 @@ class Problem:
 # -- which blobs ------------------------------------------------------------------------
 
 def _due_cutoff(now: datetime, days: int) -> datetime:
-    """Blobs last good at or before this would be past the period by the next night's run:
-    tonight takes them, so that one night missed (the worker down) still keeps the period."""
-    return now - timedelta(days=max(1, days) - 1)
+    """Blobs last good at or before this would be past the period by the next night's run
+    (give or take ``JITTER``: a run starts within the timer's round and takes its time):
+    tonight takes them, a night early, so that a night missed costs no more than the minutes
+    between two nights' starts."""
+    return now - timedelta(days=max(1, days) - 1) + JITTER
 
 
 def slice_size(session: Session, now: datetime, days: int) -> tuple[int, int]:
