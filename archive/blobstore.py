@@ -155,6 +155,17 @@ class BlobStore:
         fsync_dir(final.parent)
         return final
 
+    def restore(self, staged: StagedBlob) -> Path:
+        """Put a checked copy in place of a missing or damaged file (fixity repair): the one
+        write that replaces a file in place, by a rename over it, so a reader sees the old or
+        the new file, never a mix. The caller checked ``staged.sha256`` is the blob's name."""
+        final = self.path(staged.sha256)
+        private_dir(final.parent)
+        os.chmod(staged.path, 0o400)
+        os.replace(staged.path, final)
+        fsync_dir(final.parent)
+        return final
+
     def put(self, data: bytes) -> str:
         """Store ``data`` and return its SHA-256 (a no-op when already stored)."""
         sha = hashlib.sha256(data).hexdigest()

@@ -80,6 +80,7 @@ def _register_pages(app: Flask) -> None:
     from docsvc.incoming import views as incoming
     from docsvc.outgoing import views as outgoing
     from docsvc.outgoing import views_reports as outgoing_reports
+    from docsvc.ops import fixity_views as _fixity_views  # noqa: F401  (pages on docsvc.admin.bp)
     from docsvc.reports import views as reports
     from docsvc.routing import views as routing
 

@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from docsvc.services.container import Services
+from docsvc.ops.cli_fixity import fixity_command  # docsvc/ops: full check, slice, repair, replicate
 
 
 def services() -> Services:
@@ -270,38 +271,6 @@ def _filed_outgoing(svc) -> list[dict]:
                                .join(Job, Job.document_id == Document.id)
                                .where(Document.direction == "outgoing", Job.status.in_(("queued", "running")))).all()
     return [{"path": name or f"#{doc_id}", "document_id": doc_id, "job_id": job_id} for name, doc_id, job_id in rows]
-
-
-@click.command("fixity", help="Băm lại mọi tệp đã lưu để phát hiện mất mát, hư hỏng. "
-                              "(Re-hash every stored blob.)")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
-@with_appcontext
-def fixity_command(as_json: bool) -> None:
-    from archive.fixity import check_fixity
-    from docsvc.accounts.cli import require
-
-    require("system.fixity")
-    svc = services()
-    with svc.uow() as uow:
-        session = uow.session
-        if as_json:
-            report = check_fixity(session, svc.blobs)
-        else:
-            with click.progressbar(length=1, label="Kiểm tra", file=sys.stderr) as bar:
-                def progress(done, total):
-                    bar.length = total
-                    bar.update(1)
-                report = check_fixity(session, svc.blobs, progress=progress)
-    if as_json:
-        _echo_json(report.as_dict())
-    else:
-        click.echo(f"Đã kiểm tra {report.checked} tệp: {report.ok} nguyên vẹn, "
-                   f"{len(report.missing)} bị mất, {len(report.corrupt)} bị hỏng.")
-        for sha in report.missing:
-            click.echo(f"  MẤT   {sha}")
-        for sha in report.corrupt:
-            click.echo(f"  HỎNG  {sha}")
-    sys.exit(0 if report.intact else 1)
 
 
 #: The commands that answer requests or show the routes: they get the whole web app; every

@@ -101,6 +101,14 @@ class Settings:
     smtp_starttls: bool = False
     smtp_timeout: int = 10                  # seconds
 
+    # Fixity on a schedule (docsvc/ops/fixity.py): the worker checks a slice of the blobs each
+    # night from this local hour, so that every blob is checked at least every fixity_days
+    # (0: no schedule); blob_replica, a directory laid out like the blob store (a second disk,
+    # a mounted share), is where a missing or corrupt blob is copied back from.
+    fixity_hour: int = 2
+    fixity_days: int = 30
+    blob_replica: str = ""
+
     # Certified extracts (docsvc/extracts): the address printed in the QR code and on the page
     # is public_url + /verify/<code>; the date of issue is the day in this time zone.
     public_url: str = "http://127.0.0.1:5000"

@@ -122,6 +122,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
                       N_("{actor} đã ghi quan hệ sửa đổi, thay thế, bãi bỏ của {object}")),
     "outgoing.configure": (N_("Cấu hình văn bản đi"), N_("{actor} đã sửa cấu hình văn bản đi của {object}")),
     "outgoing.retention": (N_("Sửa thời hạn bảo quản"), N_("{actor} đã sửa thời hạn bảo quản theo loại văn bản")),
+    "system.fixity_run": (N_("Kiểm tra toàn vẹn tệp lưu trữ"),
+                          N_("{actor} đã kiểm tra toàn vẹn các tệp lưu trữ ({object})")),
+    "system.fixity_problem": (N_("Phát hiện tệp lưu trữ bị mất, hỏng"),
+                              N_("{actor} phát hiện {object} bị mất hoặc hỏng và chưa khôi phục được")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
@@ -147,6 +151,8 @@ OBJECT_TYPES = {
     "incoming": N_("văn bản đến"),
     "outgoing": N_("văn bản đi"),
     "retention": N_("thời hạn bảo quản"),
+    "fixity_run": N_("lần kiểm tra toàn vẹn"),
+    "blob": N_("tệp lưu trữ"),
 }
 
 

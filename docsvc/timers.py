@@ -14,6 +14,7 @@ class Periodic:
     failure is logged and the next round tries again)."""
 
     name = "periodic"
+    first_at_once = True   # False: the first round one interval after start
 
     def __init__(self, minutes: float):
         self.interval = max(1.0, minutes * 60)
@@ -36,6 +37,8 @@ class Periodic:
             self._thread.join(timeout=10)
 
     def _loop(self) -> None:
+        if not self.first_at_once and self._stop.wait(self.interval):
+            return
         while True:
             try:
                 self.tick()

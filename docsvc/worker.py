@@ -174,6 +174,9 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     from docsvc.routing.reminders import start_reminders
 
     reminder = start_reminders(services)  # due-soon and overdue assignments, in the app and by e-mail
+    from docsvc.ops.fixity import start_fixity
+
+    fixity = start_fixity(services, worker_id)  # a slice of the blobs re-checked each night
     slots = job_slots(services, threads)
     log.info("worker %s started (%d job slots, %d OCR processes)", worker_id, slots,
              services.settings.ocr_processes)
@@ -188,6 +191,8 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
             anchorer.stop()
         if reminder is not None:
             reminder.stop()
+        if fixity is not None:
+            fixity.stop()
         registration.stop()
 
 

@@ -1,0 +1,1 @@
+"""Operations: keeping the service healthy (fixity on a schedule, status, ...)."""
