@@ -537,6 +537,7 @@ _CAPABILITY_CATALOGS = (
     ("docsvc.reports.translations_en", True),      # on-time reports
     ("docsvc.outgoing.translations_en", False),    # outgoing documents: API, audit, permissions
     ("docsvc.outgoing.translations_en_pages", False),  # outgoing documents' pages
+    ("docsvc.ops.translations_en_fixity", False),  # fixity on a schedule, its page
 )
 
 
