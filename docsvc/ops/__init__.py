@@ -1,0 +1,1 @@
+"""Operations: backup and restore, and what keeps an installation running."""
