@@ -122,6 +122,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
                       N_("{actor} đã ghi quan hệ sửa đổi, thay thế, bãi bỏ của {object}")),
     "outgoing.configure": (N_("Cấu hình văn bản đi"), N_("{actor} đã sửa cấu hình văn bản đi của {object}")),
     "outgoing.retention": (N_("Sửa thời hạn bảo quản"), N_("{actor} đã sửa thời hạn bảo quản theo loại văn bản")),
+    "system.backup": (N_("Sao lưu dữ liệu"), N_("{actor} đã sao lưu cơ sở dữ liệu, tệp lưu trữ và mốc neo nhật ký")),
+    "system.restore": (N_("Khôi phục dữ liệu"), N_("{actor} đã khôi phục dữ liệu từ một bản sao lưu")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
