@@ -209,8 +209,8 @@ def _check_empty(services: Services) -> None:
         where = make_url(services.settings.resolved_database_url).render_as_string(hide_password=True)
         raise BackupRefused("target_not_empty", f"CSDL đích {where} không trống ({len(tables)} bảng): chỉ khôi phục "
                                                 "vào một CSDL mới, trống (không chạy 'docsvc init' trước).", where)
-    root = services.blobs.root
-    if root.is_dir() and any(p.name != "tmp" for p in root.iterdir()):
+    if next(iter(services.blobs.iter_shas()), None) is not None:
+        root = services.blobs.root
         raise BackupRefused("target_not_empty", f"Kho tệp đích {root} đã có tệp: chỉ khôi phục vào một thư mục dữ "
                                                 "liệu trống.", root)
 

@@ -378,3 +378,32 @@ def test_postgresql_round_trip(tmp_path):
             for name in names:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_backup_of_an_older_version_is_migrated_forward_and_one_of_a_newer_is_refused(tmp_path):
+    """A database left at revision 0014 (as an older docsvc made it), backed up, comes back
+    migrated to this version's head; a manifest naming a revision this version does not
+    know (re-sealed, as a newer docsvc would write it) is refused before anything is written."""
+    from archive.migrate import head_revision, upgrade
+    from docsvc.ops.manifest import write_manifest
+
+    old = fresh_app(tmp_path / "old").extensions["docsvc"]
+    upgrade(old.engine, "0014")
+    old.blobs.put(b"an original of the older version")
+    make_backup(old, SYSTEM, tmp_path / "backup")
+    target = fresh_app(tmp_path / "t").extensions["docsvc"]
+    report = restore_backup(target, SYSTEM, tmp_path / "backup", audit_key=old.audit_key)
+    assert report.revision == "0014" and report.migrated_to == head_revision(target.engine) != "0014"
+    assert report.ok and report.blobs == 0        # a blob without a row is not the archive's: not listed
+
+    manifest = json.loads((tmp_path / "backup" / MANIFEST).read_text())
+    manifest["database"]["revision"] = "0099_from_the_future"
+    (tmp_path / "backup" / MANIFEST).chmod(0o600)
+    (tmp_path / "backup" / "manifest.json.sha256").chmod(0o600)
+    write_manifest(tmp_path / "backup", manifest)
+    other = fresh_app(tmp_path / "t2").extensions["docsvc"]
+    with pytest.raises(BackupRefused) as refused:
+        restore_backup(other, SYSTEM, tmp_path / "backup", audit_key=old.audit_key)
+    assert refused.value.code == "backup_newer" and counts(other) == {}
+    for svc in (old, target, other):
+        svc.close()
