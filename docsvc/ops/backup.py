@@ -103,7 +103,7 @@ def make_backup(services: Services, principal: Principal, out: Path | str, *, pr
                 progress: Callable[[str], None] | None = None) -> BackupReport:
     """Write a backup to the new or empty folder ``out`` (``previous``: an earlier backup whose
     blobs are referenced instead of copied). ``progress`` is told each stage as it ends:
-    ``anchors``, ``database``, ``blobs``. Raises BackupRefused, PermissionDenied, DumpError."""
+    ``anchors``, ``database`` (the snapshot is written, and still open), ``blobs``. Raises BackupRefused, PermissionDenied, DumpError."""
     if not principal.can(ACTION):
         raise PermissionDenied(ACTION)
     started = time.monotonic()
@@ -149,11 +149,11 @@ def _write(services: Services, work: Path, out: Path, prev: Backup | None,
     db_name = dbdump.FILE_NAMES[kind]
     rows_file = work / ".blob-rows.jsonl"
     with dbdump.snapshot(services.engine, work / db_name) as conn:
+        tell("database")   # written; what is read below is read from the same snapshot
         revision = dbdump.revision(conn)
         counts = dbdump.row_counts(conn)
         last_seq = conn.execute(select(func.max(AuditRecord.seq))).scalar() or 0
         _save_blob_rows(conn, rows_file)
-    tell("database")
     report = BackupReport(out, uuid.uuid4().hex, created_at, kind, revision, counts)
     used: dict[str, Backup] = {}
     with open(work / BLOB_LIST, "w", encoding="utf-8") as listing:

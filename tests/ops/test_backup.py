@@ -135,26 +135,10 @@ def test_round_trip_while_a_writer_writes(app, services, archive_data, tmp_path)
     before = answers(services)
     assert [h[1] for h in before["khen thưởng"]] == [archive_data["docs"][136]]
     assert {h[0] for h in before["Nguyễn Văn An"]} == {"person"}
-    writer = Writer(services)
-    writer.start()
-    writer.wait_for(2)
-    at_snapshot = {}
-
-    def progress(stage):
-        if stage == "database":   # the snapshot is taken: let the writer add files it does not hold
-            at_snapshot["written"] = writer.written
-            writer.wait_for(writer.written + 2)
-            anchor_now(services, SYSTEM)   # names records the snapshot lacks: must not be in the backup
-
-    try:
-        report = make_backup(services, SYSTEM, tmp_path / "backup", progress=progress)
-    finally:
-        writer.stop.set()
-        writer.join(timeout=300)
-    assert writer.error is None and writer.written >= at_snapshot["written"] + 2
+    report = backup_while_writing(services, tmp_path / "backup")
     assert report.complete and report.copied == report.blobs and report.referenced == 0
     manifest = json.loads((tmp_path / "backup" / MANIFEST).read_text())
-    listed = {json.loads(line)["sha256"] for line in (tmp_path / "backup" / BLOB_LIST).read_text().splitlines()}
+    listed = listed_blobs(tmp_path / "backup")
     assert len(listed) == report.blobs == manifest["counts"]["blobs"]
     live = blob_shas(services)
     assert listed < live                          # files written after the snapshot are not in it
@@ -189,10 +173,38 @@ def test_round_trip_while_a_writer_writes(app, services, archive_data, tmp_path)
     with restored.session_factory() as session:
         last = session.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(1)).one()
     assert last.action == "system.restore" and last.details["ok"] is True
+    assert blob_shas(restored) == listed
     assert answers(restored) == before
     pdf = archive_data["extracts"][0]["pdf_sha256"]
     assert restored.blobs.read(pdf) == services.blobs.read(pdf)
     restored.close()
+
+
+def backup_while_writing(services, out: Path):
+    """A backup while a Writer writes; held once the database snapshot is written (and still
+    open) until two more documents and a new anchor exist that it must not hold."""
+    writer = Writer(services)
+    writer.start()
+    writer.wait_for(2)
+    at_snapshot = {}
+
+    def progress(stage):
+        if stage == "database":
+            at_snapshot["written"] = writer.written
+            writer.wait_for(writer.written + 2)
+            anchor_now(services, SYSTEM)   # names records the snapshot lacks: must not be in the backup
+
+    try:
+        report = make_backup(services, SYSTEM, out, progress=progress)
+    finally:
+        writer.stop.set()
+        writer.join(timeout=300)
+    assert writer.error is None and writer.written >= at_snapshot["written"] + 2
+    return report
+
+
+def listed_blobs(backup: Path) -> set[str]:
+    return {json.loads(line)["sha256"] for line in (backup / BLOB_LIST).read_text().splitlines()}
 
 
 def _no_secret_in(folder: Path, services) -> None:
@@ -352,18 +364,20 @@ def test_postgresql_round_trip(tmp_path):
     source = target = None
     try:
         source = make_app(tmp_path / "source", urls[0], index=True).extensions["docsvc"]
-        Accounts(source)
+        Accounts(source).user("quantri", "admin")   # incoming rows name a user
         docs = {number: ingest(source, number, lines) for number, lines in DOCS}
         anchor_now(source, SYSTEM)
         before = answers(source)
         assert [h[1] for h in before["khen thưởng"]] == [docs[136]]
-        report = make_backup(source, SYSTEM, tmp_path / "backup")
+        report = backup_while_writing(source, tmp_path / "backup")
         assert report.database == "postgresql" and (tmp_path / "backup" / "database.pgdump").is_file()
+        assert report.complete and listed_blobs(tmp_path / "backup") < blob_shas(source)
         target = fresh_app(tmp_path / "target", DATABASE_URL=urls[1]).extensions["docsvc"]
         restored = restore_backup(target, SYSTEM, tmp_path / "backup", audit_key=source.audit_key)
         assert restored.ok, restored.as_dict()
         assert restored.fixity["checked"] == report.blobs and restored.audit["anchors"]["state"] == "ok"
         assert answers(target) == before
+        assert blob_shas(target) == listed_blobs(tmp_path / "backup")
         got, expected = counts(target), json.loads((tmp_path / "backup" / MANIFEST).read_text())["counts"]
         assert got["audit_records"] == expected["audit_records"] + 1
         assert {k: v for k, v in got.items() if k != "audit_records"} == \
