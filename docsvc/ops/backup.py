@@ -103,7 +103,8 @@ def make_backup(services: Services, principal: Principal, out: Path | str, *, pr
                 progress: Callable[[str], None] | None = None) -> BackupReport:
     """Write a backup to the new or empty folder ``out`` (``previous``: an earlier backup whose
     blobs are referenced instead of copied). ``progress`` is told each stage as it ends:
-    ``anchors``, ``database`` (the snapshot is written, and still open), ``blobs``. Raises BackupRefused, PermissionDenied, DumpError."""
+    ``anchors``, ``database`` (the snapshot is written, and still open), ``blobs``.
+    Raises BackupRefused, PermissionDenied, DumpError."""
     if not principal.can(ACTION):
         raise PermissionDenied(ACTION)
     started = time.monotonic()
