@@ -117,9 +117,12 @@ def _describe(report) -> None:
     click.echo(f"{mark[fixity_ok]}Kiểm tra tệp: {fixity['checked']} tệp, {fixity['ok']} nguyên vẹn, "
                f"{len(fixity['missing'])} bị mất, {len(fixity['corrupt'])} bị hỏng.")
     audit = report.audit
-    reason = f": {audit['reason']}" if audit.get("reason") else ""
-    click.echo(f"{mark[bool(audit['intact'])]}Nhật ký: {audit['checked']} bản ghi, "
-               f"{'nguyên vẹn, khớp mốc neo' if audit['intact'] else 'không nguyên vẹn'}{reason}.")
+    chain = audit["chain"]
+    verdict = ("liền mạch" if chain["intact"] else
+               f"bị can thiệp từ bản ghi #{chain['first_bad_seq']} ({chain['reason']})")
+    click.echo(f"{mark[bool(audit['intact'])]}Nhật ký: {audit['checked']} bản ghi, chuỗi {verdict}.")
+    for level, sentence in audit["sentences"]:
+        click.echo(f"     {sentence}", err=level == "error")
     check = report.index["check"]
     rebuilt = report.index["rebuilt"]
     click.echo(f"{mark[report.index_clean]}Chỉ mục tìm kiếm: dựng lại {rebuilt.get('document', 0)} trang văn bản, "

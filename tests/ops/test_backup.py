@@ -8,7 +8,9 @@ of it from the earlier backup's files, and with that earlier backup moved away (
 then found with --previous); one byte changed in the database file, in a blob, in the
 manifest; a target database or blob store that already holds data; no audit key and the
 wrong one; an output folder that is not empty; a --previous that does not exist; settings
-with passwords in URLs. Every refusal is checked to leave the target as it was.
+with passwords in URLs; a backup of an older database revision (migrated forward) and of an
+unknown newer one (refused); anchors on surviving storage that know a later head than the
+backup (reported as lost records). Every refusal is checked to leave the target as it was.
 """
 
 from __future__ import annotations
@@ -421,3 +423,22 @@ def test_a_backup_of_an_older_version_is_migrated_forward_and_one_of_a_newer_is_
     assert refused.value.code == "backup_newer" and counts(other) == {}
     for svc in (old, target, other):
         svc.close()
+
+
+def test_anchors_that_survived_elsewhere_tell_what_the_backup_lacks(services, accounts, tmp_path):
+    """The anchor directory on other storage outlived the server and knows a later head than
+    the backup: the restore keeps those anchors, adds the backup's, and reports the records
+    written after the backup as missing (a failed check, exit 1), instead of hiding them."""
+    make_backup(services, SYSTEM, tmp_path / "backup")
+    accounts.user("later", "clerk")            # records written after the backup ...
+    anchor_now(services, SYSTEM)               # ... and anchored on the storage that survives
+    survived = tmp_path / "other-storage"
+    shutil.copytree(services.settings.resolved_audit_anchor_dir, survived)
+    target = fresh_app(tmp_path / "t", AUDIT_ANCHOR_DIR=survived)
+    (tmp_path / "audit-key").write_bytes(services.audit_key)
+    result = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup"), "--audit-key-file",
+                                                   str(tmp_path / "audit-key")])
+    assert result.exit_code == 1, result.output
+    assert "LỖI Nhật ký" in result.output and "Nhật ký đã bị can thiệp: mất các bản ghi" in result.output
+    assert "ĐẠT Kiểm tra tệp" in result.output and "ĐẠT Số bản ghi" in result.output
+    target.extensions["docsvc"].close()
