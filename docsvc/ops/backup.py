@@ -237,32 +237,32 @@ def _blob_entries(services: Services, work: Path, rows_file: Path, prev: Backup 
             if old is not None:
                 holder = prev.holder(old)
                 file = prev.blob_file(old)
-                if holder is not None and file.is_file() and hash_file(file) == (row.sha256, row.size):
+                if holder is not None and file.is_file() and hash_file(file) == (row.sha256, old.size):
                     used[holder.id] = holder
                     report.referenced += 1
-                    yield BlobEntry(row.sha256, row.size, row.media_type, row.role, holder.id)
+                    yield BlobEntry(row.sha256, old.size, row.media_type, row.role, holder.id)
                     continue
                 report.previous_unusable += 1
-            copied = _copy_blob(services, work, row, report)
-            if copied:
-                yield row
+            size = _copy_blob(services, work, row, report)
+            if size is not None:   # the size of the bytes themselves (the row's is only a record of it)
+                yield BlobEntry(row.sha256, size, row.media_type, row.role)
 
 
-def _copy_blob(services: Services, work: Path, row: BlobEntry, report: BackupReport) -> bool:
+def _copy_blob(services: Services, work: Path, row: BlobEntry, report: BackupReport) -> int | None:
     dest = work / blob_relpath(row.sha256)
     try:
         with services.blobs.open(row.sha256) as src:
             sha, size = copy_hashed(src, dest)
     except BlobNotFound:
         report.missing.append(row.sha256)
-        return False
+        return None
     if sha != row.sha256:
         dest.unlink()
         report.corrupt.append(row.sha256)
-        return False
+        return None
     report.copied += 1
     report.copied_bytes += size
-    return True
+    return size
 
 
 def public_settings(settings: Settings) -> dict:

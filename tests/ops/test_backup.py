@@ -38,6 +38,7 @@ from docsvc.incoming import services as incoming
 from docsvc.ops.backup import make_backup, public_settings
 from docsvc.ops.manifest import BLOB_LIST, MANIFEST, BackupRefused, blob_relpath
 from docsvc.ops.restore import restore_backup
+from docsvc.services.audit import PermissionDenied
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
 from tests.extracts.conftest import Office
@@ -441,4 +442,42 @@ def test_anchors_that_survived_elsewhere_tell_what_the_backup_lacks(services, ac
     assert result.exit_code == 1, result.output
     assert "LỖI Nhật ký" in result.output and "Nhật ký đã bị can thiệp: mất các bản ghi" in result.output
     assert "ĐẠT Kiểm tra tệp" in result.output and "ĐẠT Số bản ghi" in result.output
+    target.extensions["docsvc"].close()
+
+
+def test_a_store_that_lost_files_gives_a_backup_that_says_so(app, services, accounts, tmp_path):
+    """One blob deleted from the store and one with a byte changed: the backup is written
+    (the rest is worth keeping) but names both and exits 1; the restore of it reports them
+    missing through fixity. A clerk may not back up; a restore under DOCSVC_USER is refused."""
+    from archive.records import record_blob
+
+    contents = [f"bản gốc số {i}".encode() for i in range(3)]
+    shas = [services.blobs.put(data) for data in contents]
+    with services.session_factory() as session:
+        for sha, data in zip(shas, contents):
+            record_blob(session, sha, len(data), "text/plain", "original")
+        session.commit()
+    lost, damaged, kept = sorted(shas)
+    services.blobs.path(lost).unlink()
+    path = services.blobs.path(damaged)
+    path.chmod(0o600)
+    path.write_bytes(b"other bytes")
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "backup"), "--json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert (report["missing"], report["corrupt"], report["copied"]) == ([lost], [damaged], 1)
+    assert listed_blobs(tmp_path / "backup") == {kept}
+    target = fresh_app(tmp_path / "t")
+    restored = restore_backup(target.extensions["docsvc"], SYSTEM, tmp_path / "backup", audit_key=services.audit_key)
+    assert not restored.ok and sorted(restored.fixity["missing"]) == sorted([lost, damaged])
+    assert restored.audit["intact"] and restored.index_clean and not restored.count_differences
+
+    accounts.user("clerk1", "clerk")
+    with pytest.raises(PermissionDenied):
+        make_backup(services, accounts.principal("clerk1"), tmp_path / "b-clerk")
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b-clerk")], env={"DOCSVC_USER": "clerk1"})
+    assert result.exit_code == 1 and "system.backup" in result.output and not (tmp_path / "b-clerk").exists()
+    result = fresh_app(tmp_path / "t2").test_cli_runner().invoke(
+        args=["restore", str(tmp_path / "backup")], env={"DOCSVC_USER": "quantri"})
+    assert result.exit_code == 1 and "DOCSVC_USER" in result.output
     target.extensions["docsvc"].close()
