@@ -50,6 +50,7 @@ def register_commands(app: Flask) -> None:
                     *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *INCOMING, *ROUTING,
                     *DOSSIERS, *REPORTS, *OUTGOING):
         app.cli.add_command(command)
+    from docsvc.ops.cli_backup import register; register(app)  # noqa: E702  backup, restore (issue 15)
 
 
 @click.command("init", help="Tạo hoặc nâng cấp cơ sở dữ liệu và thư mục dữ liệu. "

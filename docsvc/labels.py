@@ -126,6 +126,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
                           N_("{actor} đã kiểm tra toàn vẹn các tệp lưu trữ ({object})")),
     "system.fixity_problem": (N_("Phát hiện tệp lưu trữ bị mất, hỏng"),
                               N_("{actor} phát hiện {object} bị mất hoặc hỏng và chưa khôi phục được")),
+    "system.backup": (N_("Sao lưu dữ liệu"), N_("{actor} đã sao lưu cơ sở dữ liệu, tệp lưu trữ và mốc neo nhật ký")),
+    "system.restore": (N_("Khôi phục dữ liệu"), N_("{actor} đã khôi phục dữ liệu từ một bản sao lưu")),
     "token.create": (N_("Tạo mã API"), N_("{actor} đã tạo mã API cho {object}")),
     "token.revoke": (N_("Thu hồi mã API"), N_("{actor} đã thu hồi mã API {object}")),
     "unit.create": (N_("Tạo đơn vị"), N_("{actor} đã tạo đơn vị {object}")),
