@@ -143,6 +143,20 @@ class S3BlobStore:
             raise
         return self.cache.commit(staged)
 
+    def restore(self, staged: StagedBlob) -> Path:
+        """Put a checked copy in place of a missing or damaged object (fixity repair): the one
+        write that replaces an object, a PUT with the checksum (S3 refuses a body that does not
+        match); the cache's copy, if any, is replaced too. The caller checked the hash."""
+        try:
+            with open(staged.path, "rb") as fh:
+                self.client.put_object(Bucket=self.bucket, Key=self.key(staged.sha256), Body=fh,
+                                       ChecksumSHA256=base64.b64encode(bytes.fromhex(staged.sha256)).decode())
+        except BaseException:
+            staged.discard()
+            raise
+        self.cache.remove(staged.sha256)
+        return self.cache.commit(staged)
+
     def put(self, data: bytes) -> str:
         """Upload ``data`` unless the bucket has it; return its SHA-256. Not cached: the
         worker hosts that put page images never read them again."""

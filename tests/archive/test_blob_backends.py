@@ -30,7 +30,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from archive.blobstore import BlobCorrupt, BlobNotFound, BlobStore, BlobTooLarge, open_blob_store, publish
+from archive.blobstore import BlobCorrupt, BlobNotFound, BlobStore, BlobTooLarge, blob_key, open_blob_store, publish
 from archive.fixity import check_fixity
 from archive.models import Blob
 
@@ -464,3 +464,30 @@ def test_an_app_on_s3_ingests_and_serves_a_pdf(tmp_path, s3_endpoint, bucket):
                 "checked": 3, "ok": 3, "missing": [], "corrupt": []}
     finally:
         services.close()
+
+
+def test_fixity_repairs_a_damaged_and_a_missing_blob_from_a_replica(backend, services, tmp_path):
+    """The repair of the scheduled fixity (``archive.fixity_runs.repair_blob``) on both stores:
+    a replica folder with good copies puts back a tampered and a deleted blob, and the store
+    then hashes right; a replica copy that is itself wrong is refused and changes nothing."""
+    from archive.blobstore import BlobStore
+    from archive.fixity_runs import repair_blob
+
+    store = backend.store
+    bad, gone, both = (_record(services, store, d) for d in (b"to be tampered", b"to be deleted", b"bad twice"))
+    replica = BlobStore(tmp_path / "replica")
+    for data in (b"to be tampered", b"to be deleted"):
+        replica.put(data)
+    replica_bad = tmp_path / "replica" / blob_key(both)
+    replica_bad.parent.mkdir(parents=True, exist_ok=True)
+    replica_bad.write_bytes(b"not the right bytes")
+    backend.overwrite(bad, b"tampered!")
+    backend.delete(gone)
+    backend.overwrite(both, b"tampered too")
+    assert repair_blob(store, tmp_path / "replica", bad) == (True, "")
+    assert repair_blob(store, tmp_path / "replica", gone) == (True, "")
+    assert repair_blob(store, tmp_path / "replica", both) == (False, "replica_corrupt")
+    with services.session_factory() as s:
+        report = check_fixity(s, store)
+    assert report.as_dict() == {"checked": 3, "ok": 2, "missing": [], "corrupt": [both]}
+    assert store.read(bad) == b"to be tampered" and store.read(gone) == b"to be deleted"
