@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from archive.models import JOB_DONE, JOB_FAILED, Job, Worker
 from docsvc.services.container import Services
@@ -155,8 +155,14 @@ class _Registration:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        # Not deleted: marked stale at once, so that nobody counts on this worker any more and
+        # the next live worker (or the next one to start) re-indexes what it finished lately
+        # (index_after_dead_workers) before it forgets the row. A SIGTERM stops Huey's
+        # consumer without waiting for its job threads: one may have committed a document as
+        # done and been cut off in the index commit that follows (found by the chaos test).
+        gone = datetime.now(timezone.utc) - timedelta(seconds=3 * self.services.settings.worker_heartbeat_seconds + 1)
         with self.services.session_factory() as session:
-            session.execute(delete(Worker).where(Worker.id == self.worker_id))
+            session.execute(update(Worker).where(Worker.id == self.worker_id).values(last_seen=gone))
             session.commit()
 
     def _beat(self, first: bool = False) -> None:

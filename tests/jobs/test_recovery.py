@@ -102,3 +102,23 @@ def test_documents_a_killed_worker_finished_but_did_not_index_are_indexed_by_a_l
     with services.session_factory() as s:
         assert [w.id for w in s.scalars(select(Worker))] == ["worker@b:12:bbbbbb"]
     assert index_after_dead_workers(services) == []  # once per dead worker
+
+
+def test_a_stopped_worker_is_swept_like_a_dead_one(services):
+    """A SIGTERM stops Huey's consumer without waiting for its job threads, so a document
+    may be "done" and not indexed when the process ends: its row is left stale, not deleted."""
+    from docsvc.finding.indexing import check
+    from docsvc.worker import _Registration, live_workers
+
+    worker_id = "worker@c:13:cccccc"
+    registration = _Registration(services, worker_id, enqueue=[].append)
+    registration.start()
+    assert [w.id for w in live_workers(services)] == [worker_id]
+    job = make_job(services, pages=2)
+    runner(services, FakePipeline(2), lambda: datetime.now(timezone.utc), worker_id).run(job)  # cut before indexing
+    registration.stop()
+    assert live_workers(services) == []  # `ingest --wait` runs the jobs itself at once
+    assert index_after_dead_workers(services) == [job_row(services, job).document_id]
+    assert check(services, repair=False)["missing"] == []
+    with services.session_factory() as s:
+        assert s.scalars(select(Worker)).all() == []
