@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from archive.models import JOB_DONE, JOB_FAILED, Job, Worker
 from docsvc.services.container import Services
@@ -98,24 +98,71 @@ def live_workers(services: Services) -> list[Worker]:
         return list(session.scalars(select(Worker).where(Worker.last_seen >= stale)))
 
 
+def index_after_dead_workers(services: Services, *, window: timedelta = timedelta(minutes=5)) -> list[int]:
+    """Re-index what dead workers may have left unindexed; returns the documents re-indexed.
+
+    A worker killed between a document's "done" commit and the index commit that follows
+    it (``document_done``) leaves a processed document that no search finds, and nothing
+    else would ever index it (``reindex --check`` aside). Its row in ``workers`` stops
+    beating: a live worker that sees it stale re-indexes the documents whose jobs it
+    finished from ``window`` before its last heartbeat on (an index update may wait that
+    long for the writer), then deletes its row, so this happens once per dead worker.
+    Re-indexing a document that was indexed already changes nothing."""
+    from docsvc.finding.indexing import page_records
+    from search import IndexUnavailable, WriterBusy
+
+    stale = datetime.now(timezone.utc) - timedelta(seconds=3 * services.settings.worker_heartbeat_seconds)
+    with services.session_factory() as session:
+        dead = session.execute(select(Worker.id, Worker.last_seen).where(Worker.last_seen < stale)).all()
+    done: list[int] = []
+    for worker_id, last_seen in dead:
+        with services.session_factory() as session:
+            doc_ids = sorted(set(session.scalars(
+                select(Job.document_id).where(Job.worker_id == worker_id, Job.status == JOB_DONE,
+                                              Job.finished_at >= last_seen - window,
+                                              Job.document_id.is_not(None)))))
+        if doc_ids:
+            try:
+                with services.session_factory() as session:
+                    services.search_index.update(page_records(session, doc_ids))
+            except (IndexUnavailable, WriterBusy) as exc:  # busy or being rebuilt: next round
+                log.warning("dead worker %s: documents %s not re-indexed yet (%s)", worker_id, doc_ids, exc)
+                continue
+        with services.session_factory() as session:
+            session.execute(delete(Worker).where(Worker.id == worker_id, Worker.last_seen == last_seen))
+            session.commit()
+        if doc_ids:
+            log.info("dead worker %s: re-indexed documents %s", worker_id, doc_ids)
+        done.extend(doc_ids)
+    return done
+
+
 class _Registration:
     """Keeps this worker's row fresh and recovers dead workers' jobs, on one timer."""
 
-    def __init__(self, services: Services, worker_id: str, enqueue: Callable[[int], None]):
+    def __init__(self, services: Services, worker_id: str, enqueue: Callable[[int], None],
+                 queue_empty: Callable[[], bool] | None = None):
         self.services, self.worker_id, self.enqueue = services, worker_id, enqueue
+        self.queue_empty = queue_empty
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="worker-heartbeat", daemon=True)
 
     def start(self) -> None:
+        self._recover()  # before _beat forgets rows a day old: their documents are re-indexed first
         self._beat(first=True)
-        self._recover()
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        # Not deleted: marked stale at once, so that nobody counts on this worker any more and
+        # the next live worker (or the next one to start) re-indexes what it finished lately
+        # (index_after_dead_workers) before it forgets the row. A SIGTERM stops Huey's
+        # consumer without waiting for its job threads: one may have committed a document as
+        # done and been cut off in the index commit that follows (found by the chaos test).
+        gone = datetime.now(timezone.utc) - timedelta(seconds=3 * self.services.settings.worker_heartbeat_seconds + 1)
         with self.services.session_factory() as session:
-            session.execute(delete(Worker).where(Worker.id == self.worker_id))
+            session.execute(update(Worker).where(Worker.id == self.worker_id).values(last_seen=gone))
             session.commit()
 
     def _beat(self, first: bool = False) -> None:
@@ -132,9 +179,10 @@ class _Registration:
             session.commit()
 
     def _recover(self) -> None:
-        ids = recover_jobs(self.services.session_factory, self.enqueue)
+        ids = recover_jobs(self.services.session_factory, self.enqueue, queue_empty=self.queue_empty)
         if ids:
             log.info("re-queued jobs %s", ids)
+        index_after_dead_workers(self.services)
 
     def _loop(self) -> None:
         s = self.services.settings
@@ -166,7 +214,9 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
         ensure_index(services)
     holder["queue"] = queue
     services.set_queue(queue)
-    registration = _Registration(services, worker_id, queue.enqueue)
+    # Queued jobs are re-sent (a message may have been lost) only when the queue is empty:
+    # every worker runs this every few seconds, and a backlog must not be sent again each time.
+    registration = _Registration(services, worker_id, queue.enqueue, queue_empty=lambda: queue.pending() == 0)
     registration.start()
     from docsvc.audit.anchoring import start_anchoring
 

@@ -7,7 +7,7 @@ final "done") is conditional on still holding that token, in the same transactio
 worker that lost its claim (it was presumed dead and another took over) can never write.
 
 A worker killed mid-job leaves a running job with a lapsing lease; whoever runs
-``recover_jobs`` (every worker at start and once a minute) puts it back on the queue, and
+``recover_jobs`` (every worker at start and every few seconds) puts it back on the queue, and
 the next claim resumes after the pages already committed. Pages are unique per document,
 and the pipeline is deterministic, so the result is the same as an uninterrupted run.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.audit import Actor, append
@@ -305,19 +305,46 @@ class _Heartbeat:
 
 
 def recover_jobs(session_factory: sessionmaker[Session], enqueue: Callable[[int], None], *,
-                 clock: Clock = _utcnow, grace_seconds: float = 30) -> list[int]:
+                 clock: Clock = _utcnow, grace_seconds: float = 30,
+                 queue_empty: Callable[[], bool] | None = None) -> list[int]:
     """Put back on the queue every job a dead worker left running (lapsed lease) and every
     queued job that is due but may have missed its queue message. Claims make duplicates
-    harmless: a job already taken is skipped by whoever receives the second message."""
+    harmless: a job already taken is skipped by whoever receives the second message.
+
+    Every worker runs this every few seconds, so it must not multiply messages:
+
+    - A lapsed job is handed back with one conditional UPDATE (running → queued, its claim
+      token cleared); of several workers recovering at once only the one whose UPDATE
+      matched enqueues it, once. (Before, each worker re-sent it on every round until some
+      slot got to it, which behind a backlog meant one more message per worker per round.)
+    - A queued job "may have missed its message" only when the queue has nothing pending
+      (``queue_empty``): while a backlog drains, its message is most likely in it. (Before,
+      every queued job older than the grace was re-sent on every round by every worker: a
+      backlog of n jobs older than 30 s grew by n messages per worker every few seconds.)
+      Without ``queue_empty`` they are re-sent as before (tests, one-off callers).
+    """
     now = clock()
+    lapsed = (Job.status == JOB_RUNNING) & (Job.lease_until < now)
     with session_factory() as session:
-        ids = list(session.scalars(
-            select(Job.id).where(or_(
-                (Job.status == JOB_RUNNING) & (Job.lease_until < now),
-                (Job.status == JOB_QUEUED) & (Job.created_at < now - timedelta(seconds=grace_seconds))
-                & or_(Job.run_after.is_(None), Job.run_after <= now),
-            )).order_by(Job.id)
-        ))
+        candidates = list(session.scalars(select(Job.id).where(lapsed).order_by(Job.id)))
+        handed_back = []
+        for job_id in candidates:
+            result = session.execute(
+                update(Job).where(Job.id == job_id).where(lapsed)
+                .values(status=JOB_QUEUED, claim_token=None, lease_until=None)
+                .execution_options(synchronize_session=False))
+            session.commit()
+            if result.rowcount == 1:
+                handed_back.append(job_id)
+        missed = []
+        if queue_empty is None or queue_empty():
+            missed = list(session.scalars(
+                select(Job.id).where(
+                    (Job.status == JOB_QUEUED) & (Job.created_at < now - timedelta(seconds=grace_seconds))
+                    & or_(Job.run_after.is_(None), Job.run_after <= now),
+                    Job.id.not_in(handed_back) if handed_back else true(),
+                ).order_by(Job.id)))
+    ids = sorted(handed_back + missed)
     for job_id in ids:
         enqueue(job_id)
     return ids

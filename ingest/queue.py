@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse
 
 from huey import Huey, RedisHuey, SqliteHuey
 
@@ -18,7 +18,12 @@ RUN_JOB = "docsvc.run_job"
 
 
 def make_huey(url: str, *, name: str = "docsvc", immediate: bool = False) -> Huey:
-    """A Huey instance for ``sqlite:///path`` or ``redis://host:port/db``."""
+    """A Huey instance for ``sqlite:///path`` or ``redis://host:port/db``.
+
+    A Redis URL may name the queue: ``redis://host:port/db?queue=NAME`` (default
+    ``docsvc``; the keys are ``huey.redis.NAME`` and ``huey.schedule.NAME``), so that two
+    installations, or a test run, can share one Redis database without taking each
+    other's job ids."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else Path(parsed.path)
@@ -26,6 +31,10 @@ def make_huey(url: str, *, name: str = "docsvc", immediate: bool = False) -> Hue
         # fsync: a queued message survives a power cut, not only a crash.
         return SqliteHuey(name, filename=str(path), immediate=immediate, fsync=True, results=False)
     if parsed.scheme in ("redis", "rediss", "unix"):
+        query = parse_qsl(parsed.query, keep_blank_values=True)
+        name = next((v for k, v in query if k == "queue" and v), name)
+        # redis-py passes unknown query arguments to the connection, which refuses them.
+        url = parsed._replace(query=urlencode([(k, v) for k, v in query if k != "queue"])).geturl()
         return RedisHuey(name, url=url, immediate=immediate, results=False)
     raise ValueError(f"unsupported queue URL {url!r}: use sqlite:///path or redis://host:port/db")
 
