@@ -103,6 +103,8 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
                         frozenset({"admin", "clerk", "archivist", "leader"})),
     "outgoing.configure": ("Cấu hình văn bản đi: ký hiệu cơ quan, nơi ban hành, đơn vị thẩm định, nơi gửi gói "
                            "liên thông, chứng thư số cá nhân của người ký, thời hạn bảo quản", frozenset({"admin"})),
+    "system.status": ("Xem tình trạng hệ thống: hàng đợi, worker, chỉ mục, sao lưu, kiểm tra toàn vẹn, dung lượng",
+                      frozenset({"admin"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

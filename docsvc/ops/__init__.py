@@ -1,0 +1,1 @@
+"""Operations: the state of the installation (status) and structured logs."""
