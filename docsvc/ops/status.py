@@ -29,8 +29,9 @@ from docsvc.i18n import N_
 from docsvc.services.audit import PermissionDenied
 from docsvc.services.container import Services
 
-BACKUP_ACTION = "system.backup"
-FIXITY_ACTION = "system.fixity_run"
+# Recorded by `docsvc backup` and the fixity schedule (their labels are theirs); read here only.
+BACKUP_RECORD = "system.backup"
+FIXITY_RECORD = "system.fixity_run"
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,8 @@ def system_status(services: Services, principal: Principal, *, now: datetime | N
         queue_counts = _job_counts(session, now)
         workers = _workers(services, session, now)
         documents_done, pages_done, entries_findable = _expected_in_index(session)
-        last_backup = _last(session, BACKUP_ACTION)
-        last_fixity = _last(session, FIXITY_ACTION)
+        last_backup = _last(session, BACKUP_RECORD)
+        last_fixity = _last(session, FIXITY_RECORD)
         blobs_count, blobs_bytes = session.execute(
             select(func.count(), func.coalesce(func.sum(Blob.size_bytes), 0)).select_from(Blob)).one()
         database_bytes = _database_bytes(services, session)
