@@ -187,6 +187,21 @@ def wait_for_server(server: subprocess.Popen, base: str, log: Path) -> None:
         time.sleep(0.2)
 
 
+def warm_up(base: str, data: dict) -> None:
+    """One entry keyed and one extract issued before measuring: the first of each loads the
+    office's signing identity and imports what only they use (a second or more)."""
+    import requests
+
+    fields = {"full_name": "Trần Văn Khởi", "sex": 1, "date_of_birth": "2024-03-01", "registered_on": "2024-04-01"}
+    answer = requests.post(f"{base}/api/v1/civil/books/{data['book_id']}/entries", json={"fields": fields},
+                           headers={"Authorization": f"Bearer {data['tokens']['keyer']}"}, timeout=120)
+    assert answer.status_code == 201, answer.text
+    body = {"requester": "Người Khởi Động", "id_paper": "CCCD 079000000001", "copies": 1, "purpose": "bench"}
+    answer = requests.post(f"{base}/api/v1/civil/entries/{data['entry_ids'][0]}/extracts", json=body,
+                           headers={"Authorization": f"Bearer {data['tokens']['desk']}"}, timeout=120)
+    assert answer.status_code == 201, answer.text
+
+
 def group_cpu_seconds(pgid: int) -> float:
     """User + system CPU seconds of every live process of a process group (the server, or the
     worker and its Tesseract processes)."""
@@ -216,7 +231,9 @@ def jobs_done(data_dir: Path, extra: dict) -> dict:
 
 # -- the load ---------------------------------------------------------------------------------
 
-def user_classes(base: str, data: dict, search_rate: float, typists: int, *, mix: bool, rates: dict):
+def user_classes(bases: list[str], data: dict, search_rate: float, typists: int, *, mix: bool, rates: dict):
+    """The simulated people; typists are shared out among the servers (``--servers``), the
+    others use the first one."""
     from urllib.parse import quote
 
     from locust import FastHttpUser, constant_throughput, task
@@ -225,9 +242,10 @@ def user_classes(base: str, data: dict, search_rate: float, typists: int, *, mix
     sent = SENT  # requests sent per kind (Locust counts only those answered)
     per_typist = search_rate / typists / 2  # each pause sends two requests
 
+    base = bases[0]
+
     class Typist(FastHttpUser):
-        host = base
-        fixed_count = typists
+        abstract = True
         wait_time = constant_throughput(per_typist)
 
         def on_start(self):
@@ -246,8 +264,11 @@ def user_classes(base: str, data: dict, search_rate: float, typists: int, *, mix
             sent["search"] += 1
             self.client.get(f"/api/v1/search?q={q}&per_page=10", name="search", headers=self.auth)
 
+    typing = [type(f"Typist{i}", (Typist,), {"host": host, "fixed_count": typists // len(bases)
+                                                + (i < typists % len(bases))})
+              for i, host in enumerate(bases)]
     if not mix:
-        return [Typist]
+        return typing
 
     class Reader(FastHttpUser):
         host = base
@@ -306,7 +327,7 @@ def user_classes(base: str, data: dict, search_rate: float, typists: int, *, mix
             self.client.post(f"/api/v1/civil/entries/{random.choice(data['entry_ids'])}/extracts", json=body,
                              name="extract", headers={"Authorization": f"Bearer {data['tokens']['desk']}"})
 
-    return [Typist, Reader, Uploader, Keyer, Desk]
+    return [*typing, Reader, Uploader, Keyer, Desk]
 
 
 def _multipart(filename: str, content: bytes) -> tuple[bytes, str]:
@@ -350,6 +371,9 @@ def run_phase(classes, seconds: float, pgids: dict) -> dict:
     own_after = os.times()
     cpu = {name: round(group_cpu_seconds(pgid) - cpu_before[name], 1) for name, pgid in pgids.items()}
     cpu["load generator"] = round((own_after.user + own_after.system) - (own_before.user + own_before.system), 1)
+    answered = sum(k["requests"] for k in kinds.values())
+    servers = sum(v for name, v in cpu.items() if name.startswith("server"))
+    cpu["server_ms_per_request"] = round(1000 * servers / max(answered, 1), 2)  # what the load does not change
     return {"seconds": round(wall, 1), "kinds": kinds, "search": search, "errors": errors[:10],
             "cpu_seconds": cpu, "load_average": [round(x, 2) for x in os.getloadavg()]}
 
@@ -380,6 +404,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=200, help="verified entries in the book")
     parser.add_argument("--uploads", type=int, default=60, help="distinct scans to upload")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of docsvc serve")
+    parser.add_argument("--servers", type=int, default=1, help="docsvc serve processes (typists shared out)")
     parser.add_argument("--ocr-processes", type=int, default=1, help="Tesseract processes of the worker")
     parser.add_argument("--worker-threads", type=int, default=0, help="job slots of the worker (0: its default)")
     parser.add_argument("--worker-nice", type=int, default=0, help="run the worker (and its Tesseract) at this nice")
@@ -420,22 +445,27 @@ def main() -> None:
         data = json.loads((data_dir / "load.json").read_text(encoding="utf-8"))
         setup_s = time.perf_counter() - began
 
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
         worker = start(["worker"], data_dir, extra, data_dir / "worker.log", nice=args.worker_nice)
         processes.append(worker)
-        server = start(["serve", "--port", str(port), "--threads", str(args.threads)], data_dir, extra,
-                       data_dir / "server.log")
-        processes.append(server)
-        wait_for_server(server, base, data_dir / "server.log")
+        pgids = {"worker": worker.pid}
+        bases = []
+        for i in range(args.servers):  # several processes: each has its own interpreter lock
+            port = _free_port()
+            bases.append(f"http://127.0.0.1:{port}")
+            server = start(["serve", "--port", str(port), "--threads", str(args.threads)], data_dir, extra,
+                           data_dir / f"server{i}.log")
+            processes.append(server)
+            pgids[f"server{i}" if i else "server"] = server.pid
+        for i, (server, base) in enumerate(zip(processes[1:], bases)):
+            wait_for_server(server, base, data_dir / f"server{i}.log")
         time.sleep(3)  # the index's warm-up (DOCSVC_INDEX_WARM_ON_START) runs in the background at start
-        pgids = {"server": server.pid, "worker": worker.pid}
+        warm_up(bases[0], data)
         rates = {"view": args.view_rate, "upload": args.upload_rate, "key": args.key_rate,
                  "extract": args.extract_rate}
-        baseline = run_phase(user_classes(base, data, args.search_rate, args.typists, mix=False, rates=rates),
+        baseline = run_phase(user_classes(bases, data, args.search_rate, args.typists, mix=False, rates=rates),
                              args.seconds, pgids)
         before_mix = jobs_done(data_dir, extra)
-        mix = run_phase(user_classes(base, data, args.search_rate, args.typists, mix=True, rates=rates),
+        mix = run_phase(user_classes(bases, data, args.search_rate, args.typists, mix=True, rates=rates),
                         args.seconds, pgids)
         after_mix = jobs_done(data_dir, extra)
     finally:
@@ -451,7 +481,7 @@ def main() -> None:
     uploaded = mix["kinds"].get("upload", {}).get("requests", 0)
     run = {
         "bench": "load", "cpus": os.cpu_count(), "setup_seconds": round(setup_s, 1),
-        "settings": {"threads": args.threads, "ocr_processes": args.ocr_processes,
+        "settings": {"servers": args.servers, "threads": args.threads, "ocr_processes": args.ocr_processes,
                      "worker_threads": args.worker_threads or None,
                      "worker_nice": args.worker_nice, "database": args.database_url or "sqlite",
                      "server_env": args.server_env, "search_rate_offered": args.search_rate, "typists": args.typists,
@@ -474,13 +504,13 @@ def main() -> None:
     if args.json:
         print(json.dumps(run, ensure_ascii=False, indent=2))
         return
-    print(f"docsvc serve --threads {args.threads}; worker with {args.ocr_processes} OCR process(es), "
+    print(f"{args.servers} × docsvc serve --threads {args.threads}; worker with {args.ocr_processes} OCR process(es), "
           f"nice {args.worker_nice}; "
           f"{run['settings']['database']}; {os.cpu_count()} CPUs; {args.documents} documents; "
           f"{args.search_rate:g} search requests/s offered by {args.typists} typists; {args.seconds:g} s per phase")
     for label, phase in (("baseline (search alone)", baseline), ("mix (with uploads, views, keying, extracts)", mix)):
         print(f"\n{label}: load average {phase['load_average']}, CPU s {phase['cpu_seconds']}")
-        print(f"  {'kind':<20}{'sent':>6}{'answered':>9}{'per s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'max':>8}"
+        print(f"  {'kind':<20}{'sent*':>6}{'answered':>9}{'per s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'max':>8}"
               f"{'errors':>8}")
         rows = [*phase["kinds"].items(), ("search-as-you-type", phase["search"])]
         for name, k in rows:
@@ -488,6 +518,7 @@ def main() -> None:
                   f"{k['p99_ms']:>7.0f}{k['max_ms']:>8.0f}{k['errors']:>8}")
         for line in phase["errors"]:
             print(f"  error: {line}")
+    print("  * sent during the phase; answered: answered during it (some sent before it began)")
     u = run["uploads"]
     print(f"\nuploads sent {u['sent']}; documents read before the mix {u['documents_done_before']}, "
           f"after {u['documents_done_after']}; queue after {u['queue_after']}")
