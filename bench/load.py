@@ -29,7 +29,7 @@ histogram: exact below 100 ms, rounded to 10 ms above), errors; the CPU seconds 
 server and of the worker (with its Tesseract processes); the uploads read by the end; and
 the search figures against the target (≥ 200 search requests/s with p99 ≤ 200 ms while
 uploads are processed, no errors) as ratios, and mix against baseline. ``--json`` prints
-the JSON of the run, written to ``--out`` (default bench/results/load-run1.json).
+the JSON of the run, written to ``--out`` (default bench/results/load-latest.json).
 
     python bench/load.py [--seconds 30] [--search-rate 220] [--threads 8] [--ocr-processes 1]
 """
@@ -414,7 +414,7 @@ def main() -> None:
                         help="more settings for the server and the worker (repeatable)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the JSON of the run")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load-run1.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "load-latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
