@@ -48,6 +48,8 @@ def _web(app: Flask) -> None:
     from docsvc import auth, edge, i18n
 
     edge.init_app(app)  # first: its response headers are applied last
+    from docsvc.ops import logs as ops_logs
+    ops_logs.init_app(app)  # a request id on every request, its response and its log lines
     from docsvc.api import bp as api_bp
 
     i18n.init_app(app)
@@ -88,6 +90,9 @@ def _register_pages(app: Flask) -> None:
     for bp in (home.bp, accounts.bp, documents.bp, admin.bp, finding.bp, purpose.bp, civil.bp, extracts.bp, calendar.bp,
                incoming.bp, routing.bp, dossiers.bp, reports.bp, outgoing.bp, outgoing_reports.bp):
         app.register_blueprint(bp)
+    from docsvc.ops import views as ops_views  # /admin/status
+
+    app.register_blueprint(ops_views.bp)
 
 
 def _error_pages(app: Flask) -> None:

@@ -4,7 +4,6 @@ application's services, so it obeys the same settings as the web app."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import subprocess
@@ -45,12 +44,13 @@ def register_commands(app: Flask) -> None:
     from docsvc.outgoing.cli import GROUPS as OUTGOING
     from docsvc.reports.cli import GROUPS as REPORTS
     from docsvc.routing.cli import GROUPS as ROUTING
+    from docsvc.ops.cli_backup import COMMANDS as BACKUP
+    from docsvc.ops.cli_status import status_command
 
     for command in (init_command, worker_command, serve_command, run_command, demo_command, fixity_command,
                     *DOCUMENTS, *ACCOUNTS, *AUDIT, *FINDING, *CIVIL, *EXTRACTS, *CALENDAR, *INCOMING, *ROUTING,
-                    *DOSSIERS, *REPORTS, *OUTGOING):
+                    *DOSSIERS, *REPORTS, *OUTGOING, *BACKUP, status_command):
         app.cli.add_command(command)
-    from docsvc.ops.cli_backup import register; register(app)  # noqa: E702  backup, restore (issue 15)
 
 
 @click.command("init", help="Tạo hoặc nâng cấp cơ sở dữ liệu và thư mục dữ liệu. "
@@ -129,9 +129,10 @@ def make_private(svc: Services) -> list[Path]:
 @click.option("--threads", type=int, default=None, help="Số văn bản xử lý đồng thời.")
 @with_appcontext
 def worker_command(threads: int | None) -> None:
+    from docsvc.ops.logs import configure_logging
     from docsvc.worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(services().settings.log_format)  # text, or one JSON object per line
     os.environ["OMP_THREAD_LIMIT"] = "1"
     run_worker(services(), threads=threads)
 
@@ -149,7 +150,9 @@ def _serve(host: str, port: int, threads: int = 8) -> None:
     from waitress import serve
 
     from docsvc.finding.indexing import ensure_index, warm_index
+    from docsvc.ops.logs import configure_logging
 
+    configure_logging(services().settings.log_format)  # text, or one JSON object per line (with the request id)
     app = current_app._get_current_object()
     if services().settings.index_check_on_start:
         ensure_index(services())

@@ -118,6 +118,9 @@ class Settings:
     # Where the limiter counts: memory:// (one process) or redis://... (several servers).
     rate_limit_storage_url: str = "memory://"
 
+    # Logs of serve/run/worker: "text" (one readable line) or "json" (one object per line; docsvc.ops.logs)
+    log_format: str = "text"
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'docsvc.db').resolve()}"

@@ -105,6 +105,8 @@ TABLE: dict[str, tuple[str, frozenset[str]]] = {
                            "liên thông, chứng thư số cá nhân của người ký, thời hạn bảo quản", frozenset({"admin"})),
     "system.backup": ("Sao lưu dữ liệu (CSDL, tệp lưu trữ, mốc neo nhật ký) và khôi phục vào cài đặt trống",
                       frozenset({"admin"})),
+    "system.status": ("Xem tình trạng hệ thống: hàng đợi, worker, chỉ mục, sao lưu, kiểm tra toàn vẹn, dung lượng",
+                      frozenset({"admin"})),
     "account.self": ("Đổi mật khẩu, quản lý mã API của chính mình", ALL),
     "user.manage": ("Quản lý người dùng, vai trò, mức được tiếp cận", frozenset({"admin"})),
     "unit.manage": ("Quản lý đơn vị", frozenset({"admin"})),

@@ -539,6 +539,7 @@ _CAPABILITY_CATALOGS = (
     ("docsvc.outgoing.translations_en_pages", False),  # outgoing documents' pages
     ("docsvc.ops.translations_en_fixity", False),  # fixity on a schedule, its page
     ("docsvc.ops.translations_en_backup", False),  # backup and restore
+    ("docsvc.ops.translations_en_ops", False),     # status, logs
 )
 
 

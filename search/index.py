@@ -42,6 +42,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
@@ -55,6 +56,7 @@ from search.segment import HOT
 from search.segments import FastWriter
 
 STATES = ("ok", "missing", "corrupt", "outdated", "rebuilding")
+VANISHED_RETRIES = 5  # opening attempts when a file vanishes under a concurrent commit
 _META = "kind.json"
 
 
@@ -129,7 +131,24 @@ class SearchIndex:
     @staticmethod
     def open_at(path: str, kind: K.Kind):
         """Open and sanity-check the index at ``path``; raises IndexMissing,
-        IndexCorrupt or IndexOutdated."""
+        IndexCorrupt or IndexOutdated.
+
+        A file that vanishes while the index is opened is no damage: a writer's commit has
+        just replaced the table of contents (or merged segments) that this reader had found.
+        Opening again reads the new ones; only a file still missing after a few tries is
+        corruption. (The load benchmark met it: one search in a few thousand answered 503
+        while uploads were indexed.)"""
+        for attempt in range(VANISHED_RETRIES):
+            try:
+                return SearchIndex._open_once(path, kind)
+            except IndexCorrupt as exc:
+                if not isinstance(exc.__cause__, FileNotFoundError) or attempt == VANISHED_RETRIES - 1:
+                    raise
+                time.sleep(0.002 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _open_once(path: str, kind: K.Kind):
         try:
             present = os.path.isdir(path) and windex.exists_in(path)
         except Exception as exc:  # a table of contents that does not unpickle

@@ -1,1 +1,1 @@
-"""Operations: keeping the service healthy (fixity on a schedule, status, ...)."""
+"""Operations: keeping the service healthy — fixity on a schedule, backup and restore, status, structured logs."""
