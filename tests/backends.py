@@ -110,13 +110,16 @@ class PostgresDatabases:
             engine.dispose()  # a template must have no connection when it is copied
         self._ready = True
 
-    def create(self) -> str:
-        """A fresh migrated database; returns its name."""
+    def create(self, *, empty: bool = False) -> str:
+        """A fresh migrated database (``empty``: with no table, as before ``docsvc init``);
+        returns its name."""
         with self._lock:
-            self._ensure_template()
+            if not empty:
+                self._ensure_template()
             name = f"{self.prefix}_{next(self._numbers)}"
             self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            copy = "" if empty else f' TEMPLATE "{self.template}"'
+            self._execute(f'CREATE DATABASE "{name}"{copy}')
             self._made.add(name)
             return name
 

@@ -38,6 +38,20 @@ def database_url():
 
 
 @pytest.fixture
+def spare_database_url():
+    """A second, empty database for a test that needs another installation (a restore's
+    target): None on SQLite (the installation's data directory holds its file), else a fresh
+    PostgreSQL database with no table yet; dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    databases = require_postgres()
+    name = databases.create(empty=True)
+    yield databases.url(name)
+    databases.drop(name)
+
+
+@pytest.fixture
 def app_config(tmp_path, database_url):
     config = {"DATA_DIR": tmp_path / "var", "OCR_PROCESSES": 2, "JOB_RETRY_DELAY": 0, "INDEX_PROCS": 1,
               "SECRET_KEY": "test-secret", "TESTING": True}
