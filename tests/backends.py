@@ -1,22 +1,40 @@
-"""The real databases the concurrency tests run on: a fresh SQLite file, and a throw-away
-PostgreSQL database on the server at ``DOCSVC_TEST_POSTGRES_URL`` (created and dropped by the
-test; ``.ci/run`` starts a server when none runs, so there its absence is a failure).
+"""The real databases the tests run on.
 
-Use ``backend_fixture("prefix")`` in a test module: ``backend = backend_fixture("civil")``
-gives each test the app's services on SQLite and on PostgreSQL (marked ``postgres``)."""
+SQLite is the default: each app gets a fresh file in its temporary data directory. When
+``DOCSVC_TEST_DATABASE_URL`` names a PostgreSQL server (``.ci/run`` sets it), every app built
+by the ``app``/``services`` fixtures of ``tests/conftest.py`` runs on a fresh PostgreSQL
+database instead: each test process migrates one template database once, and each test gets
+``CREATE DATABASE … TEMPLATE`` (a file copy, far faster than running the migrations), dropped
+``WITH (FORCE)`` afterwards.
+
+The concurrency tests run on both databases whatever the variable says: use
+``backend_fixture("prefix")`` in a test module (``backend = backend_fixture("civil")`` gives
+each test the app's services on SQLite, marked ``sqlite_only``, and on PostgreSQL, marked
+``postgres``). Their server is ``DOCSVC_TEST_DATABASE_URL``, else ``DOCSVC_TEST_POSTGRES_URL``,
+else the machine's own at 127.0.0.1:5432; ``.ci/run`` starts a server when none runs, so there
+its absence is a failure."""
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import os
+import queue
 import threading
+from collections.abc import Mapping
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
-POSTGRES_URL = os.environ.get("DOCSVC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Read at import: the autouse fixture of conftest.py hides every DOCSVC_* variable from tests.
+TEST_DATABASE_URL = os.environ.get("DOCSVC_TEST_DATABASE_URL", "")
+POSTGRES_URL = (TEST_DATABASE_URL or os.environ.get("DOCSVC_TEST_POSTGRES_URL")
+                or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def make_app(tmp_path, database_url: str | None, *, index: bool = False):
+    """A migrated app on ``database_url`` (None: SQLite in ``tmp_path``), with its root unit."""
     from archive.migrate import upgrade
     from docsvc import create_app
     from docsvc.accounts.bootstrap import ensure_root_unit
@@ -34,34 +52,183 @@ def make_app(tmp_path, database_url: str | None, *, index: bool = False):
     return app
 
 
+class PostgresDatabases:
+    """Throw-away databases on one PostgreSQL server for one test process.
+
+    The first ``create()`` migrates a template database named with the xdist worker id and
+    the pid (two workers, or two runs on one server, never share one); every ``create()``
+    copies it. Names stay under PostgreSQL's 63 characters."""
+
+    def __init__(self, server_url: str):
+        self.server_url = server_url
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.prefix = f"docsvc_t_{worker}_{os.getpid()}"
+        self.template = f"{self.prefix}_tmpl"
+        self._admin = None
+        self._ready = False
+        self._numbers = itertools.count(1)
+        self._lock = threading.Lock()
+        self._made: set[str] = set()
+        self._to_drop: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
+        atexit.register(self.close)  # also when the session ends without its fixture's teardown
+
+    @property
+    def admin(self):
+        if self._admin is None:
+            self._admin = create_engine(self.server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        return self._admin
+
+    def url(self, name: str) -> str:
+        return self.admin.url.set(database=name).render_as_string(hide_password=False)
+
+    def reachable(self) -> Exception | None:
+        """None when the server answers, else why not."""
+        try:
+            with self.admin.connect():
+                return None
+        except Exception as exc:  # noqa: BLE001 - reported by the caller as skip or failure
+            return exc
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def _ensure_template(self) -> None:
+        from archive.db import make_engine
+        from archive.migrate import upgrade
+
+        if self._ready:
+            return
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        self._made.add(self.template)
+        engine = make_engine(self.url(self.template))
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()  # a template must have no connection when it is copied
+        self._ready = True
+
+    def create(self, *, empty: bool = False) -> str:
+        """A fresh migrated database (``empty``: with no table, as before ``docsvc init``);
+        returns its name."""
+        with self._lock:
+            if not empty:
+                self._ensure_template()
+            name = f"{self.prefix}_{next(self._numbers)}"
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            copy = "" if empty else f' TEMPLATE "{self.template}"'
+            self._execute(f'CREATE DATABASE "{name}"{copy}')
+            self._made.add(name)
+            return name
+
+    def drop(self, name: str) -> None:
+        """Drop ``name`` in the background: the next test need not wait for the server to
+        remove the files (a few tenths of a second each on a busy machine)."""
+        with self._lock:
+            if self._dropper is None:
+                self._dropper = threading.Thread(target=self._drop_queued, name="drop-test-databases", daemon=True)
+                self._dropper.start()
+        self._to_drop.put(name)
+
+    def _drop_queued(self) -> None:
+        while (name := self._to_drop.get()) is not None:
+            try:
+                self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                with self._lock:
+                    self._made.discard(name)
+            except Exception:  # noqa: BLE001 - close() tries again at the end
+                pass
+
+    def close(self) -> None:
+        if self._dropper is not None:
+            self._to_drop.put(None)
+            self._dropper.join(timeout=120)
+            self._dropper = None
+        if self._admin is None:
+            return
+        for name in sorted(self._made):
+            try:
+                self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except Exception:  # noqa: BLE001 - the server may be gone at exit; nothing to keep
+                pass
+        self._made.clear()
+        self._ready = False
+        self._admin.dispose()
+        self._admin = None
+
+
+_databases: PostgresDatabases | None = None
+
+
+def postgres_databases() -> PostgresDatabases:
+    """This process's throw-away databases on the test server (one template per process)."""
+    global _databases
+    if _databases is None:
+        _databases = PostgresDatabases(POSTGRES_URL)
+    return _databases
+
+
+def close_postgres_databases() -> None:
+    """Drop what this process made (its template, any test database left): at the session's end."""
+    if _databases is not None:
+        _databases.close()
+
+
+def require_postgres() -> PostgresDatabases:
+    """The server's databases, or a skip (a failure under CI or with DOCSVC_TEST_DATABASE_URL
+    set, where the server was promised)."""
+    databases = postgres_databases()
+    problem = databases.reachable()
+    if problem is not None:
+        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({problem.__class__.__name__})"
+        if os.environ.get("CI") or TEST_DATABASE_URL:
+            pytest.fail(message)
+        pytest.skip(message + "; start it with 'pg_ctlcluster --skip-systemctl-redirect "
+                    "$(ls /etc/postgresql) main start'")
+    return databases
+
+
+def database_env(source) -> dict[str, str]:
+    """The variable a child process (a worker, a server, a command) needs to open the same
+    database as ``source`` (an app config such as the ``app_config`` fixture, or the app's
+    services): empty on SQLite, where the data directory says it."""
+    url = source.get("DATABASE_URL") if isinstance(source, Mapping) else source.settings.database_url
+    return {"DOCSVC_DATABASE_URL": str(url)} if url else {}
+
+
+def lift_append_only_guard(conn, table: str = "audit_records") -> None:
+    """What an attacker with the database does first: drop the triggers that keep ``table``
+    append-only (archive/audit.py names them per database)."""
+    if conn.dialect.name == "sqlite":
+        for trigger in (f"{table}_no_update", f"{table}_no_delete"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
+    else:
+        for trigger in (f"{table}_no_change", f"{table}_no_truncate"):
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger} ON {table}"))
+
+
 def backend_fixture(prefix: str, *, index: bool = False):
-    @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+    """``prefix`` is kept for the modules' readability; the database names come from
+    ``PostgresDatabases``."""
+
+    @pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.sqlite_only),
+                            pytest.param("postgres", marks=pytest.mark.postgres)])
     def backend(request, tmp_path):
         if request.param == "sqlite":
             app = make_app(tmp_path, None, index=index)
             yield app.extensions["docsvc"]
             app.extensions["docsvc"].close()
             return
-        admin = create_engine(POSTGRES_URL)
-        try:
-            with admin.connect():
-                pass
-        except Exception as exc:  # pragma: no cover - depends on the machine
-            if os.environ.get("CI"):
-                pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
-            pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc.__class__.__name__})")
-        name = f"docsvc_{prefix}_{os.getpid()}"
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        app = make_app(tmp_path, admin.url.set(database=name).render_as_string(hide_password=False), index=index)
+        databases = require_postgres()
+        name = databases.create()
+        app = make_app(tmp_path, databases.url(name), index=index)
         try:
             yield app.extensions["docsvc"]
         finally:
             app.extensions["docsvc"].close()
-            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            databases.drop(name)
 
     return backend
 

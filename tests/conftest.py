@@ -1,5 +1,7 @@
 """Shared fixtures: a fresh app on a temporary data directory (SQLite, blob store, queue),
-migrated with the real Alembic migrations."""
+migrated with the real Alembic migrations. With ``DOCSVC_TEST_DATABASE_URL`` set (a
+PostgreSQL server), the app's database is a fresh PostgreSQL database instead
+(``tests/backends.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 
 from archive.migrate import upgrade
 from docsvc import create_app
+from tests.backends import TEST_DATABASE_URL, close_postgres_databases, require_postgres
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -22,9 +25,39 @@ def _clean_environment(monkeypatch):
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    return {"DATA_DIR": tmp_path / "var", "OCR_PROCESSES": 2, "JOB_RETRY_DELAY": 0, "INDEX_PROCS": 1,
-            "SECRET_KEY": "test-secret", "TESTING": True}
+def database_url():
+    """None (SQLite in the data directory), or a fresh PostgreSQL database copied from this
+    process's migrated template when DOCSVC_TEST_DATABASE_URL is set; dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    databases = require_postgres()
+    name = databases.create()
+    yield databases.url(name)
+    databases.drop(name)
+
+
+@pytest.fixture
+def spare_database_url():
+    """A second, empty database for a test that needs another installation (a restore's
+    target): None on SQLite (the installation's data directory holds its file), else a fresh
+    PostgreSQL database with no table yet; dropped afterwards."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    databases = require_postgres()
+    name = databases.create(empty=True)
+    yield databases.url(name)
+    databases.drop(name)
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url):
+    config = {"DATA_DIR": tmp_path / "var", "OCR_PROCESSES": 2, "JOB_RETRY_DELAY": 0, "INDEX_PROCS": 1,
+              "SECRET_KEY": "test-secret", "TESTING": True}
+    if database_url:
+        config["DATABASE_URL"] = database_url
+    return config
 
 
 @pytest.fixture
@@ -128,6 +161,11 @@ class Api:
 def clerk_api(client, accounts):
     accounts.user("clerk1", "clerk", clearance=1)
     return Api(client, accounts.token("clerk1"))
+
+
+def pytest_sessionfinish(session):
+    """Each test process drops its PostgreSQL template and test databases (tests/backends.py)."""
+    close_postgres_databases()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -112,7 +112,9 @@ SPEC: dict = {
         "title": "docsvc API",
         "version": "1",
         "description": "Document management and archive service. Errors are "
-                       '`{"error": {"code": ..., "message": ...}}`; messages follow Accept-Language (vi, en).',
+                       '`{"error": {"code": ..., "message": ...}}`; messages follow Accept-Language (vi, en). '
+                       "No text holds the NUL character (U+0000): a parameter or field with one is refused "
+                       "with 400.",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],

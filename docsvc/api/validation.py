@@ -149,6 +149,8 @@ def _check_number(value: float, schema: dict, where: str) -> None:
 
 
 def _check_string(value: str, schema: dict, where: str) -> None:
+    if "\x00" in value:  # never text; PostgreSQL cannot store it (SQLite could), so refused on both
+        raise Invalid(_("không đúng định dạng"), where)
     if len(value) < schema.get("minLength", 0):
         raise Invalid(_("dài tối thiểu {n} ký tự").format(n=schema["minLength"]), where)
     if len(value) > schema.get("maxLength", math.inf):

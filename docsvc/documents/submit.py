@@ -188,6 +188,7 @@ def _enqueue(services: Services, job_id: int) -> None:
 def _clean_name(filename: str | None) -> str | None:
     if not filename:
         return None
-    name = Path(filename.replace("\\", "/")).name.strip()
+    # NUL is never part of a name, and PostgreSQL text cannot hold it (SQLite can).
+    name = Path(filename.replace("\\", "/").replace("\x00", "")).name.strip()
     return name[:500] or None
 

@@ -41,6 +41,7 @@ from schemathesis.core.media_types import MEDIA_TYPE_STRATEGIES
 from schemathesis.engine import Status, events, from_schema
 from tests.app.inputs import text_pdf
 from tests.conftest import Api
+from tests.backends import database_env
 
 PURPOSE = {"X-Purpose": "verification"}  # read personal data for a stated purpose (harmless elsewhere)
 
@@ -58,7 +59,8 @@ def served_api(app, app_config, seeded, tmp_path):
     ``random`` alike for every example, and Whoosh names index segments from it, so two index
     writes in one run would pick the same segment name."""
     port = _free_port()
-    env = {**os.environ, "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]), "DOCSVC_SECRET_KEY": "test-secret",
+    env = {**os.environ, **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+           "DOCSVC_SECRET_KEY": "test-secret",
            "DOCSVC_INDEX_PROCS": "1", "OMP_THREAD_LIMIT": "1"}
     log = tmp_path / "server.log"
     with log.open("wb") as out:
@@ -185,7 +187,8 @@ def run_schemathesis(base_url: str, token: str, *, max_examples: int = 10, inclu
         "seed": 20260415,
         "workers": 1,
         "headers": {"Authorization": f"Bearer {token}", **PURPOSE},
-        "generation": {"max-examples": max_examples, "deterministic": True, "database": "none"},
+        # The document says no text holds NUL (refused with 400, tests/api/test_request_validation.py)
+        "generation": {"max-examples": max_examples, "deterministic": True, "database": "none", "allow-x00": False},
     }
     if phases is not None:
         config["phases"] = {name: {"enabled": name in phases}

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from archive.audit import Actor, append
 from docsvc.audit.anchoring import Anchorer, HeadMismatch, anchor_now, verify_audit
 from docsvc.services.audit import PermissionDenied
+from tests.backends import database_env, lift_append_only_guard
 from tests.conftest import login
 
 
@@ -38,7 +39,7 @@ def _head_seq(services) -> int:
 def _truncate(services, keep: int) -> None:
     """An attacker with the database: delete the end, roll the head back consistently."""
     with services.engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER IF EXISTS audit_records_no_delete"))
+        lift_append_only_guard(conn)
         conn.execute(text("DELETE FROM audit_records WHERE seq > :keep"), {"keep": keep})
         conn.execute(text("UPDATE audit_head SET seq = :keep, "
                           "hash = (SELECT hash FROM audit_records WHERE seq = :keep) WHERE id = 1"), {"keep": keep})
@@ -217,6 +218,7 @@ def test_a_running_worker_anchors_the_chain(chain120, tmp_path):
     services = chain120
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSVC_")}
+    env.update(database_env(services))
     env.update(PYTHONPATH=str(root), OMP_THREAD_LIMIT="1", DOCSVC_DATA_DIR=str(services.settings.data_dir),
                DOCSVC_SECRET_KEY="test-secret", DOCSVC_INDEX_CHECK_ON_START="0", DOCSVC_OCR_PROCESSES="1",
                DOCSVC_WORKER_THREADS="1")

@@ -16,6 +16,7 @@ from docsvc.audit.personal import PurposeRequired, make_purpose, record_personal
 from docsvc.documents.submit import submit_stream
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import text_pdf
+from tests.backends import lift_append_only_guard
 from tests.conftest import Api, csrf_token, login
 
 
@@ -46,8 +47,7 @@ def test_changes_downloads_and_sign_ins_leave_records(app, client, services, acc
 
 def _tamper(services, *statements):
     with services.engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER IF EXISTS audit_records_no_update"))
-        conn.execute(text("DROP TRIGGER IF EXISTS audit_records_no_delete"))
+        lift_append_only_guard(conn)
         for statement in statements:
             conn.execute(text(statement))
 

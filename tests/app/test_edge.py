@@ -233,7 +233,7 @@ def test_a_role_that_may_not_upload_is_refused_before_the_body(app, client, acco
     assert response.status_code == 403 and stream.reads == 0
 
 
-def test_only_upload_routes_take_large_bodies(app, client, accounts, doc_id):
+def test_only_upload_routes_take_large_bodies(app, app_config, client, accounts, doc_id):
     accounts.user("lan", "clerk")
     login(client, "lan", accounts.passwords["lan"])
     token = csrf_token(client)
@@ -249,8 +249,7 @@ def test_only_upload_routes_take_large_bodies(app, client, accounts, doc_id):
     response = api.post("/api/v1/documents", data={"file": (io.BytesIO(b"x" * 1_100_000), "x.bin")})
     assert response.status_code not in (413, 400)
     # Bigger than the upload limit: refused with the upload limit's message.
-    small_limit = create_app({"DATA_DIR": app.extensions["docsvc"].settings.data_dir, "SECRET_KEY": "test-secret",
-                              "MAX_UPLOAD_MB": 1})
+    small_limit = create_app({**app_config, "MAX_UPLOAD_MB": 1})  # the same data and database
     try:
         too_big = Api(small_limit.test_client(), accounts.token("lan")).post(
             "/api/v1/documents", data={"file": (io.BytesIO(b"x" * 3 * 1024 * 1024), "x.bin")})

@@ -22,6 +22,7 @@ from archive.anchors import AnchorLog, HeadMismatch, current_head, verify
 from archive.audit import Actor, append, verify_chain
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade
+from tests.backends import lift_append_only_guard
 
 KEY = b"test-audit-key"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -36,9 +37,9 @@ def _append(factory, first: int, last: int, action: str = "document.download") -
 
 
 @pytest.fixture
-def chain(tmp_path):
+def chain(tmp_path, database_url):
     """120 records, and an anchor of their head."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'audit.db'}")
     upgrade(engine)
     factory = make_session_factory(engine)
     _append(factory, 1, 120)
@@ -55,7 +56,7 @@ def truncate_and_roll_back(engine, keep: int) -> None:
     """The attacker: drop the guard, delete the end, point the head at the last record kept
     (no hash is recomputed: the head takes the kept record's own hash, so all is consistent)."""
     with engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER audit_records_no_delete"))
+        lift_append_only_guard(conn)
         conn.execute(text("DELETE FROM audit_records WHERE seq > :keep"), {"keep": keep})
         conn.execute(text("UPDATE audit_head SET seq = :keep, "
                           "hash = (SELECT hash FROM audit_records WHERE seq = :keep) WHERE id = 1"), {"keep": keep})
@@ -153,8 +154,8 @@ def test_an_anchor_made_with_another_key_is_not_believed(chain, tmp_path):
     assert result.anchors.anchor is None
 
 
-def test_no_anchor_yet_is_not_a_failure(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+def test_no_anchor_yet_is_not_a_failure(tmp_path, database_url):
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'audit.db'}")
     upgrade(engine)
     factory = make_session_factory(engine)
     _append(factory, 1, 3)

@@ -13,14 +13,15 @@ from sqlalchemy.exc import DatabaseError
 from archive.audit import Actor, AuditRecord, append, query, verify_chain
 from archive.db import make_engine, make_session_factory
 from archive.migrate import upgrade
+from tests.backends import lift_append_only_guard
 
 KEY = b"test-audit-key"
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def db(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+def db(tmp_path, database_url):
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'audit.db'}")
     upgrade(engine)
     factory = make_session_factory(engine)
     with factory() as s:
@@ -37,8 +38,7 @@ def db(tmp_path):
 def tamper(engine, *statements):
     """An attacker with database access: drop the guards, then change rows."""
     with engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER audit_records_no_update"))
-        conn.execute(text("DROP TRIGGER audit_records_no_delete"))
+        lift_append_only_guard(conn)
         for statement in statements:
             conn.execute(text(statement))
 

@@ -15,8 +15,8 @@ from archive.uow import UnitOfWork
 
 
 @pytest.fixture
-def factory(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'uow.db'}")
+def factory(tmp_path, database_url):
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'uow.db'}")
     upgrade(engine)
     yield make_session_factory(engine)
     engine.dispose()

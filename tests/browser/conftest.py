@@ -14,6 +14,7 @@ import time
 import pytest
 
 from tests.processes import stop_group
+from tests.backends import database_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,7 +36,8 @@ def live_server(app, app_config):
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    env = {**os.environ, "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]), "DOCSVC_SECRET_KEY": "test-secret",
+    env = {**os.environ, **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+           "DOCSVC_SECRET_KEY": "test-secret",
            "OMP_THREAD_LIMIT": "1", "DOCSVC_OCR_PROCESSES": "1"}
     worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

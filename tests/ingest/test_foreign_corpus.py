@@ -27,6 +27,7 @@ from archive.models import Document, Job, Page
 from docsvc.documents.submit import submit_stream
 from ingest.errors import IngestError
 from ingest.pdf import usable_text
+from tests.backends import database_env
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow, pytest.mark.xdist_group("ocr")]
 
@@ -70,8 +71,9 @@ def test_a_text_layer_with_a_control_character_inside_words_is_not_trusted():
     assert usable_text("Về việc tiếp công dân \x03 định kỳ tháng 12")  # a stray code between words
 
 
-def _start_worker(data_dir) -> subprocess.Popen:
-    env = {**os.environ, "DOCSVC_DATA_DIR": str(data_dir), "DOCSVC_OCR_PROCESSES": "2",
+def _start_worker(app_config) -> subprocess.Popen:
+    env = {**os.environ, **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+           "DOCSVC_OCR_PROCESSES": "2",
            "OMP_THREAD_LIMIT": "1", "DOCSVC_SECRET_KEY": "test-secret"}
     return subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -106,7 +108,7 @@ def test_the_foreign_corpus_through_one_worker(app_config, services, accounts):
         with services.session_factory() as db:
             return {name: db.get(Job, job_id) for name, job_id in submitted.items()}
 
-    worker = _start_worker(app_config["DATA_DIR"])
+    worker = _start_worker(app_config)
     try:
         # Generous: about 14 pages to OCR on a busy 2-core machine.
         _wait(lambda: worker.poll() is not None or all(j.status in ("done", "failed") for j in jobs().values()),

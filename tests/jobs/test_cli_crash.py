@@ -22,6 +22,7 @@ from archive.audit import AuditRecord
 from archive.models import Job, Page
 from docsvc.worker import wait_for_jobs
 from tests.app.inputs import FONT
+from tests.backends import database_env
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow, pytest.mark.xdist_group("ocr")]
 
@@ -65,7 +66,8 @@ def test_a_killed_ingest_wait_leaves_jobs_that_complete_once(app_config, service
     folder.mkdir()
     for doc in range(1, DOCUMENTS + 1):
         (folder / f"van-ban-{doc}.tif").write_bytes(_scanned_tiff(doc))
-    env = {**os.environ, "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]), "DOCSVC_JOB_LEASE_SECONDS": "3",
+    env = {**os.environ, **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+           "DOCSVC_JOB_LEASE_SECONDS": "3",
            "DOCSVC_OCR_PROCESSES": "1", "DOCSVC_WORKER_THREADS": "2", "OMP_THREAD_LIMIT": "1",
            "DOCSVC_SECRET_KEY": "test-secret"}
     command = subprocess.Popen([sys.executable, "-m", "docsvc", "ingest", str(folder), "--wait", "--json"],

@@ -19,6 +19,7 @@ from archive.audit import AuditRecord
 from archive.models import Job, Page
 from docsvc.documents.submit import submit_stream
 from tests.app.inputs import FONT
+from tests.backends import database_env
 
 pytestmark = [pytest.mark.ocr, pytest.mark.slow, pytest.mark.xdist_group("ocr")]
 
@@ -41,8 +42,9 @@ def _scanned_tiff() -> bytes:
     return out.getvalue()
 
 
-def _start_worker(data_dir) -> subprocess.Popen:
-    env = {**os.environ, "DOCSVC_DATA_DIR": str(data_dir), "DOCSVC_JOB_LEASE_SECONDS": "3",
+def _start_worker(app_config) -> subprocess.Popen:
+    env = {**os.environ, **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+           "DOCSVC_JOB_LEASE_SECONDS": "3",
            "DOCSVC_WORKER_HEARTBEAT_SECONDS": "1", "DOCSVC_OCR_PROCESSES": "1", "OMP_THREAD_LIMIT": "1",
            "DOCSVC_SECRET_KEY": "test-secret"}
     return subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, start_new_session=True,
@@ -67,7 +69,7 @@ def test_a_killed_worker_s_job_completes_once_after_restart(app_config, services
     sub = submit_stream(services, io.BytesIO(_scanned_tiff()), "so-khai-sinh.tif", principal=accounts.system)
     assert sub.page_count == PAGES
 
-    worker = _start_worker(app_config["DATA_DIR"])
+    worker = _start_worker(app_config)
     try:
         _wait(lambda: _job(services, sub.job_id).progress_done >= 1, 600, "the first page")
         os.killpg(worker.pid, signal.SIGKILL)  # the worker and its Tesseract child, mid-job
@@ -80,7 +82,7 @@ def test_a_killed_worker_s_job_completes_once_after_restart(app_config, services
     with services.session_factory() as db:
         before = {p.number: (p.id, p.text) for p in db.scalars(select(Page).where(Page.document_id == sub.document_id))}
 
-    restarted = _start_worker(app_config["DATA_DIR"])
+    restarted = _start_worker(app_config)
     try:
         _wait(lambda: _job(services, sub.job_id).status in ("done", "failed"), 900, "the job to finish")
     finally:
@@ -113,7 +115,7 @@ def test_the_worker_survives_a_file_that_breaks_while_being_read(app_config, ser
     broken = submit_stream(services, io.BytesIO(out.getvalue()[: len(out.getvalue()) // 2]), "hong.jpg",
                            principal=accounts.system)
     good = submit_stream(services, io.BytesIO(text_png(["Giấy mời họp"])), "giay-moi.png", principal=accounts.system)
-    worker = _start_worker(app_config["DATA_DIR"])
+    worker = _start_worker(app_config)
     try:
         _wait(lambda: all(_job(services, j).status in ("done", "failed") for j in (broken.job_id, good.job_id)),
               600, "both jobs")
