@@ -79,10 +79,10 @@ def blob_shas(services) -> set[str]:
         return set(session.scalars(select(Blob.sha256)))
 
 
-def fresh_app(root: Path, **more):
+def fresh_app(root: Path, database_url: str | None = None, **more):
     """An installation with nothing in it yet (no `docsvc init`): the target of a restore."""
     return create_app({"DATA_DIR": root / "var", "SECRET_KEY": "test-secret", "INDEX_PROCS": 1, "TESTING": True,
-                       **more}, web=False)
+                       **({"DATABASE_URL": database_url} if database_url else {}), **more}, web=False)
 
 
 class Writer(threading.Thread):
@@ -134,7 +134,7 @@ def archive_data(services, accounts):
     return {"docs": docs, "entries": entries, "extracts": extracts}
 
 
-def test_round_trip_while_a_writer_writes(app, services, archive_data, tmp_path):
+def test_round_trip_while_a_writer_writes(app, services, archive_data, tmp_path, spare_database_url):
     before = answers(services)
     assert [h[1] for h in before["khen thưởng"]] == [archive_data["docs"][136]]
     assert {h[0] for h in before["Nguyễn Văn An"]} == {"person"}
@@ -152,7 +152,7 @@ def test_round_trip_while_a_writer_writes(app, services, archive_data, tmp_path)
         recorded = session.scalars(select(AuditRecord).where(AuditRecord.action == "system.backup")).one()
     assert recorded.details["path"] == str(tmp_path / "backup") and recorded.details["blobs"] == report.blobs
 
-    target = fresh_app(tmp_path / "restored")
+    target = fresh_app(tmp_path / "restored", spare_database_url)
     result = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup"), "--json", "--audit-key-file",
                                                    str(services.settings.data_dir / "audit_key")])
     assert result.exit_code == 0, result.output
@@ -242,7 +242,7 @@ def test_settings_leave_out_secrets_and_url_passwords():
     assert out["queue_url"] == "redis://:***@queue.local:6379/0" and out["smtp_user"] == "thu"
 
 
-def test_incremental_backup_copies_only_new_blobs_and_restores_from_both(services, accounts, tmp_path):
+def test_incremental_backup_copies_only_new_blobs_and_restores_from_both(services, accounts, tmp_path, spare_database_url):
     accounts  # the units
     first_doc = ingest(services, 135, DOCS[0][1])
     anchor_now(services, SYSTEM)
@@ -262,7 +262,7 @@ def test_incremental_backup_copies_only_new_blobs_and_restores_from_both(service
 
     # The earlier backups moved away: the restore refuses, writes nothing, and finds them when told.
     shutil.move(tmp_path / "b1", tmp_path / "elsewhere-b1")
-    target = fresh_app(tmp_path / "t")
+    target = fresh_app(tmp_path / "t", spare_database_url)
     svc = target.extensions["docsvc"]
     key = services.audit_key
     with pytest.raises(BackupRefused) as refused:
@@ -278,7 +278,7 @@ def test_incremental_backup_copies_only_new_blobs_and_restores_from_both(service
     svc.close()
 
 
-def test_refusals_leave_everything_as_it_was(app, services, accounts, tmp_path):
+def test_refusals_leave_everything_as_it_was(app, services, accounts, tmp_path, spare_database_url):
     accounts  # the units
     ingest(services, 135, DOCS[0][1])
     backup = tmp_path / "backup"
@@ -295,7 +295,7 @@ def test_refusals_leave_everything_as_it_was(app, services, accounts, tmp_path):
         assert refused.value.code == code
     assert not (tmp_path / "b-new").exists() and not list(tmp_path.glob(".b-new.partial-*"))
 
-    target = fresh_app(tmp_path / "t")
+    target = fresh_app(tmp_path / "t", spare_database_url)
     svc = target.extensions["docsvc"]
 
     def refused_restore(code: str, *, names: str | None = None, **kw):
@@ -309,7 +309,8 @@ def test_refusals_leave_everything_as_it_was(app, services, accounts, tmp_path):
 
     # One byte changed, in the database file, in a blob, in the manifest: named, then put back.
     blob = json.loads((backup / BLOB_LIST).read_text().splitlines()[0])["sha256"]
-    for name in ("database.sqlite3", blob_relpath(blob), MANIFEST):
+    database_file = "database.pgdump" if services.engine.dialect.name == "postgresql" else "database.sqlite3"
+    for name in (database_file, blob_relpath(blob), MANIFEST):
         path = backup / name
         path.chmod(0o600)
         data = path.read_bytes()
@@ -432,7 +433,7 @@ def test_a_backup_of_an_older_version_is_migrated_forward_and_one_of_a_newer_is_
         svc.close()
 
 
-def test_anchors_that_survived_elsewhere_tell_what_the_backup_lacks(services, accounts, tmp_path):
+def test_anchors_that_survived_elsewhere_tell_what_the_backup_lacks(services, accounts, tmp_path, spare_database_url):
     """The anchor directory on other storage outlived the server and knows a later head than
     the backup: the restore keeps those anchors, adds the backup's, and reports the records
     written after the backup as missing (a failed check, exit 1), instead of hiding them."""
@@ -441,7 +442,7 @@ def test_anchors_that_survived_elsewhere_tell_what_the_backup_lacks(services, ac
     anchor_now(services, SYSTEM)               # ... and anchored on the storage that survives
     survived = tmp_path / "other-storage"
     shutil.copytree(services.settings.resolved_audit_anchor_dir, survived)
-    target = fresh_app(tmp_path / "t", AUDIT_ANCHOR_DIR=survived)
+    target = fresh_app(tmp_path / "t", spare_database_url, AUDIT_ANCHOR_DIR=survived)
     (tmp_path / "audit-key").write_bytes(services.audit_key)
     result = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup"), "--audit-key-file",
                                                    str(tmp_path / "audit-key")])
@@ -451,7 +452,7 @@ def test_anchors_that_survived_elsewhere_tell_what_the_backup_lacks(services, ac
     target.extensions["docsvc"].close()
 
 
-def test_a_store_that_lost_files_gives_a_backup_that_says_so(app, services, accounts, tmp_path):
+def test_a_store_that_lost_files_gives_a_backup_that_says_so(app, services, accounts, tmp_path, spare_database_url):
     """One blob deleted from the store and one with a byte changed: the backup is written
     (the rest is worth keeping) but names both and exits 1; the restore of it reports them
     missing through fixity. A clerk may not back up; a restore under DOCSVC_USER is refused."""
@@ -473,7 +474,7 @@ def test_a_store_that_lost_files_gives_a_backup_that_says_so(app, services, acco
     report = json.loads(result.output)
     assert (report["missing"], report["corrupt"], report["copied"]) == ([lost], [damaged], 1)
     assert listed_blobs(tmp_path / "backup") == {kept}
-    target = fresh_app(tmp_path / "t")
+    target = fresh_app(tmp_path / "t", spare_database_url)
     restored = restore_backup(target.extensions["docsvc"], SYSTEM, tmp_path / "backup", audit_key=services.audit_key)
     assert not restored.ok and sorted(restored.fixity["missing"]) == sorted([lost, damaged])
     assert restored.audit["intact"] and restored.index_clean and not restored.count_differences

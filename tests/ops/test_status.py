@@ -31,7 +31,7 @@ from docsvc.ops.status import system_status
 from docsvc.services.audit import PermissionDenied, record_now
 from docsvc.worker import job_slots, live_workers, wait_for_jobs
 from tests.app.inputs import text_pdf
-from tests.backends import backend_fixture
+from tests.backends import backend_fixture, database_env
 from tests.conftest import login
 from tests.processes import stop_group
 
@@ -164,7 +164,7 @@ def test_a_live_worker_is_shown_with_its_slots(app_config, services, tmp_path):
     """A real ``docsvc worker`` process on the same data directory: it appears once its
     heartbeat row is written, with no job held and the installation's job slots (the
     ``workers`` table does not record a worker's own ``--threads``)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_THREAD_LIMIT": "1", "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_THREAD_LIMIT": "1", **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
            "DOCSVC_SECRET_KEY": "test-secret", "DOCSVC_OCR_PROCESSES": "2",
            "DOCSVC_INDEX_PROCS": "1"}
     log = (tmp_path / "worker.log").open("wb")
