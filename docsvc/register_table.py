@@ -62,7 +62,7 @@ def cell_text(value: Cell) -> str:
     return nfc(str(value))
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
+class NumberedCanvas(rl_canvas.Canvas):
     """Holds the pages back until the end so that each can say "Trang x/y"."""
 
     def __init__(self, *args, **kwargs):
@@ -125,7 +125,7 @@ def render_pdf(table: RegisterTable) -> bytes:
                             title=f"{table.title} {table.subtitle}", author=lines[-1] if lines else "",
                             creator="docsvc")
     with RENDER_LOCK:
-        doc.build(story, canvasmaker=_NumberedCanvas)
+        doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
 
 

@@ -52,12 +52,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from archive.accounts import ROLE_LABELS
 from docsvc.extracts.fonts import RENDER_LOCK, register_fonts
 from docsvc.outgoing.rules import ACTION_LABELS, STATE_LABELS
+from docsvc.register_table import NumberedCanvas
 
 TITLE = "HỒ SƠ QUÁ TRÌNH BAN HÀNH VĂN BẢN"
 ISO_TITLE = "HỒ SƠ ISO QUÁ TRÌNH BAN HÀNH VĂN BẢN ĐI"
@@ -267,28 +267,6 @@ def history_story(doc: dict, versions: list[dict], steps: list[dict], deliveries
     ]
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
-    """Holds the pages back until the end so that each can say "Trang x/y"."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self):  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        regular = register_fonts()[0]
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self.setFont(regular, 9)
-            self.drawCentredString(PAGE_W / 2, 8 * mm, f"Trang {number}/{total}")
-            super().showPage()
-        super().save()
-
-
 def _build(story: list, title: str, author: str) -> bytes:
     regular = register_fonts()[0]
     out = io.BytesIO()
@@ -296,7 +274,7 @@ def _build(story: list, title: str, author: str) -> bytes:
                             bottomMargin=MARGIN, invariant=1, initialFontName=regular, title=title,
                             author=author, creator="docsvc")
     with RENDER_LOCK:
-        doc.build(story, canvasmaker=_NumberedCanvas)
+        doc.build(story, canvasmaker=NumberedCanvas)
     return out.getvalue()
 
 
