@@ -16,14 +16,11 @@ caller's → 404.
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any, Callable
-
 from flask import Response, current_app, jsonify, request
 
-from docsvc.api import bp, error_response
+from docsvc.api import bp
+from docsvc.api.answers import answering
 from docsvc.auth import current_principal
-from docsvc.i18n import gettext as _
 from docsvc.incoming import services as incoming
 from docsvc.outgoing import register
 from docsvc.outgoing.rules import OutgoingInvalid, OutgoingNotFound
@@ -36,18 +33,12 @@ def _services() -> Services:
     return current_app.extensions["docsvc"]
 
 
-def _answered(view: Callable) -> Callable:
-    @wraps(view)
-    def run(*args: Any, **kwargs: Any):
-        try:
-            return view(*args, **kwargs)
-        except (OutgoingNotFound, incoming.IncomingNotFound):
-            return error_response(404, "not_found", _("Không tìm thấy cơ quan này trong các đơn vị của bạn."))
-        except PermissionDenied:
-            return error_response(403, "forbidden", _("Vai trò của bạn không được làm việc này."))
-        except (OutgoingInvalid, incoming.IncomingInvalid) as exc:
-            return error_response(400, "invalid_field", exc.message, field=exc.field)
-    return run
+_answered = answering(
+    ((OutgoingNotFound, incoming.IncomingNotFound), 404, "not_found",
+     "Không tìm thấy cơ quan này trong các đơn vị của bạn."),
+    (PermissionDenied, 403, "forbidden", "Vai trò của bạn không được làm việc này."),
+    ((OutgoingInvalid, incoming.IncomingInvalid), 400, "invalid_field"),
+)
 
 
 def _query() -> dict:
