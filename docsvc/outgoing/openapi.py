@@ -131,7 +131,7 @@ def describe(spec: dict) -> None:
                                "recorded as a wet signature) → `number`, `release` (records office) → `file` "
                                "(archivist). `return` and `withdraw` need a `comment`.",
                 "parameters": [outgoing_id],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"anyOf": [
                     {"type": "object", "required": ["action", "comment"], "additionalProperties": False,
                      "properties": {"action": {"enum": ["return", "withdraw"]},
                                     "comment": {"type": "string", "minLength": 1, "maxLength": 4000,
