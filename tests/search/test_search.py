@@ -64,7 +64,7 @@ def test_free_text_date_matches_birth_or_registration(shared_index):
 def test_personal_id_book_and_number(shared_index):
     assert ids(search(shared_index, "001085000001")) == [1]
     assert ids(search(shared_index, "cccd:001085000001")) == [1]
-    assert 1 in ids(search(shared_index, "quyen:01/1985 so:12", PERSONS))
+    assert ids(search(shared_index, "quyen:01/1985 so:12", PERSONS)) == [1]
 
 
 def test_phrase_requires_adjacent_words_in_order(shared_index):
@@ -115,16 +115,16 @@ def test_date_ranges(shared_index):
 def test_and_or_not(shared_index):
     assert set(ids(search(shared_index, "hùng OR khỏe", PERSONS))) >= {1, 6}
     got = ids(search(shared_index, "hung -hưng", PERSONS))
-    assert 1 in got and 2 not in got
+    assert set(got) == {1, 3, 4}                          # every name folding to "hung" but Hưng (2)
     assert 2 not in ids(search(shared_index, "hung KHÔNG hưng", PERSONS))
     assert ids(search(shared_index, "(hùng OR hưng) 1986", PERSONS)) == [2]
 
 
 def test_prefix_and_fuzzy(shared_index):
     assert 10 in ids(search(shared_index, "chuyể*", DOCS))
-    assert 1 in ids(search(shared_index, "nguy* hùng", PERSONS))
+    assert set(ids(search(shared_index, "nguy* hùng", PERSONS))) == {1, 2, 3, 4}
     # One OCR error: "hùnq" is no word, "Khỏc" neither.
-    assert 1 in ids(search(shared_index, "hùnq~", PERSONS))
+    assert set(ids(search(shared_index, "hùnq~", PERSONS))) == {1, 2, 3, 4}
     assert 6 in ids(search(shared_index, "khoc~", PERSONS))
 
 
