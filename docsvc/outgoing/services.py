@@ -201,6 +201,16 @@ def _choice(name: str, raw: Any, parse) -> int:
 
 # -- files ------------------------------------------------------------------------------------
 
+def file_kind(data: bytes, filename: str | None) -> str:
+    """``pdf`` or ``docx``, read from the bytes; anything else is refused naming ``file``."""
+    from docsvc.outgoing import convert
+
+    try:
+        return convert.draft_kind(data, filename)
+    except convert.DraftInvalid as exc:
+        raise OutgoingInvalid("file", exc.message) from None
+
+
 def read_draft(data: bytes, filename: str | None) -> dict:
     """Sniff and, for a DOCX, convert — before any transaction (LibreOffice takes seconds).
     Returns ``kind``, ``media_type``, ``pdf`` (bytes or None) and ``note``."""
@@ -208,10 +218,7 @@ def read_draft(data: bytes, filename: str | None) -> dict:
 
     if not data:
         raise OutgoingInvalid("file", "Chọn tệp dự thảo (DOCX hoặc PDF).")
-    try:
-        kind = convert.draft_kind(data, filename)
-    except convert.DraftInvalid as exc:
-        raise OutgoingInvalid("file", exc.message) from None
+    kind = file_kind(data, filename)
     if kind == "pdf":
         return {"kind": kind, "media_type": MEDIA[kind], "pdf": data, "note": None}
     try:
@@ -564,14 +571,9 @@ def attach_signed_scan(services: Services, principal: Principal, outgoing_id: An
     require(principal, "outgoing.issue")
     if not file:
         raise OutgoingInvalid("file", "Chọn bản quét (PDF) của văn bản đã ký tay.")
-    from docsvc.outgoing import convert
     from docsvc.outgoing.reading import get_outgoing
 
-    try:
-        kind = convert.draft_kind(file, filename)
-    except convert.DraftInvalid as exc:
-        raise OutgoingInvalid("file", exc.message) from None
-    if kind != "pdf":
+    if file_kind(file, filename) != "pdf":
         raise OutgoingInvalid("file", "Bản quét văn bản đã ký phải là tệp PDF.")
     with writing(services) as uow:
         session = uow.session
