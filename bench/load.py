@@ -404,7 +404,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=200, help="verified entries in the book")
     parser.add_argument("--uploads", type=int, default=60, help="distinct scans to upload")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of docsvc serve")
-    parser.add_argument("--servers", type=int, default=1, help="docsvc serve processes (typists shared out)")
+    parser.add_argument("--processes", type=int, default=1, help="processes of one docsvc serve (--processes)")
+    parser.add_argument("--servers", type=int, default=1, help="separate docsvc serve commands (typists shared out)")
     parser.add_argument("--ocr-processes", type=int, default=1, help="Tesseract processes of the worker")
     parser.add_argument("--worker-threads", type=int, default=0, help="job slots of the worker (0: its default)")
     parser.add_argument("--worker-nice", type=int, default=0, help="run the worker (and its Tesseract) at this nice")
@@ -452,7 +453,8 @@ def main() -> None:
         for i in range(args.servers):  # several processes: each has its own interpreter lock
             port = _free_port()
             bases.append(f"http://127.0.0.1:{port}")
-            server = start(["serve", "--port", str(port), "--threads", str(args.threads)], data_dir, extra,
+            server = start(["serve", "--port", str(port), "--threads", str(args.threads),
+                            "--processes", str(args.processes)], data_dir, extra,
                            data_dir / f"server{i}.log")
             processes.append(server)
             pgids[f"server{i}" if i else "server"] = server.pid
@@ -481,7 +483,7 @@ def main() -> None:
     uploaded = mix["kinds"].get("upload", {}).get("requests", 0)
     run = {
         "bench": "load", "cpus": os.cpu_count(), "setup_seconds": round(setup_s, 1),
-        "settings": {"servers": args.servers, "threads": args.threads, "ocr_processes": args.ocr_processes,
+        "settings": {"servers": args.servers, "processes": args.processes, "threads": args.threads, "ocr_processes": args.ocr_processes,
                      "worker_threads": args.worker_threads or None,
                      "worker_nice": args.worker_nice, "database": args.database_url or "sqlite",
                      "server_env": args.server_env, "search_rate_offered": args.search_rate, "typists": args.typists,
@@ -504,7 +506,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(run, ensure_ascii=False, indent=2))
         return
-    print(f"{args.servers} × docsvc serve --threads {args.threads}; worker with {args.ocr_processes} OCR process(es), "
+    print(f"{args.servers} × docsvc serve --processes {args.processes} --threads {args.threads}; worker with {args.ocr_processes} OCR process(es), "
           f"nice {args.worker_nice}; "
           f"{run['settings']['database']}; {os.cpu_count()} CPUs; {args.documents} documents; "
           f"{args.search_rate:g} search requests/s offered by {args.typists} typists; {args.seconds:g} s per phase")

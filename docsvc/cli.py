@@ -141,25 +141,39 @@ def worker_command(threads: int | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--threads", default=8, type=int, show_default=True)
+@click.option("--processes", default=None, type=click.IntRange(1, 64),
+              help="Số tiến trình web (mặc định DOCSVC_WEB_PROCESSES). (Server processes.)")
 @with_appcontext
-def serve_command(host: str, port: int, threads: int) -> None:
-    _serve(host, port, threads)
+def serve_command(host: str, port: int, threads: int, processes: int | None) -> None:
+    _serve(host, port, threads, processes)
 
 
-def _serve(host: str, port: int, threads: int = 8) -> None:
+def _serve(host: str, port: int, threads: int = 8, processes: int | None = None) -> None:
     from waitress import serve
 
     from docsvc.finding.indexing import ensure_index, warm_index
     from docsvc.ops.logs import configure_logging
+    from docsvc.ops.serving import inherited_socket, supervise
+
+    processes = processes or services().settings.web_processes
+    listening = inherited_socket()
+    if listening is None and processes > 1:
+        if services().settings.index_check_on_start:
+            ensure_index(services())  # once, before the children start
+        supervise(host, port, processes, threads)
+        return
 
     configure_logging(services().settings.log_format)  # text, or one JSON object per line (with the request id)
     app = current_app._get_current_object()
-    if services().settings.index_check_on_start:
+    if services().settings.index_check_on_start and listening is None:
         ensure_index(services())
     if services().settings.index_warm_on_start:
         warm_index(services())
-    click.echo(f"Phục vụ tại http://{host}:{port}  (Ctrl+C để dừng)")
     body_limit = services().settings.max_upload_bytes + 1024 * 1024
+    if listening is not None:  # a child of `supervise`: the parent bound the socket
+        serve(app, sockets=[listening], threads=threads, max_request_body_size=body_limit)
+        return
+    click.echo(f"Phục vụ tại http://{host}:{port}  (Ctrl+C để dừng)")
     serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)
 
 

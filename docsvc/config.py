@@ -118,6 +118,8 @@ class Settings:
     # Where the limiter counts: memory:// (one process) or redis://... (several servers).
     rate_limit_storage_url: str = "memory://"
 
+    # Web server processes of `docsvc serve`/`run` (docsvc.ops.serving): one per core serves the most.
+    web_processes: int = 1
     # Logs of serve/run/worker: "text" (one readable line) or "json" (one object per line; docsvc.ops.logs)
     log_format: str = "text"
 

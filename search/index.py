@@ -49,6 +49,7 @@ from typing import Callable, Iterable, Sequence
 from whoosh import index as windex
 
 from search import kinds as K
+from search.cache import ResultCache
 from search.errors import (IndexCorrupt, IndexMissing, IndexOutdated, IndexRebuilding,
                            IndexUnavailable)
 from search.locks import file_lock, is_locked
@@ -97,6 +98,7 @@ class SearchIndex:
         self.lock_timeout = lock_timeout
         os.makedirs(self.root, exist_ok=True)
         self._local = threading.local()
+        self.results = ResultCache()
 
     # -- paths ----------------------------------------------------------------------
 
@@ -333,12 +335,7 @@ class SearchIndex:
         cache = getattr(self._local, "searchers", None)
         if cache is None:
             cache = self._local.searchers = {}
-        path = self.path(kind)
-        try:
-            st = os.stat(path)
-            token = (st.st_ino, st.st_mtime_ns)
-        except OSError:
-            token = None
+        token = self.state_token(kind)
         cached = cache.get(kind)
         if cached is not None and cached[0] == token and token is not None:
             return cached[1]
@@ -346,8 +343,22 @@ class SearchIndex:
             cached[1].close()
             del cache[kind]
         ks = KindSearcher(K.KINDS[kind], self.open(kind))
+        ks.token = token
         cache[kind] = (token, ks)
         return ks
+
+    def state_token(self, kind: str) -> tuple | None:
+        """What changes whenever the kind's index is committed: its folder's identity and
+        time, and the names of its tables of contents (a commit writes ``_MAIN_<n>.toc``
+        and removes the one before). The names matter because a folder's time only moves
+        once per clock tick of the file system, and two commits can fall in one tick."""
+        path = self.path(kind)
+        try:
+            st = os.stat(path)
+            tocs = tuple(sorted(name for name in os.listdir(path) if name.endswith(".toc")))
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, tocs)
 
     def warm(self, kinds: Iterable[str] | None = None, freeze_gc: bool = True,
              prefetch_mb: int | None = None) -> int:

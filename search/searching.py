@@ -304,6 +304,18 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
     extra = _filters_to_nodes(filters)
     kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
     searchers = [index.searcher(k) for k in kinds]  # IndexUnavailable: the app's 503
+    tokens = tuple(getattr(ks, "token", None) for ks in searchers)
+    key = None if None in tokens else (tokens, scope, query, kind, page, per_page, sort,
+                                       tuple(sorted((filters or {}).items())), facets)
+    try:
+        hash(key)
+    except TypeError:  # a filter given as a list: answered, not kept
+        key = None
+    cache = getattr(index, "results", None)
+    if key is not None and cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     try:
         lexicons = [_lexicon(ks, scope) for ks in searchers]
         if node is not None:
@@ -313,11 +325,14 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
                 node = ql.And(tuple(extra)) if len(extra) > 1 else extra[0]
             else:
                 node = ql.And((node, *extra))
-        return _search(searchers, node, query, scope, page, per_page, sort, facets, lexicons)
+        result = _search(searchers, node, query, scope, page, per_page, sort, facets, lexicons)
     except _READ_ERRORS as exc:  # damaged files found while reading
         for k in kinds:
             index._forget(k)
         raise IndexCorrupt("/".join(kinds), f"{type(exc).__name__}: {exc}") from exc
+    if key is not None and cache is not None:
+        cache.put(key, result)
+    return result
 
 
 def _lexicon(ks: KindSearcher, scope: AccessScope) -> ScopedLexicon:

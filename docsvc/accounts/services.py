@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from archive.accounts import ROLES, SECRECY_LABELS, ApiToken, Unit, User
 from docsvc.access import Principal
@@ -266,7 +266,9 @@ def user_for_token(session: Session, token: str, *, now: datetime | None = None)
     """The active user a token belongs to, or None (unknown, revoked, expired, or user disabled)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    # One query for the token, its user and the user's roles (every API call asks).
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(token))
+                          .options(joinedload(ApiToken.user).joinedload(User.role_rows))).unique().first()
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
     now = now or _now()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from archive.accounts import User, WebSession
 
@@ -53,7 +53,8 @@ def current_session(db: Session, token: str, policy: SessionPolicy, *, now: date
     ended here (reason ``expired``, ``idle`` or ``disabled``). Commits what it changed."""
     if not token or not isinstance(token, str):
         return None
-    row = db.get(WebSession, session_id(token))
+    # One query for the session, its user and the user's roles (every page asks).
+    row = db.get(WebSession, session_id(token), options=[joinedload(WebSession.user).joinedload(User.role_rows)])
     if row is None or row.ended_at is not None:
         return None
     reason = None
