@@ -63,11 +63,14 @@ SECRET = "bench-extracts-secret"  # bench/extracts.py keeps the office's key und
 TARGET_RPS, TARGET_P99_MS = 200, 200
 SEARCH_KINDS = ("suggest", "search")
 SENT: "Counter[str]" = Counter()
+#: Search requests (prefix typed) sent so far: how many repeat an earlier one is the most any
+#: answer cache could serve (each server process has its own, so it serves fewer).
+TYPED: set[str] = set()
 
 
 # -- set-up, in a child process (no gevent) ----------------------------------------------------
 
-def prepare(data_dir: Path, documents: int, entries: int, uploads: int, seed: int) -> dict:
+def prepare(data_dir: Path, documents: int, entries: int, uploads: int, seed: int, queries: int = 2000) -> dict:
     import extracts as bench_extracts  # bench/extracts.py: the office, its signer, a verified book
 
     from docsvc.access import system_principal
@@ -115,7 +118,7 @@ def prepare(data_dir: Path, documents: int, entries: int, uploads: int, seed: in
                scans / f"{i:04d}.png")
     svc.close()
     return {"tokens": tokens, "book_id": book_id, "entry_ids": made["entry_ids"], "doc_ids": doc_ids,
-            "queries": _queries(words, rng), "uploads": sorted(str(p) for p in scans.iterdir())}
+            "queries": _queries(words, rng, queries), "uploads": sorted(str(p) for p in scans.iterdir())}
 
 
 def _purpose():
@@ -262,6 +265,9 @@ def user_classes(bases: list[str], data: dict, search_rate: float, typists: int,
             sent["suggest"] += 1
             self.client.get(f"/api/v1/search/suggest?q={q}", name="suggest", headers=self.auth)
             sent["search"] += 1
+            if prefix in TYPED:
+                sent["search repeated"] += 1
+            TYPED.add(prefix)
             self.client.get(f"/api/v1/search?q={q}&per_page=10", name="search", headers=self.auth)
 
     typing = [type(f"Typist{i}", (Typist,), {"host": host, "fixed_count": typists // len(bases)
@@ -362,6 +368,7 @@ def run_phase(classes, seconds: float, pgids: dict) -> dict:
             "p50_ms": entry.get_response_time_percentile(0.50), "p95_ms": entry.get_response_time_percentile(0.95),
             "p99_ms": entry.get_response_time_percentile(0.99), "max_ms": round(entry.max_response_time or 0, 1),
             "mean_ms": round(entry.avg_response_time, 1)}
+    repeated = sent.pop("search repeated", 0)
     for name, count in sent.items():  # sent in the phase and not answered by its end (still waiting)
         kinds.setdefault(name, {"requests": 0, "errors": 0, "per_s": 0.0, "p50_ms": 0, "p95_ms": 0, "p99_ms": 0,
                                 "max_ms": 0, "mean_ms": 0})["sent"] = count
@@ -374,6 +381,7 @@ def run_phase(classes, seconds: float, pgids: dict) -> dict:
     answered = sum(k["requests"] for k in kinds.values())
     servers = sum(v for name, v in cpu.items() if name.startswith("server"))
     cpu["server_ms_per_request"] = round(1000 * servers / max(answered, 1), 2)  # what the load does not change
+    search["repeated_share"] = round(repeated / max(sent.get("search", 0), 1), 3)
     return {"seconds": round(wall, 1), "kinds": kinds, "search": search, "errors": errors[:10],
             "cpu_seconds": cpu, "load_average": [round(x, 2) for x in os.getloadavg()]}
 
@@ -403,6 +411,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=300, help="documents in the data set")
     parser.add_argument("--entries", type=int, default=200, help="verified entries in the book")
     parser.add_argument("--uploads", type=int, default=60, help="distinct scans to upload")
+    parser.add_argument("--queries", type=int, default=2000, help="distinct queries the typists choose from")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of docsvc serve")
     parser.add_argument("--processes", type=int, default=1, help="processes of one docsvc serve (--processes)")
     parser.add_argument("--servers", type=int, default=1, help="separate docsvc serve commands (typists shared out)")
@@ -423,7 +432,7 @@ def main() -> None:
     if args.prepare:  # the child: build the data set, print what the load needs
         if args.database_url:
             os.environ["DOCSVC_DATABASE_URL"] = args.database_url
-        data = prepare(args.prepare, args.documents, args.entries, args.uploads, args.seed)
+        data = prepare(args.prepare, args.documents, args.entries, args.uploads, args.seed, args.queries)
         (args.prepare / "load.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return
 
@@ -440,6 +449,7 @@ def main() -> None:
         began = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--prepare", str(data_dir), "--documents", str(args.documents),
                         "--entries", str(args.entries), "--uploads", str(args.uploads), "--seed", str(args.seed),
+                        "--queries", str(args.queries),
                         *(["--database-url", args.database_url] if args.database_url else [])],
                        env=_env(data_dir, {k: v for k, v in extra.items() if k == "DOCSVC_DATABASE_URL"}),
                        check=True, cwd=str(ROOT))
@@ -518,6 +528,8 @@ def main() -> None:
         for name, k in rows:
             print(f"  {name:<20}{k.get('sent', ''):>6}{k['requests']:>9}{k['per_s']:>8}{k['p50_ms']:>7.0f}{k['p95_ms']:>7.0f}"
                   f"{k['p99_ms']:>7.0f}{k['max_ms']:>8.0f}{k['errors']:>8}")
+        print(f"  search requests repeating an earlier one (the most an answer cache could serve): "
+              f"{phase['search']['repeated_share']:.0%}")
         for line in phase["errors"]:
             print(f"  error: {line}")
     print("  * sent during the phase; answered: answered during it (some sent before it began)")

@@ -11,7 +11,7 @@ import pytest
 
 from archive.migrate import upgrade
 from docsvc import create_app
-from tests.backends import TEST_DATABASE_URL, close_postgres_databases, require_postgres
+from tests.backends import TEST_DATABASE_URL, close_postgres_databases, require_postgres, seed_sqlite
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -65,6 +65,8 @@ def app(app_config):
     from docsvc.accounts.bootstrap import ensure_root_unit
     from docsvc.finding.indexing import ensure_index
 
+    if "DATABASE_URL" not in app_config:
+        seed_sqlite(app_config["DATA_DIR"])  # the migrated schema, copied (tests/backends.py)
     app = create_app(app_config)
     upgrade(app.extensions["docsvc"].engine)  # as `docsvc init` does: schema, root unit, indexes
     ensure_root_unit(app.extensions["docsvc"])
