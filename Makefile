@@ -50,10 +50,10 @@ run: setup
 PG_PASS_MARKERS := not ocr and not browser and not sqlite_only
 test: system-packages venv
 	env -u DOCSVC_TEST_DATABASE_URL DOCSVC_TEST_POSTGRES_URL="$${DOCSVC_TEST_POSTGRES_URL:-$$DOCSVC_TEST_DATABASE_URL}" \
-	  $(BIN)/python -m pytest -n 2 --dist loadgroup
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25
 	@if [ -n "$$DOCSVC_TEST_DATABASE_URL" ]; then \
 	  echo "make test: the PostgreSQL pass (DOCSVC_TEST_DATABASE_URL)"; \
-	  $(BIN)/python -m pytest -n 2 --dist loadgroup -m "$(PG_PASS_MARKERS)"; \
+	  $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 -m "$(PG_PASS_MARKERS)"; \
 	fi
 
 test-fast: system-packages venv

@@ -78,12 +78,9 @@ def load_principal() -> None:
     if is_api_request():
         header = request.headers.get("Authorization", "")
         if header[:7].lower() == "bearer ":
-            from docsvc.accounts.services import user_for_token
+            from docsvc.accounts.services import principal_for_token
 
-            with services.session_factory() as db:
-                user = user_for_token(db, header[7:].strip(), now=now())
-                if user is not None:
-                    g.principal = principal_for(db, user, ip=client_ip(), via="token")
+            g.principal = principal_for_token(services, header[7:].strip(), now=now(), ip=client_ip())
         return
     token = session.get(SESSION_KEY)
     if token is None:

@@ -153,7 +153,7 @@ def _serve(host: str, port: int, threads: int = 8, processes: int | None = None)
 
     from docsvc.finding.indexing import ensure_index, warm_index
     from docsvc.ops.logs import configure_logging
-    from docsvc.ops.serving import inherited_socket, supervise
+    from docsvc.ops.serving import RotatingConnections, inherited_socket, supervise
 
     processes = processes or services().settings.web_processes
     listening = inherited_socket()
@@ -171,7 +171,7 @@ def _serve(host: str, port: int, threads: int = 8, processes: int | None = None)
         warm_index(services())
     body_limit = services().settings.max_upload_bytes + 1024 * 1024
     if listening is not None:  # a child of `supervise`: the parent bound the socket
-        serve(app, sockets=[listening], threads=threads, max_request_body_size=body_limit)
+        serve(RotatingConnections(app), sockets=[listening], threads=threads, max_request_body_size=body_limit)
         return
     click.echo(f"Phục vụ tại http://{host}:{port}  (Ctrl+C để dừng)")
     serve(app, host=host, port=port, threads=threads, max_request_body_size=body_limit)

@@ -499,9 +499,23 @@ def suggest(index, prefix: str, scope: AccessScope, *, limit: int = 10,
         return []
     folded = fold(text)
     kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
+    searchers = [index.searcher(k) for k in kinds]
+    tokens = tuple(getattr(ks, "token", None) for ks in searchers)
+    key = None if None in tokens else ("suggest", tokens, scope, text, limit, kind, expand)
+    cache = getattr(index, "results", None)
+    if key is not None and cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return list(cached)
+    unique = _suggestions(kinds, searchers, scope, text, folded, limit, expand)
+    if key is not None and cache is not None:
+        cache.put(key, tuple(unique))
+    return unique
+
+
+def _suggestions(kinds, searchers, scope, text, folded, limit, expand) -> list[Suggestion]:
     out: list[Suggestion] = []
-    for k in kinds:
-        ks = index.searcher(k)
+    for k, ks in zip(kinds, searchers):
         vis = Visibility(ks.segments, scope)
         lex = ScopedLexicon(ks.lexicon_reader, ks.df, vis)
         if k == "person":

@@ -83,9 +83,10 @@ def run_search(services: Services, principal: Principal, query: str, *, kind: st
 def _personal_documents(services: Services, ids: list[int]) -> list[int]:
     if not ids:
         return []
-    with services.session_factory() as session:
-        return sorted(session.scalars(select(Document.id).where(Document.id.in_(set(ids)),
-                                                                Document.personal_data.is_(True))))
+    table = Document.__table__  # a Core read on a connection: every search hit list asks
+    with services.engine.connect() as conn:
+        return sorted(conn.scalars(select(table.c.id).where(table.c.id.in_(set(ids)),
+                                                            table.c.personal_data.is_(True))))
 
 
 def run_suggest(services: Services, principal: Principal, prefix: str, *, limit: int = 8,

@@ -3,10 +3,12 @@ a child that dies started again, all of them stopped with the parent.
 
 Inputs tried: twenty requests at once on two processes; a child killed with SIGKILL in the
 middle (the service keeps answering and a new child takes its place); SIGTERM to the parent
-(no child left behind); ``--processes 0`` (refused by the command line)."""
+(no child left behind); ``--processes 0`` (refused by the command line); 105 requests on one
+keep-alive connection (the 100th answer asks the client for a new connection)."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import requests
 
+from docsvc.ops.serving import KEEPALIVE_REQUESTS
 from tests.ops.test_logs import _env, _free_port, _read_until
 from tests.processes import stop_group
 
@@ -64,6 +67,20 @@ def test_two_processes_answer_survive_a_killed_child_and_stop_together(tmp_path)
             answers = list(pool.map(lambda _: requests.get(f"{base}/api/v1/openapi.json", timeout=60).status_code,
                                     range(20)))
         assert answers == [200] * 20
+
+        # One keep-alive connection: the 100th answer asks the client to open a new one, so
+        # that connections are shared out again between the processes.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        closing = []
+        for i in range(KEEPALIVE_REQUESTS + 5):
+            conn.request("GET", "/api/v1/openapi.json")
+            answer = conn.getresponse()
+            answer.read()
+            assert answer.status == 200
+            if answer.getheader("Connection", "").lower() == "close":
+                closing.append(i + 1)
+        conn.close()
+        assert closing == [KEEPALIVE_REQUESTS]
 
         victim = min(first)
         os.kill(victim, signal.SIGKILL)

@@ -39,3 +39,16 @@ def test_scopes_never_share_an_answer(fresh_index):
     seen_by_other = set(ids(fresh_index.search("phòng chống bão lụt", other)))
     assert 9101 in seen_by_other and 9100 not in seen_by_other
     assert fresh_index.results.hits == 0  # two scopes: two answers worked out
+
+
+def test_suggestions_are_kept_until_the_next_commit(fresh_index):
+    word = "Vinhtrungdai"
+    assert fresh_index.suggest(word[:6], EVERYTHING) == []
+    fresh_index.update([page(9200, 1, f"Thông báo về {word} năm nay", title="Thông báo")])
+    first = fresh_index.suggest(word[:6], EVERYTHING)
+    assert any(word.casefold() in s.text.casefold() for s in first)
+    hits = fresh_index.results.hits
+    assert fresh_index.suggest(word[:6], EVERYTHING) == first
+    assert fresh_index.results.hits == hits + 1
+    fresh_index.delete("document", [9200])
+    assert fresh_index.suggest(word[:6], EVERYTHING) == []
