@@ -56,3 +56,30 @@ class ResultCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def answer_key(searchers, *parts) -> tuple | None:
+    """The key of an answer from ``searchers`` (one per kind searched) to the question
+    ``parts``; None when it cannot be kept (a kind with no commit token, a part that is
+    not hashable such as a filter given as a list)."""
+    tokens = tuple(getattr(ks, "token", None) for ks in searchers)
+    if None in tokens:
+        return None
+    key = (tokens, *parts)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def kept(index, key):
+    """The answer kept under ``key`` by ``index`` (None: not kept)."""
+    cache = getattr(index, "results", None)
+    return cache.get(key) if key is not None and cache is not None else None
+
+
+def keep(index, key, value) -> None:
+    cache = getattr(index, "results", None)
+    if key is not None and cache is not None:
+        cache.put(key, value)

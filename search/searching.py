@@ -25,10 +25,11 @@ from whoosh import query as wq
 
 from search import querylang as ql
 from search.analyzer import fold, normalize
+from search.cache import answer_key, keep, kept
 from search.engine import SegRun, facet_counts, newest, newest_sets, restrict
 from search.segment import HOT_MIN, Segment
 from search.scoring import Stats, _norms, _table, ideal, score_docs, top
-from search.errors import IndexCorrupt, IndexUnavailable
+from search.errors import IndexCorrupt
 from search.highlight import snippets
 from search.kindplans import PLANNERS
 from search.kinds import KINDS, type_code
@@ -304,18 +305,11 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
     extra = _filters_to_nodes(filters)
     kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
     searchers = [index.searcher(k) for k in kinds]  # IndexUnavailable: the app's 503
-    tokens = tuple(getattr(ks, "token", None) for ks in searchers)
-    key = None if None in tokens else (tokens, scope, query, kind, page, per_page, sort,
-                                       tuple(sorted((filters or {}).items())), facets)
-    try:
-        hash(key)
-    except TypeError:  # a filter given as a list: answered, not kept
-        key = None
-    cache = getattr(index, "results", None)
-    if key is not None and cache is not None:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    key = answer_key(searchers, scope, query, kind, page, per_page, sort,
+                     tuple(sorted((filters or {}).items())), facets)
+    cached = kept(index, key)
+    if cached is not None:
+        return cached
     try:
         lexicons = [_lexicon(ks, scope) for ks in searchers]
         if node is not None:
@@ -330,8 +324,7 @@ def search(index, query: str, scope: AccessScope, *, kind: str | None = None,
         for k in kinds:
             index._forget(k)
         raise IndexCorrupt("/".join(kinds), f"{type(exc).__name__}: {exc}") from exc
-    if key is not None and cache is not None:
-        cache.put(key, result)
+    keep(index, key, result)
     return result
 
 
@@ -500,16 +493,12 @@ def suggest(index, prefix: str, scope: AccessScope, *, limit: int = 10,
     folded = fold(text)
     kinds = [k for k in ([kind] if kind else KINDS) if k in scope.kinds and k in KINDS]
     searchers = [index.searcher(k) for k in kinds]
-    tokens = tuple(getattr(ks, "token", None) for ks in searchers)
-    key = None if None in tokens else ("suggest", tokens, scope, text, limit, kind, expand)
-    cache = getattr(index, "results", None)
-    if key is not None and cache is not None:
-        cached = cache.get(key)
-        if cached is not None:
-            return list(cached)
+    key = answer_key(searchers, "suggest", scope, text, limit, kind, expand)
+    cached = kept(index, key)
+    if cached is not None:
+        return list(cached)
     unique = _suggestions(kinds, searchers, scope, text, folded, limit, expand)
-    if key is not None and cache is not None:
-        cache.put(key, tuple(unique))
+    keep(index, key, tuple(unique))
     return unique
 
 

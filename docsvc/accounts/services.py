@@ -12,7 +12,6 @@ import functools
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from argon2 import PasswordHasher

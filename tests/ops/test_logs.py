@@ -24,7 +24,7 @@ import pytest
 import requests
 
 from docsvc.ops.logs import configure_logging
-from tests.processes import stop_group
+from tests.processes import start_docsvc, stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = re.compile(r"[0-9a-f]{16}")
@@ -117,9 +117,7 @@ def test_a_json_server_writes_one_object_per_line(tmp_path):
     subprocess.run([sys.executable, "-m", "docsvc", "init"], env=env, cwd=str(ROOT), check=True, capture_output=True)
     port = _free_port()
     err = tmp_path / "serve.err"
-    with err.open("wb") as errors:
-        server = subprocess.Popen([sys.executable, "-m", "docsvc", "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, cwd=str(ROOT))
+    server = start_docsvc(["serve", "--port", str(port)], env, err, stderr_only=True)
     try:
         base = f"http://127.0.0.1:{port}"
         _read_until(err, lambda t: "Serving on" in t, server, "waitress's start line")
@@ -143,9 +141,7 @@ def test_text_is_the_default_and_names_the_request(tmp_path):
     subprocess.run([sys.executable, "-m", "docsvc", "init"], env=env, cwd=str(ROOT), check=True, capture_output=True)
     port = _free_port()
     err = tmp_path / "serve.err"
-    with err.open("wb") as errors:
-        server = subprocess.Popen([sys.executable, "-m", "docsvc", "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, cwd=str(ROOT))
+    server = start_docsvc(["serve", "--port", str(port)], env, err, stderr_only=True)
     try:
         _read_until(err, lambda t: "Serving on" in t, server, "waitress's start line")
         requests.get(f"http://127.0.0.1:{port}/login", headers={"X-Request-Id": "req-text-1"}, timeout=30)

@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import requests
 
 from docsvc.ops.serving import KEEPALIVE_REQUESTS
 from tests.ops.test_logs import _env, _free_port, _read_until
-from tests.processes import stop_group
+from tests.processes import start_docsvc, stop_group, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,30 +38,18 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _wait_for(condition, what: str, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"never: {what}"
-        time.sleep(0.1)
-
-
 def test_two_processes_answer_survive_a_killed_child_and_stop_together(tmp_path):
     env = _env(tmp_path)
     subprocess.run([sys.executable, "-m", "docsvc", "init"], env=env, cwd=str(ROOT), check=True, capture_output=True)
     port = _free_port()
     err = tmp_path / "serve.err"
-    with err.open("wb") as errors:
-        server = subprocess.Popen([sys.executable, "-m", "docsvc", "serve", "--port", str(port), "--processes", "2"],
-                                  env=env, stdout=errors, stderr=errors, start_new_session=True, cwd=str(ROOT))
+    server = start_docsvc(["serve", "--port", str(port), "--processes", "2"], env, err)
     base = f"http://127.0.0.1:{port}"
     first: set[int] = set()
     now: set[int] = set()
     try:
         _read_until(err, lambda t: t.count("Serving on") == 2, server, "both children's start lines")
-        first = _wait_for(lambda: len(_children(server.pid)) == 2 and _children(server.pid), "two children")
+        first = wait_for(lambda: len(_children(server.pid)) == 2 and _children(server.pid), "two children")
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: requests.get(f"{base}/api/v1/openapi.json", timeout=60).status_code,
                                     range(20)))
@@ -86,7 +73,7 @@ def test_two_processes_answer_survive_a_killed_child_and_stop_together(tmp_path)
         os.kill(victim, signal.SIGKILL)
         # While it is gone the other child answers; then a new one takes its place.
         assert requests.get(f"{base}/login", timeout=60).status_code == 200
-        now = _wait_for(lambda: (c := _children(server.pid)) and len(c) == 2 and victim not in c and c,
+        now = wait_for(lambda: (c := _children(server.pid)) and len(c) == 2 and victim not in c and c,
                         "a new child in place of the killed one")
         assert len(now & first) == 1
         _read_until(err, lambda t: t.count("Serving on") == 3, server, "the new child's start line")
