@@ -131,7 +131,7 @@ class SearchIndex:
         return ix
 
     @staticmethod
-    def open_at(path: str, kind: K.Kind):
+    def open_at(path: str, kind: K.Kind, keep_reader: bool = False):
         """Open and sanity-check the index at ``path``; raises IndexMissing,
         IndexCorrupt or IndexOutdated.
 
@@ -139,10 +139,13 @@ class SearchIndex:
         just replaced the table of contents (or merged segments) that this reader had found.
         Opening again reads the new ones; only a file still missing after a few tries is
         corruption. (The load benchmark met it: one search in a few thousand answered 503
-        while uploads were indexed.)"""
+        while uploads were indexed.)
+
+        ``keep_reader``: return ``(index, reader)``, the reader the check opened, for a
+        searcher to use (opening every segment again cost half of each reopen)."""
         for attempt in range(VANISHED_RETRIES):
             try:
-                return SearchIndex._open_once(path, kind)
+                return SearchIndex._open_once(path, kind, keep_reader)
             except IndexCorrupt as exc:
                 if not isinstance(exc.__cause__, FileNotFoundError) or attempt == VANISHED_RETRIES - 1:
                     raise
@@ -150,7 +153,7 @@ class SearchIndex:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
-    def _open_once(path: str, kind: K.Kind):
+    def _open_once(path: str, kind: K.Kind, keep_reader: bool = False):
         try:
             present = os.path.isdir(path) and windex.exists_in(path)
         except Exception as exc:  # a table of contents that does not unpickle
@@ -168,27 +171,34 @@ class SearchIndex:
             raise IndexCorrupt(kind.name, f"directory holds kind {meta.get('kind')!r}")
         if meta.get("version") != kind.version:
             raise IndexOutdated(kind.name, f"version {meta.get('version')} < {kind.version}")
+        reader = None
         try:
             ix = windex.open_dir(path)
-            with ix.reader() as reader:
-                reader.doc_count()
-                for leaf, _ in reader.leaf_readers():
-                    leaf.doc_count_all()
-                    if leaf.doc_count_all():
-                        leaf.column_reader("d")[leaf.doc_count_all() - 1]
-                    next(iter(leaf.lexicon("key")), None)
-        except IndexUnavailable:
-            raise
+            reader = ix.reader()
+            reader.doc_count()
+            for leaf, _ in reader.leaf_readers():
+                leaf.doc_count_all()
+                if leaf.doc_count_all():
+                    leaf.column_reader("d")[leaf.doc_count_all() - 1]
+                next(iter(leaf.lexicon("key")), None)
         except Exception as exc:  # any read failure means damaged files
+            if reader is not None:
+                reader.close()
+            if isinstance(exc, IndexUnavailable):
+                raise
             raise IndexCorrupt(kind.name, f"{type(exc).__name__}: {exc}") from exc
+        if keep_reader:
+            return ix, reader
+        reader.close()
         return ix
 
-    def open(self, kind: str):
+    def open(self, kind: str, keep_reader: bool = False):
         """The live Whoosh index of ``kind`` (raises the IndexUnavailable family; a
-        kind that is not ok while a rebuild runs raises IndexRebuilding)."""
+        kind that is not ok while a rebuild runs raises IndexRebuilding); with
+        ``keep_reader``, ``(index, its checked reader)``."""
         spec = K.KINDS[kind]
         try:
-            return self.open_at(self.path(kind), spec)
+            return self.open_at(self.path(kind), spec, keep_reader)
         except IndexUnavailable as exc:
             if self.rebuild_running(kind):
                 raise IndexRebuilding(kind, exc.state) from exc
@@ -342,7 +352,7 @@ class SearchIndex:
         if cached is not None:
             cached[1].close()
             del cache[kind]
-        ks = KindSearcher(K.KINDS[kind], self.open(kind))
+        ks = KindSearcher(K.KINDS[kind], *self.open(kind, keep_reader=True))
         ks.token = token
         cache[kind] = (token, ks)
         return ks

@@ -22,6 +22,7 @@ from collections import Counter
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from search import querylang as ql
 from search.analyzer import fold, normalize
@@ -60,10 +61,11 @@ class KindSearcher:
     deletions) and the labels of facet values. One per thread (Whoosh readers share
     file positions)."""
 
-    def __init__(self, kind, ix):
+    def __init__(self, kind, ix, reader=None):
         self.kind = kind
         self.ix = ix
-        self.searcher = ix.searcher()
+        # ``reader``: the one SearchIndex.open checked, else a new one.
+        self.searcher = Searcher(reader, fromindex=ix) if reader is not None else ix.searcher()
         leaves = self.searcher.subsearchers or [(self.searcher, 0)]
         self.segments = [Segment(s.reader(), off, s) for s, off in leaves]
         self.readers = [seg.reader for seg in self.segments]
