@@ -142,10 +142,13 @@ class LoginAttempt(Base):
     success: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+_UNITS = select(Unit.__table__.c.id, Unit.__table__.c.parent_id, Unit.__table__.c.successor_id)
+
+
 def unit_subtree_ids(session: Session, unit_id: int) -> set[int]:
     """The unit, every unit below it, and every unit whose records passed into their custody
     (a unit whose successor is in the set, recursively)."""
-    units = session.execute(select(Unit.id, Unit.parent_id, Unit.successor_id)).all()
+    units = session.execute(_UNITS).all()
     children: dict[int | None, list[int]] = {}
     predecessors: dict[int, list[int]] = {}
     for uid, parent, successor in units:

@@ -261,24 +261,33 @@ def revoke_token(services: Services, session: Session, principal: Principal, tok
     return row
 
 
+@functools.cache
+def _token_query():
+    """Built once: building the statement cost as much as running it."""
+    from sqlalchemy import bindparam
+
+    from archive.accounts import UserRole
+
+    t, u, r = ApiToken.__table__, User.__table__, UserRole.__table__
+    return (select(t.c.id, t.c.revoked_at, t.c.expires_at, t.c.last_used_at, u.c.id.label("user_id"),
+                   u.c.username, u.c.clearance, u.c.unit_id, u.c.is_active, r.c.role)
+            .join(u, u.c.id == t.c.user_id).outerjoin(r, r.c.user_id == u.c.id)
+            .where(t.c.token_hash == bindparam("token_hash")))
+
+
 def principal_for_token(services: Services, token: str, *, now: datetime | None = None, ip: str | None = None):
     """Who an API token speaks for, or None (unknown, revoked, expired, or user disabled).
 
     Every API call asks, so this is one Core query on a connection (the token, its user and
     the user's roles, joined) and one for the unit tree, not ORM objects: measured with
     ``bench/load.py``, the ORM version took 13-16 % of the web server's samples."""
-    from archive.accounts import UserRole, unit_subtree_ids
+    from archive.accounts import unit_subtree_ids
 
     if not token.startswith(TOKEN_PREFIX):
         return None
-    t, u, r = ApiToken.__table__, User.__table__, UserRole.__table__
-    query = (select(t.c.id, t.c.revoked_at, t.c.expires_at, t.c.last_used_at, u.c.id.label("user_id"),
-                    u.c.username, u.c.clearance, u.c.unit_id, u.c.is_active, r.c.role)
-             .join(u, u.c.id == t.c.user_id).outerjoin(r, r.c.user_id == u.c.id)
-             .where(t.c.token_hash == token_hash(token)))
     now = now or _now()
     with services.engine.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(_token_query(), {"token_hash": token_hash(token)}).all()
         if not rows:
             return None
         row = rows[0]
@@ -289,6 +298,7 @@ def principal_for_token(services: Services, token: str, *, now: datetime | None 
         units = frozenset(unit_subtree_ids(conn, row.unit_id))
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
             # coarse, so a busy client does not write on every call
+            t = ApiToken.__table__
             conn.execute(t.update().where(t.c.id == row.id).values(last_used_at=now))
             conn.commit()
     roles = frozenset(x.role for x in rows if x.role is not None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from archive.models import Document
 from docsvc.access import Principal
@@ -80,13 +80,15 @@ def run_search(services: Services, principal: Principal, query: str, *, kind: st
     return result
 
 
+_PERSONAL_AMONG = select(Document.__table__.c.id).where(
+    Document.__table__.c.id.in_(bindparam("ids", expanding=True)), Document.__table__.c.personal_data.is_(True))
+
+
 def _personal_documents(services: Services, ids: list[int]) -> list[int]:
     if not ids:
         return []
-    table = Document.__table__  # a Core read on a connection: every search hit list asks
-    with services.engine.connect() as conn:
-        return sorted(conn.scalars(select(table.c.id).where(table.c.id.in_(set(ids)),
-                                                            table.c.personal_data.is_(True))))
+    with services.engine.connect() as conn:  # a Core read, its statement built once: every hit list asks
+        return sorted(conn.scalars(_PERSONAL_AMONG, {"ids": sorted(set(ids))}))
 
 
 def run_suggest(services: Services, principal: Principal, prefix: str, *, limit: int = 8,
