@@ -105,6 +105,12 @@ def _error_pages(app: Flask) -> None:
             return error_response(status, codes.get(status, "error"), message)
         return render_template("error.html", status=status, message=message), status
 
+    from docsvc.edge import NulInForm
+
+    @app.errorhandler(NulInForm)
+    def _nul(exc):
+        return page(400, _("Trường “{field}” chứa ký tự NUL, không phải chữ; hãy nhập lại.").format(field=exc.field))
+
     @app.errorhandler(403)
     def _forbidden(_exc):
         return page(403, _("Bạn không có quyền xem trang hoặc văn bản này."))

@@ -158,6 +158,7 @@ def init_app(app: Flask) -> None:
 
     app.before_request(edge.guard_body)
     csrf.init_app(app)
+    app.before_request(edge.refuse_nul)  # after CSRF: a forged form is refused as forged
 
     @app.context_processor
     def _inject():

@@ -23,6 +23,7 @@ import secrets
 from typing import Callable
 
 from flask import Flask, current_app, g, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Routes that take files; others are held to the small request limit. A new upload route
@@ -66,6 +67,31 @@ def guard_body() -> None:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if view is not None and (request.endpoint in UPLOAD_ENDPOINTS or getattr(view, "accepts_uploads", False)):
         request.max_content_length = current_app.extensions["docsvc"].settings.max_upload_bytes + 1024 * 1024
+
+
+class NulInForm(BadRequest):
+    """A web form or query string carrying a NUL character (docsvc.app answers 400 with the
+    field named)."""
+
+    def __init__(self, field: str):
+        super().__init__()
+        self.field = field
+
+
+def refuse_nul() -> None:
+    """A NUL character is never text a person typed, and PostgreSQL cannot store it (SQLite
+    could): refused in every form field and query parameter of the web pages, with the field
+    named, before a view stores it (the API's validator does the same for its requests)."""
+    if request.path.startswith("/api/"):
+        return
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(request.form)
+    for source in sources:
+        for name, values in source.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise NulInForm(name.replace("\x00", ""))
 
 
 def security_headers(response):

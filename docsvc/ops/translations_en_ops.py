@@ -47,4 +47,6 @@ CATALOG = {
     "Khác (hàng đợi, mốc neo, khóa)": "Other (queue, anchors, keys)",
     "Còn trống": "Free",
     "nơi lưu tệp còn trống": "free where the files are stored",
+    "Trường “{field}” chứa ký tự NUL, không phải chữ; hãy nhập lại.":
+        "The field “{field}” holds a NUL character, which is not text; please type it again.",
 }
