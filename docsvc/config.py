@@ -54,6 +54,9 @@ class Settings:
     index_check_on_start: bool = True   # serve/worker: rebuild a missing or corrupt index at start
     index_warm_on_start: bool = True    # serve: load caches and frequent words in the background
     index_prefetch_mb: int = 192        # of frequent words' postings decoded at warm-up
+    # False on a worker host without the search index: documents it reads are indexed by the
+    # index host's worker (docsvc.finding.remote); see README, Deployment.
+    index_here: bool = True
 
     # Jobs
     worker_threads: int = 0         # jobs at once per process; 0: twice ocr_processes (docsvc.worker.job_slots)

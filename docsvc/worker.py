@@ -84,7 +84,13 @@ def document_done(services: Services, doc_id: int, index: Callable[[int], None] 
 def make_runner(services: Services, worker_id: str, *, schedule_retry=None) -> JobRunner:
     from docsvc.finding.indexing import GroupIndexer
 
-    index = GroupIndexer(services)
+    if services.settings.index_here:
+        index = GroupIndexer(services)
+    else:  # no index on this host: the index host's worker indexes it (docsvc.finding.remote)
+        from docsvc.finding.remote import request_indexing
+
+        def index(doc_id: int) -> None:
+            request_indexing(services, [doc_id], worker_id)
     return JobRunner(services.session_factory, services.blobs, services.make_pipeline(),
                      worker_id=worker_id, settings=job_settings(services),
                      schedule_retry=schedule_retry,
@@ -208,7 +214,7 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
 
     runner = make_runner(services, worker_id, schedule_retry=schedule_retry)
     queue = JobQueue(huey, run_job=runner.run)
-    if services.settings.index_check_on_start:
+    if services.settings.index_check_on_start and services.settings.index_here:
         from docsvc.finding.indexing import ensure_index
 
         ensure_index(services)
@@ -227,6 +233,9 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     from docsvc.ops.fixity import start_fixity
 
     fixity = start_fixity(services, worker_id)  # a slice of the blobs re-checked each night
+    from docsvc.finding.remote import start_index_drain
+
+    drain = start_index_drain(services)  # on the index host: documents read on other hosts
     slots = job_slots(services, threads)
     log.info("worker %s started (%d job slots, %d OCR processes)", worker_id, slots,
              services.settings.ocr_processes)
@@ -243,6 +252,8 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
             reminder.stop()
         if fixity is not None:
             fixity.stop()
+        if drain is not None:
+            drain.stop()
         registration.stop()
 
 

@@ -75,8 +75,10 @@ def page_records(session: Session, doc_ids: Sequence[int]) -> list[DocumentPage]
     return [_record(doc, page, units) for doc, page in rows]
 
 
-def index_documents(services: Services, doc_ids: Iterable[int]) -> int:
-    """Index (or re-index) these documents after their change was committed."""
+def index_documents(services: Services, doc_ids: Iterable[int], *, raise_errors: bool = False) -> int:
+    """Index (or re-index) these documents after their change was committed. An index that
+    cannot be written is logged (``docsvc reindex --check`` repairs it), or with
+    ``raise_errors`` raised."""
     ids = sorted(set(doc_ids))
     if not ids:
         return 0
@@ -90,6 +92,8 @@ def index_documents(services: Services, doc_ids: Iterable[int]) -> int:
             services.search_index.delete("document", gone)
         return written
     except (IndexUnavailable, WriterBusy) as exc:
+        if raise_errors:
+            raise
         log.warning("search index not updated for documents %s (%s); `docsvc reindex --check` repairs it",
                     ids, exc)
         return 0

@@ -1,0 +1,87 @@
+"""A worker on a host without the search index (``DOCSVC_INDEX_HERE=0``) leaves the documents
+it reads to the index host (docsvc.finding.remote, archive.index_requests).
+
+Tried: a document read there (not findable, one request recorded, none written to the
+local index); the same document asked twice (one request); the index host's drain (the
+document findable, the request gone); a real ``docsvc worker`` on the index host taking a
+request on its own; a drain while the index cannot be written (the requests stay)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.index_requests import IndexRequest
+from docsvc.documents.submit import submit_stream
+from docsvc.finding.remote import drain_index_requests, pending_index_requests, request_indexing
+from docsvc.worker import wait_for_jobs
+from search import AccessScope, WriterBusy
+from tests.app.inputs import text_pdf
+from tests.backends import database_env
+from tests.processes import stop_group, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+WORD = "Quảngtrườngxanh"
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "INDEX_HERE": False}  # this app is the worker host without the index
+
+
+def _read_here(services, accounts) -> int:
+    sub = submit_stream(services, io.BytesIO(text_pdf([f"Thông báo về {WORD} số 07/TB-UBND"])), "tb.pdf",
+                        principal=accounts.system, unit_code="XA-A")
+    wait_for_jobs(services, [sub.job_id], timeout=120)  # no worker alive: read in this process
+    return sub.document_id
+
+
+def _found(services) -> set[int]:
+    return {h.id for h in services.search_index.search(WORD, AccessScope.everything()).hits}
+
+
+def test_a_document_read_without_the_index_waits_for_the_index_host(services, accounts):
+    assert services.settings.index_here is False
+    doc_id = _read_here(services, accounts)
+    assert _found(services) == set()
+    assert pending_index_requests(services) == 1
+    request_indexing(services, [doc_id], "again")  # asked twice: still one request
+    assert pending_index_requests(services) == 1
+    assert drain_index_requests(services) == 1      # what the index host's worker does
+    assert _found(services) == {doc_id}
+    assert pending_index_requests(services) == 0
+
+
+def test_requests_stay_while_the_index_cannot_be_written(services, accounts, monkeypatch):
+    doc_id = _read_here(services, accounts)
+
+    def busy(records):
+        raise WriterBusy("document")
+
+    monkeypatch.setattr(services.search_index, "update", busy)
+    with pytest.raises(WriterBusy):
+        drain_index_requests(services)
+    assert pending_index_requests(services) == 1
+    monkeypatch.undo()
+    assert drain_index_requests(services) == 1 and _found(services) == {doc_id}
+
+
+def test_the_index_hosts_worker_takes_the_requests(services, accounts, app_config):
+    doc_id = _read_here(services, accounts)
+    env = {**os.environ, **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
+           "DOCSVC_SECRET_KEY": "test-secret", "DOCSVC_OCR_PROCESSES": "1", "OMP_THREAD_LIMIT": "1",
+           "PYTHONPATH": str(ROOT), "DOCSVC_INDEX_HERE": "1"}
+    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT))
+    try:
+        wait_for(lambda: pending_index_requests(services) == 0, "the index host's worker taking the request")
+    finally:
+        stop_group(worker)
+    assert _found(services) == {doc_id}
+    with services.session_factory() as db:
+        assert db.get(IndexRequest, doc_id) is None
