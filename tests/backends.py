@@ -79,7 +79,11 @@ def make_app(tmp_path, database_url: str | None, *, index: bool = False):
         config["DATABASE_URL"] = database_url
     else:
         seed_sqlite(tmp_path / "var")
-    app = create_app(config)  # on PostgreSQL, a copy of the migrated template (PostgresDatabases)
+    app = create_app(config)
+    if database_url:  # a template copy is at head already (a no-op); an empty database is migrated
+        from archive.migrate import upgrade
+
+        upgrade(app.extensions["docsvc"].engine)
     ensure_root_unit(app.extensions["docsvc"])
     if index:
         from docsvc.finding.indexing import ensure_index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -96,5 +97,10 @@ class Services:
 def build_services(settings: Settings) -> Services:
     private_dir(settings.data_dir)  # 0700: documents, keys and the database are for the service alone
     engine = make_engine(settings.resolved_database_url)
+    blobs = open_blob_store(settings.resolved_blob_url, settings.resolved_blob_cache_dir)
+    if settings.blob_replica:  # every new blob copied there as it is written (archive.blobreplica)
+        from archive.blobreplica import ReplicatingStore
+
+        blobs = ReplicatingStore(blobs, Path(settings.blob_replica).expanduser().resolve())
     return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
-                    blobs=open_blob_store(settings.resolved_blob_url, settings.resolved_blob_cache_dir))
+                    blobs=blobs)
