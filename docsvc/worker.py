@@ -127,7 +127,11 @@ def index_after_dead_workers(services: Services, *, window: timedelta = timedelt
                 select(Job.document_id).where(Job.worker_id == worker_id, Job.status == JOB_DONE,
                                               Job.finished_at >= last_seen - window,
                                               Job.document_id.is_not(None)))))
-        if doc_ids:
+        if doc_ids and not services.settings.index_here:  # no index here: the index host's worker does it
+            from docsvc.finding.remote import request_indexing
+
+            request_indexing(services, doc_ids, f"after {worker_id}")
+        elif doc_ids:
             try:
                 with services.session_factory() as session:
                     services.search_index.update(page_records(session, doc_ids))

@@ -4,7 +4,8 @@ it reads to the index host (docsvc.finding.remote, archive.index_requests).
 Tried: a document read there (not findable, one request recorded, none written to the
 local index); the same document asked twice (one request); the index host's drain (the
 document findable, the request gone); a real ``docsvc worker`` on the index host taking a
-request on its own; a drain while the index cannot be written (the requests stay)."""
+request on its own; a drain while the index cannot be written (the requests stay); a dead
+worker's finished documents swept by a worker without the index (requests, no local index)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,27 @@ def test_the_index_hosts_worker_takes_the_requests(services, accounts, app_confi
     assert _found(services) == {doc_id}
     with services.session_factory() as db:
         assert db.get(IndexRequest, doc_id) is None
+
+
+def test_a_dead_workers_documents_go_to_the_index_host_too(services):
+    """A live worker without the index sweeps a dead one: the documents that worker finished
+    but may not have indexed become requests, not entries in a local index."""
+    from datetime import datetime, timedelta, timezone
+
+    from archive.models import Worker
+    from docsvc.worker import index_after_dead_workers
+    from tests.jobs.fakes import FakePipeline
+    from tests.jobs.test_runner import job_row, make_job, runner
+
+    now = datetime.now(timezone.utc)
+    killed = make_job(services, pages=1)
+    runner(services, FakePipeline(1), lambda: now - timedelta(seconds=40), "worker@c:13:cccccc").run(killed)
+    with services.session_factory() as s:
+        s.add(Worker(id="worker@c:13:cccccc", hostname="other-host", pid=1, started_at=now - timedelta(seconds=60),
+                     last_seen=now - timedelta(seconds=30)))
+        s.commit()
+    doc_id = job_row(services, killed).document_id
+    assert index_after_dead_workers(services) == [doc_id]
+    with services.session_factory() as db:
+        assert db.get(IndexRequest, doc_id) is not None
+    assert services.search_index.status("document").docs == 0  # nothing written here
