@@ -207,3 +207,4 @@ class Worker(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    slots: Mapped[int | None] = mapped_column(Integer)  # its own job slots (--threads), shown on the status page

@@ -151,8 +151,9 @@ class _Registration:
     """Keeps this worker's row fresh and recovers dead workers' jobs, on one timer."""
 
     def __init__(self, services: Services, worker_id: str, enqueue: Callable[[int], None],
-                 queue_empty: Callable[[], bool] | None = None):
+                 queue_empty: Callable[[], bool] | None = None, slots: int | None = None):
         self.services, self.worker_id, self.enqueue = services, worker_id, enqueue
+        self.slots = slots
         self.queue_empty = queue_empty
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="worker-heartbeat", daemon=True)
@@ -181,7 +182,7 @@ class _Registration:
             row = session.get(Worker, self.worker_id)
             if row is None:
                 session.add(Worker(id=self.worker_id, hostname=socket.gethostname(), pid=os.getpid(),
-                                   started_at=now, last_seen=now))
+                                   started_at=now, last_seen=now, slots=self.slots))
             else:
                 row.last_seen = now
             if first:  # forget workers long gone
@@ -226,7 +227,8 @@ def run_worker(services: Services, *, threads: int | None = None) -> None:
     services.set_queue(queue)
     # Queued jobs are re-sent (a message may have been lost) only when the queue is empty:
     # every worker runs this every few seconds, and a backlog must not be sent again each time.
-    registration = _Registration(services, worker_id, queue.enqueue, queue_empty=lambda: queue.pending() == 0)
+    registration = _Registration(services, worker_id, queue.enqueue, queue_empty=lambda: queue.pending() == 0,
+                                 slots=job_slots(services, threads))
     registration.start()
     from docsvc.audit.anchoring import start_anchoring
 

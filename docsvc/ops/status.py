@@ -54,7 +54,7 @@ class WorkerState:
     last_seen: datetime
     seconds_since_seen: float
     busy_slots: int             # jobs it holds now (running, under its claim)
-    slots: int                  # job slots a worker runs with this installation's settings
+    slots: int                  # the worker's own job slots (its --threads; else from the settings)
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def _workers(services: Services, session: Session, now: datetime) -> list[Worker
         last_seen = _aware(w.last_seen)
         out.append(WorkerState(id=w.id, hostname=w.hostname, pid=w.pid, started_at=_aware(w.started_at),
                                last_seen=last_seen, seconds_since_seen=round((now - last_seen).total_seconds(), 1),
-                               busy_slots=int(busy.get(w.id, 0)), slots=slots))
+                               busy_slots=int(busy.get(w.id, 0)), slots=w.slots or slots))
     return out
 
 

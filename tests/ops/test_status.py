@@ -162,13 +162,13 @@ def test_the_admin_page_and_its_tile(app, client, services, accounts):
 
 def test_a_live_worker_is_shown_with_its_slots(app_config, services, tmp_path):
     """A real ``docsvc worker`` process on the same data directory: it appears once its
-    heartbeat row is written, with no job held and the installation's job slots (the
-    ``workers`` table does not record a worker's own ``--threads``)."""
+    heartbeat row is written, with no job held and its own job slots (``--threads 3``, not the
+    installation's 4)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_THREAD_LIMIT": "1", **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
            "DOCSVC_SECRET_KEY": "test-secret", "DOCSVC_OCR_PROCESSES": "2",
            "DOCSVC_INDEX_PROCS": "1"}
     log = (tmp_path / "worker.log").open("wb")
-    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], env=env, stdout=log,
+    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker", "--threads", "3"], env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True, cwd=str(ROOT))
     try:
         deadline = time.monotonic() + 120
@@ -181,5 +181,5 @@ def test_a_live_worker_is_shown_with_its_slots(app_config, services, tmp_path):
         stop_group(worker)
         log.close()
     (shown,) = status.workers
-    assert shown.pid == worker.pid and shown.busy_slots == 0 and shown.slots == job_slots(services) == 4
+    assert shown.pid == worker.pid and shown.busy_slots == 0 and shown.slots == 3 and job_slots(services) == 4
     assert shown.seconds_since_seen < 60 and shown.last_seen >= shown.started_at

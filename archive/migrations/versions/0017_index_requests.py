@@ -1,4 +1,5 @@
-"""index requests: documents read on a host without the search index, for the index host
+"""index requests: documents read on a host without the search index, for the index host;
+each worker's own job slots
 
 Revision ID: 0017
 Revises: 0016
@@ -26,9 +27,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('index_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_index_requests_requested_at'), ['requested_at'], unique=False)
+    with op.batch_alter_table('workers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('slots', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('workers', schema=None) as batch_op:
+        batch_op.drop_column('slots')
     with op.batch_alter_table('index_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_index_requests_requested_at'))
     op.drop_table('index_requests')
