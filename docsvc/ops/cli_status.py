@@ -45,6 +45,8 @@ def render_text(status: SystemStatus) -> list[str]:
         mark = "khớp" if k.in_step else "LỆCH"
         lines.append(f"  {k.kind}: {state}, {k.indexed}/{k.expected} {what} ({mark})"
                      + (f" — {k.detail}" if k.detail else ""))
+    if status.index.waiting:
+        lines.append(f"  chờ máy chỉ mục: {status.index.waiting} văn bản đọc ở máy khác")
     lines += [f"Sao lưu gần nhất: {_last(status.last_backup)}",
               f"Kiểm tra toàn vẹn gần nhất: {_last(status.last_fixity)}",
               f"Dung lượng ({d.data_dir}):",

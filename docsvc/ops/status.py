@@ -76,6 +76,7 @@ class IndexState:
     kinds: list[IndexKind]
     documents_done: int
     needs_rebuild: list[str]    # kinds missing, corrupt or of an older layout
+    waiting: int = 0            # documents read on hosts without the index, not yet indexed here
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,12 @@ def _index(services: Services, documents_done: int, pages_done: int, entries_fin
     for kind, st in index.status().items():
         kinds.append(IndexKind(kind=kind, state=st.state, indexed=st.docs, expected=expected.get(kind, 0),
                                rebuilding=st.rebuilding, detail=st.detail))
-    return IndexState(kinds=kinds, documents_done=documents_done, needs_rebuild=needs_rebuild(index))
+    from archive.index_requests import IndexRequest
+
+    with services.session_factory() as session:
+        waiting = session.scalar(select(func.count()).select_from(IndexRequest)) or 0
+    return IndexState(kinds=kinds, documents_done=documents_done, needs_rebuild=needs_rebuild(index),
+                      waiting=int(waiting))
 
 
 def _last(session: Session, action: str) -> LastRun | None:

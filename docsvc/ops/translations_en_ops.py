@@ -49,4 +49,6 @@ CATALOG = {
     "nơi lưu tệp còn trống": "free where the files are stored",
     "Trường “{field}” chứa ký tự NUL, không phải chữ; hãy nhập lại.":
         "The field “{field}” holds a NUL character, which is not text; please type it again.",
+    "Chờ máy chỉ mục": "Waiting for the index host",
+    "văn bản đọc ở máy khác": "documents read on other hosts",
 }

@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from archive.index_requests import IndexRequest
+from docsvc.access import system_principal
 from docsvc.documents.submit import submit_stream
+from docsvc.ops.cli_status import render_text
+from docsvc.ops.status import system_status
 from docsvc.finding.remote import drain_index_requests, pending_index_requests, request_indexing
 from docsvc.worker import wait_for_jobs
 from search import AccessScope, WriterBusy
@@ -53,6 +56,8 @@ def test_a_document_read_without_the_index_waits_for_the_index_host(services, ac
     assert pending_index_requests(services) == 1
     request_indexing(services, [doc_id], "again")  # asked twice: still one request
     assert pending_index_requests(services) == 1
+    status = system_status(services, system_principal("test"))
+    assert status.index.waiting == 1 and any("chờ máy chỉ mục: 1" in line for line in render_text(status))
     assert drain_index_requests(services) == 1      # what the index host's worker does
     assert _found(services) == {doc_id}
     assert pending_index_requests(services) == 0
