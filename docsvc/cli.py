@@ -134,6 +134,8 @@ def worker_command(threads: int | None) -> None:
 
     configure_logging(services().settings.log_format)  # text, or one JSON object per line
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if services().settings.worker_nice > 0:
+        os.nice(services().settings.worker_nice)
     run_worker(services(), threads=threads)
 
 
@@ -182,7 +184,9 @@ def _serve(host: str, port: int, threads: int = 8, processes: int | None = None)
 @click.option("--port", default=5000, type=int, show_default=True)
 @with_appcontext
 def run_command(host: str, port: int) -> None:
-    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], start_new_session=True)
+    # One machine serves and reads scans: the worker yields the CPU to the web server.
+    env = {**os.environ, "DOCSVC_WORKER_NICE": os.environ.get("DOCSVC_WORKER_NICE", "10")}
+    worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker"], start_new_session=True, env=env)
     click.echo(f"Worker đã chạy (pid {worker.pid}).")
     # SIGTERM (systemd, `timeout`, a container stop) must also stop the worker: make it unwind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

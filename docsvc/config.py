@@ -121,6 +121,9 @@ class Settings:
     # Where the limiter counts: memory:// (one process) or redis://... (several servers).
     rate_limit_storage_url: str = "memory://"
 
+    # Added to the worker's niceness at start (its Tesseract processes inherit it): on a machine
+    # that also serves, OCR then takes the CPU the web server leaves. `docsvc run` uses 10.
+    worker_nice: int = 0
     # Web server processes of `docsvc serve`/`run` (docsvc.ops.serving): one per core serves the most.
     web_processes: int = 1
     # Logs of serve/run/worker: "text" (one readable line) or "json" (one object per line; docsvc.ops.logs)

@@ -163,10 +163,10 @@ def test_the_admin_page_and_its_tile(app, client, services, accounts):
 def test_a_live_worker_is_shown_with_its_slots(app_config, services, tmp_path):
     """A real ``docsvc worker`` process on the same data directory: it appears once its
     heartbeat row is written, with no job held and its own job slots (``--threads 3``, not the
-    installation's 4)."""
+    installation's 4), at the niceness ``DOCSVC_WORKER_NICE`` asks."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_THREAD_LIMIT": "1", **database_env(app_config), "DOCSVC_DATA_DIR": str(app_config["DATA_DIR"]),
            "DOCSVC_SECRET_KEY": "test-secret", "DOCSVC_OCR_PROCESSES": "2",
-           "DOCSVC_INDEX_PROCS": "1"}
+           "DOCSVC_INDEX_PROCS": "1", "DOCSVC_WORKER_NICE": "5"}
     log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen([sys.executable, "-m", "docsvc", "worker", "--threads", "3"], env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True, cwd=str(ROOT))
@@ -177,9 +177,11 @@ def test_a_live_worker_is_shown_with_its_slots(app_config, services, tmp_path):
             assert time.monotonic() < deadline, "the worker never beat"
             time.sleep(0.2)
         status = system_status(services, system_principal("test"))
+        niceness = int(Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
     finally:
         stop_group(worker)
         log.close()
     (shown,) = status.workers
     assert shown.pid == worker.pid and shown.busy_slots == 0 and shown.slots == 3 and job_slots(services) == 4
     assert shown.seconds_since_seen < 60 and shown.last_seen >= shown.started_at
+    assert niceness == min(19, os.nice(0) + 5)  # DOCSVC_WORKER_NICE: OCR yields to the web server
