@@ -85,8 +85,9 @@ def refuse_nul() -> None:
     if request.path.startswith("/api/"):
         return
     sources = [request.args]
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
+    # Typed forms only: a multipart body is an upload, read by its view under the size limit
+    # that view sets (reading it here would apply the small default limit first).
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype == "application/x-www-form-urlencoded":
         sources.append(request.form)
     for source in sources:
         for name, values in source.lists():
