@@ -63,7 +63,7 @@ def _letters(word: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def _compiled(words: frozenset[str], prefixes: frozenset[str]):
     """``(pattern, checked)``: with ``checked`` the pattern has no look-behind and a
     match must be checked to start a word (see :func:`_matches`)."""

@@ -131,7 +131,7 @@ class SearchIndex:
         return ix
 
     @staticmethod
-    def open_at(path: str, kind: K.Kind, keep_reader: bool = False):
+    def open_at(path: str, kind: K.Kind, keep_reader: bool = False, reuse: dict | None = None):
         """Open and sanity-check the index at ``path``; raises IndexMissing,
         IndexCorrupt or IndexOutdated.
 
@@ -142,10 +142,12 @@ class SearchIndex:
         while uploads were indexed.)
 
         ``keep_reader``: return ``(index, reader)``, the reader the check opened, for a
-        searcher to use (opening every segment again cost half of each reopen)."""
+        searcher to use (opening every segment again cost half of each reopen). ``reuse``:
+        that reader's segment readers by ``(segment id, deletions)``; those whose segment
+        is unchanged are taken over instead of opened again (see :func:`_leaf_readers`)."""
         for attempt in range(VANISHED_RETRIES):
             try:
-                return SearchIndex._open_once(path, kind, keep_reader)
+                return SearchIndex._open_once(path, kind, keep_reader, reuse)
             except IndexCorrupt as exc:
                 if not isinstance(exc.__cause__, FileNotFoundError) or attempt == VANISHED_RETRIES - 1:
                     raise
@@ -153,7 +155,7 @@ class SearchIndex:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
-    def _open_once(path: str, kind: K.Kind, keep_reader: bool = False):
+    def _open_once(path: str, kind: K.Kind, keep_reader: bool = False, reuse: dict | None = None):
         try:
             present = os.path.isdir(path) and windex.exists_in(path)
         except Exception as exc:  # a table of contents that does not unpickle
@@ -171,19 +173,19 @@ class SearchIndex:
             raise IndexCorrupt(kind.name, f"directory holds kind {meta.get('kind')!r}")
         if meta.get("version") != kind.version:
             raise IndexOutdated(kind.name, f"version {meta.get('version')} < {kind.version}")
-        reader = None
+        reader, fresh = None, []
         try:
             ix = windex.open_dir(path)
-            reader = ix.reader()
+            reader, fresh = _leaf_readers(ix, dict(reuse or {}))
             reader.doc_count()
-            for leaf, _ in reader.leaf_readers():
+            for leaf in fresh:  # a segment taken over was checked when it was first opened
                 leaf.doc_count_all()
                 if leaf.doc_count_all():
                     leaf.column_reader("d")[leaf.doc_count_all() - 1]
                 next(iter(leaf.lexicon("key")), None)
         except Exception as exc:  # any read failure means damaged files
-            if reader is not None:
-                reader.close()
+            for leaf in fresh:  # not the ones taken over: their searcher still uses them
+                leaf.close()
             if isinstance(exc, IndexUnavailable):
                 raise
             raise IndexCorrupt(kind.name, f"{type(exc).__name__}: {exc}") from exc
@@ -192,13 +194,13 @@ class SearchIndex:
         reader.close()
         return ix
 
-    def open(self, kind: str, keep_reader: bool = False):
+    def open(self, kind: str, keep_reader: bool = False, reuse: dict | None = None):
         """The live Whoosh index of ``kind`` (raises the IndexUnavailable family; a
         kind that is not ok while a rebuild runs raises IndexRebuilding); with
         ``keep_reader``, ``(index, its checked reader)``."""
         spec = K.KINDS[kind]
         try:
-            return self.open_at(self.path(kind), spec, keep_reader)
+            return self.open_at(self.path(kind), spec, keep_reader, reuse)
         except IndexUnavailable as exc:
             if self.rebuild_running(kind):
                 raise IndexRebuilding(kind, exc.state) from exc
@@ -339,9 +341,9 @@ class SearchIndex:
     # -- searching ------------------------------------------------------------------
 
     def searcher(self, kind: str):
-        """This thread's :class:`search.searching.KindSearcher` for ``kind``, reopened
+        """This thread's :class:`search.kindsearcher.KindSearcher` for ``kind``, reopened
         when the index has changed."""
-        from search.searching import KindSearcher
+        from search.kindsearcher import KindSearcher
         cache = getattr(self._local, "searchers", None)
         if cache is None:
             cache = self._local.searchers = {}
@@ -349,10 +351,20 @@ class SearchIndex:
         cached = cache.get(kind)
         if cached is not None and cached[0] == token and token is not None:
             return cached[1]
+        previous = None
         if cached is not None:
-            cached[1].close()
+            previous = cached[1]
             del cache[kind]
-        ks = KindSearcher(K.KINDS[kind], *self.open(kind, keep_reader=True))
+        try:
+            ix, reader = self.open(kind, keep_reader=True,
+                                   reuse=previous.leaves() if previous is not None else None)
+        except BaseException:
+            if previous is not None:
+                previous.close()
+            raise
+        ks = KindSearcher(K.KINDS[kind], ix, reader, previous=previous)
+        if previous is not None:
+            previous.close(keep=ks.readers)
         ks.token = token
         cache[kind] = (token, ks)
         return ks
@@ -435,3 +447,33 @@ class SearchIndex:
         """Completions as you type; see :func:`search.searching.suggest`."""
         from search.searching import suggest
         return suggest(self, prefix, scope, limit=limit, kind=kind)
+
+
+def _leaf_readers(ix, reuse: dict):
+    """``(reader, the segment readers opened anew)`` of the index's current segments:
+    a segment found in ``reuse`` under ``(segment id, deletions)`` keeps the reader
+    given (a segment's files never change, and its deletions only grow, so an equal
+    count is an equal set); the others are opened. After a commit that adds a small
+    segment a reopen then opens that one only, instead of every segment's terms table,
+    once per server thread (Whoosh's own ``reuse`` also keeps segments the commit
+    has merged away)."""
+    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+
+    toc = ix._read_toc()
+    if not toc.segments:
+        return EmptyReader(toc.schema), []
+    readers, fresh = [], []
+    try:
+        for segment in toc.segments:
+            reader = reuse.pop((segment.segment_id(), segment.deleted_count()), None)
+            if reader is None:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                fresh.append(reader)
+            readers.append(reader)
+    except BaseException:
+        for reader in fresh:
+            reader.close()
+        raise
+    if len(readers) == 1:
+        return readers[0], fresh
+    return MultiReader(readers, generation=toc.generation), fresh

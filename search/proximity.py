@@ -202,9 +202,6 @@ class Proximity(wq.Query):
     def grades(self, seg, docs) -> dict[int, float]:
         """``{doc: grade}`` for the local documents ``docs`` of segment ``seg`` (those
         with a grade above 0)."""
-        col = seg.cached(f"_stored_{self.column}")
-        if col is None:
-            col = seg.cache(f"_stored_{self.column}", seg.reader.column_reader(self.column))
         if self._pattern is None:
             forms = frozenset(f for s in self.slots for f in s)
             self._pattern = _compiled(forms, frozenset())
@@ -222,7 +219,7 @@ class Proximity(wq.Query):
                 g = self._grades[key] = EXACT
             if g is None:
                 g = 0.0
-                for text in self.texts(col[d]):
+                for text in self.texts(seg.stored(d, self.column)):
                     if text:
                         pos = _positions(text, len(self.slots), pattern, checked,
                                          self._where)

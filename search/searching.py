@@ -22,19 +22,18 @@ from collections import Counter
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from search import querylang as ql
 from search.analyzer import fold, normalize
 from search.cache import answer_key, keep, kept
 from search.engine import SegRun, facet_counts, newest, newest_sets, restrict
-from search.segment import HOT_MIN, Segment
-from search.scoring import Stats, _norms, _table, ideal, score_docs, top
+from search.kindsearcher import SUGGEST_FIELDS, KindSearcher
+from search.scoring import Stats, _table, ideal, score_docs, top
 from search.errors import IndexCorrupt
 from search.highlight import snippets
 from search.kindplans import PLANNERS
-from search.kinds import KINDS, type_code
-from search.planner import Lexicon, Marks
+from search.kinds import KINDS
+from search.planner import Marks
 from search.records import AccessScope, SearchResult, Suggestion
 from search.spelling import exact_form
 from search.visibility import ScopedLexicon, Visibility, ids_array, personal_ids
@@ -45,8 +44,6 @@ MAX_PER_PAGE = 100
 RELAX_MAX_PARTS = 6
 #: Matches scored for relevance at most (the newest ones; see ``_KindRun.best``).
 SCORE_LIMIT = 5_000
-#: Fields whose words complete what is typed (suggestions), per kind.
-SUGGEST_FIELDS = {"document": ("tx", "title")}
 #: Completions of the word being typed that are counted, most frequent first.
 COMPLETE_EXPAND = 24
 #: Completions of the last word considered when it is the start of a word, and the
@@ -54,100 +51,6 @@ COMPLETE_EXPAND = 24
 PREFIX_PROBE = 64
 COMPLETE_WORDS = 4
 COMPLETE_BUDGET = 5_000
-
-
-class KindSearcher:
-    """A Whoosh searcher on one kind's index with per-segment caches (columns,
-    deletions) and the labels of facet values. One per thread (Whoosh readers share
-    file positions)."""
-
-    def __init__(self, kind, ix, reader=None):
-        self.kind = kind
-        self.ix = ix
-        # ``reader``: the one SearchIndex.open checked, else a new one.
-        self.searcher = Searcher(reader, fromindex=ix) if reader is not None else ix.searcher()
-        leaves = self.searcher.subsearchers or [(self.searcher, 0)]
-        self.segments = [Segment(s.reader(), off, s) for s, off in leaves]
-        self.readers = [seg.reader for seg in self.segments]
-        self.lexicon_reader = self.searcher.reader()
-        self._labels: dict[str, dict] = {}
-        self._stored = None
-
-    def warm(self) -> None:
-        """Load what the first searches would otherwise load: per-segment numbers,
-        BM25 length norms, the spelling vocabulary, the facet labels and the column
-        of what hits show."""
-        if not self.searcher.doc_count_all():
-            return  # nothing indexed yet (Whoosh's empty reader has no columns to load)
-        planner = PLANNERS[self.kind.name]
-        stats = Stats(self.searcher)
-        for seg in self.segments:
-            seg.day_range(None, None)
-            seg.facet_combos()
-            run = SegRun(seg)
-            for name, fieldobj in self.searcher.schema.items():
-                if fieldobj.scorable:
-                    _norms(run, name, stats.avgfl(name))
-        Lexicon(self.lexicon_reader).within_one(planner.word_fields[0][0], "warm")
-        for fieldname in SUGGEST_FIELDS.get(self.kind.name, ()):  # sorted vocabularies
-            Lexicon(self.lexicon_reader).prefix_words(fieldname, "warm", 1)
-        self.labels("type")
-        self.labels("unit")
-        self.stored(0)  # opens the column of what hits show (its offsets are read)
-
-    def frequent_postings(self) -> list[tuple[int, Segment, str, str]]:
-        """``(doc frequency, segment, field, word)`` of every single word long enough
-        for the :data:`~search.segment.HOT` cache in the fields plain words are
-        searched in, most frequent first."""
-        if not self.searcher.doc_count_all():
-            return []
-        planner = PLANNERS[self.kind.name]
-        fields = dict.fromkeys(f for f, _ in planner.word_fields + planner.extra_fields)
-        out = []
-        for seg in self.segments:
-            for fieldname in fields:
-                if fieldname not in seg.reader.schema:
-                    continue
-                for tb, ti in seg.reader.iter_field(fieldname):
-                    df = ti.doc_frequency()
-                    if df >= HOT_MIN and b" " not in tb:
-                        out.append((df, seg, fieldname, tb.decode("utf-8")))
-        out.sort(key=lambda c: -c[0])
-        return out
-
-    def df(self, fieldname: str, text) -> int:
-        """Document frequency of a term in the whole index (cached per segment)."""
-        return sum(seg.df(fieldname, text) for seg in self.segments)
-
-    def close(self) -> None:
-        try:
-            self.searcher.close()
-        except Exception:
-            pass
-
-    def stored(self, docnum: int) -> dict:
-        """What a hit shows (the ``d`` column) of a document."""
-        if self._stored is None:
-            self._stored = self.searcher.reader().column_reader("d")
-        return self._stored[docnum]
-
-    def labels(self, facet: str) -> dict:
-        """Display labels of facet values: type crc → "Kế hoạch"; unit id → code."""
-        got = self._labels.get(facet)
-        if got is None:
-            got = {}
-            if facet == "type":
-                for tb in self.lexicon_reader.lexicon("type"):
-                    label = tb.decode("utf-8")
-                    code = type_code(label)
-                    if code not in got or label != fold(label):
-                        got[code] = label[:1].upper() + label[1:]
-            elif facet == "unit":
-                for tb in self.lexicon_reader.lexicon("ul"):
-                    uid, _, code = tb.decode("utf-8").partition(":")
-                    got[int(uid)] = code
-            self._labels[facet] = got
-        return got
 
 
 def _filters_to_nodes(filters: dict | None) -> list:

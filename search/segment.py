@@ -22,11 +22,12 @@ from whoosh.reading import TermNotFound
 from search.kinds import VALUE_NAMES, VALUES
 
 
-#: Posting lists at least this long are kept decoded between searches (see
-#: :class:`HotPostings`); shorter ones are cheap to read again.
+#: Posting lists at least this long are decoded into :class:`HotPostings` when an
+#: index is warmed at start (shorter ones when a search first reads them).
 HOT_MIN = 512
-#: Document frequencies remembered per segment (then forgotten all at once).
-DF_CACHE = 100_000
+#: Document frequencies remembered (then forgotten all at once).
+DF_CACHE = 200_000
+_DF: dict = {}
 
 
 class HotPostings:
@@ -73,6 +74,35 @@ class HotPostings:
 HOT = HotPostings()
 
 
+class StoredValues:
+    """Decoded stored values (the ``d`` column: what a hit shows, and the page text that
+    closeness is measured in), shared by every thread and kept across reopens. A
+    segment never changes once written, so ``(segment id, document)`` names one value
+    for good; decompressing and unpickling it again (5-10 % of a server's search time
+    under load, more after each commit, when every thread reopens) is not needed."""
+
+    def __init__(self, size: int = 20_000):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            got = self._items.get(key)
+            if got is not None:
+                self._items.move_to_end(key)
+            return got
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+STORED = StoredValues()
+
+
 class Segment:
     """One leaf reader with its document offset and lazily loaded columns."""
 
@@ -86,31 +116,35 @@ class Segment:
         self._df: dict = {}
         try:
             self.segment_id = reader.segment().segment_id()
-        except Exception:
-            self.segment_id = str(id(reader))
+        except Exception:  # no segment (an empty index): nothing to share across reopens
+            self.segment_id = None
 
     def df(self, fieldname: str, text) -> int:
-        """Document frequency of a term (0 for a field this segment lacks), cached:
-        Whoosh finds it through a hash table hashed in Python, a few microseconds a
-        look-up, and a query asks for the same terms again and again."""
-        key = (fieldname, text)
-        n = self._df.get(key)
+        """Document frequency of a term (0 for a field this segment lacks), cached for
+        the process (a segment's frequencies never change): Whoosh finds it through a
+        hash table hashed in Python, a few microseconds a look-up, and queries ask for
+        the same terms again and again, in every thread and after every reopen."""
+        key = (self.segment_id, fieldname, text) if self.segment_id is not None else None
+        n = _DF.get(key) if key is not None else self._df.get((fieldname, text))
         if n is None:
             try:
                 n = self.reader.doc_frequency(fieldname, text)
             except TermNotFound:
                 n = 0
-            if len(self._df) >= DF_CACHE:
-                self._df.clear()
-            self._df[key] = n
+            cache = _DF if key is not None else self._df
+            if len(cache) >= DF_CACHE:
+                cache.clear()
+            cache[key if key is not None else (fieldname, text)] = n
         return n
 
     def postings(self, fieldname: str, text, df: int | None = None):
-        """``(ids, weights)`` of a whole posting list; long lists come from (and go to)
-        the process's :data:`HOT` cache."""
+        """``(ids, weights)`` of a whole posting list, from (and to) the process's
+        :data:`HOT` cache: short lists too, as finding a term's list through Whoosh
+        (hashing, a matcher, a block read) costs about as much as decoding a short one,
+        a fifth of a search that is not answered from the answer cache."""
         if df is None:
             df = self.df(fieldname, text)
-        if df < HOT_MIN:
+        if not df or self.segment_id is None:
             return read_postings(self.reader, fieldname, text)
         key = (self.segment_id, fieldname, text)
         got = HOT.get(key)
@@ -134,6 +168,23 @@ class Segment:
             col = self._columns[name] = _load_column(self.reader, name, self.doc_count_all,
                                                      column)
         return col
+
+    def stored(self, docnum: int, column: str = "d"):
+        """The decoded stored value of a local document (see :class:`StoredValues`)."""
+        key = (self.segment_id, column, docnum)
+        got = STORED.get(key) if self.segment_id is not None else None
+        if got is None:
+            reader = self._columns.get(f"_stored_{column}")
+            if reader is None:
+                reader = self._columns[f"_stored_{column}"] = self.reader.column_reader(column)
+            got = reader[docnum]
+            if self.segment_id is not None:
+                STORED.put(key, got)
+        return got
+
+    def take_over(self, old: "Segment") -> None:
+        """Keep what ``old``, on the same reader, had loaded (columns, norms, masks)."""
+        self._columns, self._df = old._columns, old._df
 
     def cached(self, key):
         return self._columns.get(key)
