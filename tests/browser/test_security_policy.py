@@ -9,9 +9,11 @@ upload, search and account pages; signing out, then replaying the old cookie."""
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from archive.models import Job
 from docsvc.documents.submit import submit_stream
 from tests.app.inputs import text_png
 
@@ -37,12 +39,25 @@ def test_pages_work_under_the_policy(live_server, page, violations, services, ac
     accounts.user("quantri", "admin", "clerk", unit="UBND", clearance=3)
     sign_in(page, live_server, "quantri", accounts.passwords["quantri"])
 
-    # A scanned page takes the worker a few seconds to read: the page shows its progress
-    # and its script reloads it when the job ends.
-    sub = submit_stream(services, io.BytesIO(text_png(["Sổ đăng ký khai sinh", "Nguyễn Văn An"])), "scan.png",
-                        principal=accounts.system, unit_code="XA-A")
+    # A scanned page being read: the page shows its progress and its script reloads it when
+    # the job ends. The job is held (due in a year) until the page is open, so the worker
+    # cannot end it first on a fast machine or open the page late on a busy one; a job the
+    # worker claimed before it could be held is replaced by another file.
+    job_table = Job.__table__
+    for attempt in range(5):
+        sub = submit_stream(services, io.BytesIO(text_png(["Sổ đăng ký khai sinh", f"Nguyễn Văn An {attempt}"])),
+                            f"scan-{attempt}.png", principal=accounts.system, unit_code="XA-A")
+        with services.engine.begin() as conn:
+            held = conn.execute(job_table.update().where(job_table.c.id == sub.job_id, job_table.c.status == "queued")
+                                .values(run_after=datetime.now(timezone.utc) + timedelta(days=365))
+                                ).rowcount
+        if held:
+            break
+    assert held, "the worker claimed each of five jobs before it could be held"
     page.goto(f"{live_server}/documents/{sub.document_id}")
-    assert page.locator(".job-live").count() == 1, "the job ended before the page was open"
+    assert page.locator(".job-live").count() == 1, "a held job is shown as being read"
+    with services.engine.begin() as conn:  # released: the worker takes it at its next look
+        conn.execute(job_table.update().where(job_table.c.id == sub.job_id).values(run_after=None))
     page.locator("section.page").first.wait_for(timeout=180_000)  # shown after the script's reload
     assert page.locator(".job-live").count() == 0
 
