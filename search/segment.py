@@ -30,16 +30,10 @@ DF_CACHE = 200_000
 _DF: dict = {}
 
 
-class HotPostings:
-    """Decoded long posting lists, shared by all searches of the process, least
-    recently used first out, within a byte budget. Common words ("việc", "năm") and
-    common names come back in query after query; reading or probing their posting
-    lists block by block is most of the cost of a query that combines one with a date
-    range, while looking candidates up in a decoded array is not."""
+class _Lru:
+    """Least recently used first out; thread-safe."""
 
-    def __init__(self, budget_mb: int = 256):
-        self.budget = budget_mb << 20
-        self.used = 0
+    def __init__(self):
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -49,6 +43,20 @@ class HotPostings:
             if got is not None:
                 self._items.move_to_end(key)
             return got
+
+
+class HotPostings(_Lru):
+    """Decoded long posting lists, shared by all searches of the process, least
+    recently used first out, within a byte budget. Common words ("việc", "năm") and
+    common names come back in query after query; reading or probing their posting
+    lists block by block is most of the cost of a query that combines one with a date
+    range, while looking candidates up in a decoded array is not."""
+
+    def __init__(self, budget_mb: int = 256):
+        super().__init__()
+        self.budget = budget_mb << 20
+        self.used = 0
+
 
     @staticmethod
     def _size(entry) -> int:
@@ -74,7 +82,7 @@ class HotPostings:
 HOT = HotPostings()
 
 
-class StoredValues:
+class StoredValues(_Lru):
     """Decoded stored values (the ``d`` column: what a hit shows, and the page text that
     closeness is measured in), shared by every thread and kept across reopens. A
     segment never changes once written, so ``(segment id, document)`` names one value
@@ -82,16 +90,9 @@ class StoredValues:
     under load, more after each commit, when every thread reopens) is not needed."""
 
     def __init__(self, size: int = 20_000):
+        super().__init__()
         self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
 
-    def get(self, key):
-        with self._lock:
-            got = self._items.get(key)
-            if got is not None:
-                self._items.move_to_end(key)
-            return got
 
     def put(self, key, value) -> None:
         with self._lock:
