@@ -40,7 +40,7 @@ class KindSearcher:
         self.readers = [seg.reader for seg in self.segments]
         self.lexicon_reader = self.searcher.reader()
         self._labels: dict[str, dict] = {}
-        self._stored = None
+        self._offsets = None
 
     def warm(self) -> None:
         """Load what the first searches would otherwise load: per-segment numbers,
@@ -108,9 +108,9 @@ class KindSearcher:
 
     def stored(self, docnum: int) -> dict:
         """What a hit shows (the ``d`` column) of a document."""
-        if self._stored is None:
-            self._stored = [seg.offset for seg in self.segments]
-        seg = self.segments[bisect_right(self._stored, docnum) - 1]
+        if self._offsets is None:
+            self._offsets = [seg.offset for seg in self.segments]
+        seg = self.segments[bisect_right(self._offsets, docnum) - 1]
         return seg.stored(docnum - seg.offset)
 
     def labels(self, facet: str) -> dict:

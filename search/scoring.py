@@ -81,8 +81,7 @@ def _norms(run: SegRun, fieldname: str, avgfl: float) -> array:
     key = f"_norm_{fieldname}_{avgfl:.6f}"
     got = seg.cached(key)
     if got is None:
-        for stale in [k for k in seg._columns if k.startswith(f"_norm_{fieldname}_")]:
-            del seg._columns[stale]  # computed with an average length before a commit
+        seg.forget(f"_norm_{fieldname}_")  # computed with an average length before a commit
         lens = seg.column(f"_{fieldname}_L", LENGTHS_COLUMN)
         table = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
         got = seg.cache(key, array("f", map(table.__getitem__, lens)))

@@ -187,6 +187,11 @@ class Segment:
         """Keep what ``old``, on the same reader, had loaded (columns, norms, masks)."""
         self._columns, self._df = old._columns, old._df
 
+    def forget(self, prefix: str) -> None:
+        """Drop what was cached under keys starting with ``prefix``."""
+        for key in [k for k in self._columns if k.startswith(prefix)]:
+            del self._columns[key]
+
     def cached(self, key):
         return self._columns.get(key)
 
