@@ -22,6 +22,10 @@ def test_the_audit_page_reads_in_vietnamese_and_filters(live_server, page, accou
     page.wait_for_selector("nav.mainnav a")
     page.click("text=Quản trị")
     page.click("text=Nhật ký hệ thống")
+    # The click only starts the navigation: wait for the audit page itself, not the admin page
+    # it leaves (on a busy machine the read came first and found no rows).
+    page.wait_for_url("**/admin/audit")
+    page.locator("td.sentence").first.wait_for()
     sentences = page.locator("td.sentence").all_inner_texts()
     assert "quantri2 đã đăng nhập" in sentences
     assert any(s.startswith("Hệ thống (test) đã tạo người dùng") for s in sentences)
