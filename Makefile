@@ -13,9 +13,9 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-dejavu-c
 # Tesseract uses every core per page unless told; one thread per process is far faster here.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: setup system-packages venv db run test test-fast bench lock clean
+.PHONY: setup system-packages venv bytecode db run test test-fast bench lock clean
 
-setup: system-packages venv db
+setup: system-packages venv bytecode db
 
 system-packages:
 	@scripts/ensure-system-packages $(APT_PACKAGES)
@@ -30,12 +30,19 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
+# Our own packages compiled to bytecode, refreshed (only what changed) on every setup and test
+# run. Python would write it on first import, but not when PYTHONDONTWRITEBYTECODE is set or
+# the service's account cannot write the code's folders; then every `docsvc` command, worker
+# and test subprocess compiled them from source again: about 0.2 CPU-s more per start.
+bytecode: venv
+	@$(BIN)/python -m compileall -q -j 0 docsvc archive search ingest >/dev/null
+
 # Regenerate the lock after changing a dependency in pyproject.toml.
 lock:
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	  --extra dev --extra postgres --extra redis --strip-extras -o requirements.lock pyproject.toml requirements-build.in
 
-db: venv
+db: venv bytecode
 	DOCSVC_SIGN_IN_URL=http://$(HOST):$(PORT)/login $(BIN)/docsvc init
 
 run: setup
@@ -48,7 +55,7 @@ run: setup
 # the suite again with every app on a fresh PostgreSQL database, OCR, browser and the few
 # tests about SQLite itself left out.
 PG_PASS_MARKERS := not ocr and not browser and not sqlite_only
-test: system-packages venv
+test: system-packages venv bytecode
 	env -u DOCSVC_TEST_DATABASE_URL DOCSVC_TEST_POSTGRES_URL="$${DOCSVC_TEST_POSTGRES_URL:-$$DOCSVC_TEST_DATABASE_URL}" \
 	  $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25
 	@if [ -n "$$DOCSVC_TEST_DATABASE_URL" ]; then \
@@ -56,7 +63,7 @@ test: system-packages venv
 	  $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 -m "$(PG_PASS_MARKERS)"; \
 	fi
 
-test-fast: system-packages venv
+test-fast: system-packages venv bytecode
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not ocr and not browser and not slow"
 
 bench: setup
