@@ -114,7 +114,6 @@ class Segment:
         self.deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
         self.doc_count_all = reader.doc_count_all()
         self._columns: dict[str, array] = {}
-        self._df: dict = {}
         try:
             self.segment_id = reader.segment().segment_id()
         except Exception:  # no segment (an empty index): nothing to share across reopens
@@ -125,17 +124,17 @@ class Segment:
         the process (a segment's frequencies never change): Whoosh finds it through a
         hash table hashed in Python, a few microseconds a look-up, and queries ask for
         the same terms again and again, in every thread and after every reopen."""
-        key = (self.segment_id, fieldname, text) if self.segment_id is not None else None
-        n = _DF.get(key) if key is not None else self._df.get((fieldname, text))
+        key = (self.segment_id, fieldname, text)
+        n = _DF.get(key) if self.segment_id is not None else None
         if n is None:
             try:
                 n = self.reader.doc_frequency(fieldname, text)
             except TermNotFound:
                 n = 0
-            cache = _DF if key is not None else self._df
-            if len(cache) >= DF_CACHE:
-                cache.clear()
-            cache[key if key is not None else (fieldname, text)] = n
+            if self.segment_id is not None:  # an empty index has no segment: nothing to keep
+                if len(_DF) >= DF_CACHE:
+                    _DF.clear()
+                _DF[key] = n
         return n
 
     def postings(self, fieldname: str, text, df: int | None = None):
@@ -185,7 +184,7 @@ class Segment:
 
     def take_over(self, old: "Segment") -> None:
         """Keep what ``old``, on the same reader, had loaded (columns, norms, masks)."""
-        self._columns, self._df = old._columns, old._df
+        self._columns = old._columns
 
     def forget(self, prefix: str) -> None:
         """Drop what was cached under keys starting with ``prefix``."""
