@@ -54,6 +54,8 @@ class Settings:
     index_check_on_start: bool = True   # serve/worker: rebuild a missing or corrupt index at start
     index_warm_on_start: bool = True    # serve: load caches and frequent words in the background
     index_prefetch_mb: int = 192        # of frequent words' postings decoded at warm-up
+    index_cache_mb: int = 256           # posting lists kept decoded, per process (all its threads share them)
+    index_stored_values: int = 20_000   # hits' stored values kept decoded, per process
     # False on a worker host without the search index: documents it reads are indexed by the
     # index host's worker (docsvc.finding.remote); see README, Deployment.
     index_here: bool = True

@@ -57,6 +57,16 @@ class HotPostings(_Lru):
         self.budget = budget_mb << 20
         self.used = 0
 
+    def resize(self, budget_mb: int) -> None:
+        """A new byte budget; the least recently used lists go until the rest fits."""
+        with self._lock:
+            self.budget = max(0, budget_mb) << 20
+            self._evict()
+
+    def _evict(self) -> None:
+        while self.used > self.budget and self._items:
+            _, gone = self._items.popitem(last=False)
+            self.used -= self._size(gone)
 
     @staticmethod
     def _size(entry) -> int:
@@ -74,9 +84,7 @@ class HotPostings(_Lru):
                 self.used -= self._size(old)
             self._items[key] = entry
             self.used += size
-            while self.used > self.budget and self._items:
-                _, gone = self._items.popitem(last=False)
-                self.used -= self._size(gone)
+            self._evict()
 
 
 HOT = HotPostings()
@@ -93,8 +101,16 @@ class StoredValues(_Lru):
         super().__init__()
         self.size = size
 
+    def resize(self, size: int) -> None:
+        """A new number of values kept; the least recently used go until the rest fits."""
+        with self._lock:
+            self.size = max(0, size)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
     def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
         with self._lock:
             self._items[key] = value
             if len(self._items) > self.size:
@@ -102,6 +118,14 @@ class StoredValues(_Lru):
 
 
 STORED = StoredValues()
+
+
+def configure(cache_mb: int, stored_values: int) -> None:
+    """Size the process's shared caches (settings ``index_cache_mb`` and
+    ``index_stored_values``): decoded posting lists within ``cache_mb`` megabytes, and
+    ``stored_values`` decoded hits. 0 turns either off."""
+    HOT.resize(cache_mb)
+    STORED.resize(stored_values)
 
 
 class Segment:

@@ -56,7 +56,9 @@ class Services:
     @cached_property
     def search_index(self):
         from search import SearchIndex
+        from search.segment import configure
 
+        configure(self.settings.index_cache_mb, self.settings.index_stored_values)  # the process's caches
         return SearchIndex(str(self.settings.resolved_index_dir))
 
     @cached_property
