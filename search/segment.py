@@ -105,16 +105,16 @@ class StoredValues(_Lru):
         """A new number of values kept; the least recently used go until the rest fits."""
         with self._lock:
             self.size = max(0, size)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._evict()
+
+    def _evict(self) -> None:
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
 
     def put(self, key, value) -> None:
-        if self.size <= 0:
-            return
         with self._lock:
             self._items[key] = value
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._evict()
 
 
 STORED = StoredValues()

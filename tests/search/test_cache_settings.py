@@ -13,10 +13,6 @@ from docsvc.services.container import build_services
 from search.segment import HOT, STORED, configure
 
 
-def _restore(budget: int, size: int):
-    configure(budget >> 20, size)
-
-
 def test_the_settings_size_the_caches_and_a_shrink_evicts_the_oldest(tmp_path):
     budget, size = HOT.budget, STORED.size
     try:
@@ -42,4 +38,4 @@ def test_the_settings_size_the_caches_and_a_shrink_evicts_the_oldest(tmp_path):
         assert not any(k[0] == "test-seg" for k in STORED._items)
         assert not any(k[0] == "test-seg" for k in HOT._items) and HOT.used == 0
     finally:
-        _restore(budget, size)
+        configure(budget >> 20, size)
