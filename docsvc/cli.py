@@ -302,10 +302,14 @@ WEB_COMMANDS = frozenset({"serve", "run", "routes", "shell"})
 
 def _create_app(*_args, **_kwargs) -> Flask:
     from docsvc.app import create_app
+    from docsvc.config import SettingsError
 
     ctx = click.get_current_context(silent=True)
     command = ctx.find_root().meta.get("docsvc.command") if ctx else None
-    return create_app(web=command in WEB_COMMANDS)
+    try:
+        return create_app(web=command in WEB_COMMANDS)
+    except SettingsError as exc:  # a message and exit status 1, not a traceback
+        raise click.ClickException(str(exc)) from None
 
 
 class _Group(FlaskGroup):

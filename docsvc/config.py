@@ -199,6 +199,10 @@ def _kept_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
+class SettingsError(ValueError):
+    """A setting with a value it cannot take; the message names the variable."""
+
+
 def _coerce(value: Any, default: Any, name: str) -> Any:
     if isinstance(default, bool):
         if isinstance(value, bool):
@@ -208,7 +212,8 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
         try:
             return int(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{ENV_PREFIX}{name.upper()} must be a whole number, got {value!r}")
+            raise SettingsError(f"{ENV_PREFIX}{name.upper()} phải là một số nguyên, không phải {value!r} "
+                                f"(must be a whole number).") from None
     if isinstance(default, Path) or name in {"blob_dir", "index_dir", "data_dir", "audit_anchor_dir"}:
         return Path(value) if value not in (None, "") else None
     return value
