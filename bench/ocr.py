@@ -18,7 +18,9 @@ With ``--before ROOT`` (a checkout of an earlier commit, e.g. ``git archive HEAD
 ``folder_worker_before``: a change is judged against the code before it on the same
 machine at the same time, not against figures from another day.
 
-Prints pages per minute and the ratios of (a), (d) and (e) to the limit, and (a) to naive.
+Prints pages per minute and the ratios of (a), (d) and (e) to the limit, and (a) to naive;
+for (d) and (e) also the ratio their own CPU time allows (``*_cpu_bound``: that time spread
+over every core with none idle), which says whether a shortfall is idle cores or work.
 The limit, the pipeline and the two folder cases run ``--rounds`` times, alternately, and
 the best round of each counts (other work on the machine only ever slows a round down);
 the naive loop, many times slower, runs once. Each round's own ratios are kept in the JSON
@@ -200,6 +202,15 @@ def _ingest_folder(env: dict, pngs: list[Path]) -> tuple[float, list[str], dict]
     return seconds, _texts_by_page(env, items, pngs), {"cpu": cpu}
 
 
+def _cpu_bound(limit_seconds: float, cpu_seconds: float, cores: int) -> float:
+    """The highest ratio to the limit a case could reach with the CPU time it used: that
+    time spread over every core from the first moment to the last, none idle. A case
+    whose work (its start-up, checking and storing files, decoding, preparing, display
+    images, records, the index, and Tesseract) needs more CPU than ``cores`` × the limit's
+    seconds / 0.9 cannot reach 0.9 by keeping the cores busier, only by doing less."""
+    return round(limit_seconds / (cpu_seconds / cores), 3)
+
+
 def run_folder_cli(work: Path, pngs: list[Path], cores: int, code: Path = ROOT) -> tuple[float, list[str], dict]:
     env = _fresh_data_dir(work / "folder-cli", cores, code)
     return _ingest_folder(env, pngs)
@@ -260,10 +271,12 @@ def main(argv=None) -> int:
         runs: dict[str, dict] = {}
         detail: list[dict] = []
 
+        cpu_of: dict[str, float] = {}  # each case's CPU seconds in the current round
+
         def record(name: str, run) -> float:
             before = _cpu_seconds()
             seconds, texts, extra = run()
-            cpu = extra.get("cpu", _cpu_seconds() - before)
+            cpu = cpu_of[name] = extra.get("cpu", _cpu_seconds() - before)
             best = runs.get(name)
             if best is None or seconds < best["seconds"]:
                 runs[name] = {"seconds": round(seconds, 2),
@@ -288,6 +301,8 @@ def main(argv=None) -> int:
                     "folder_worker_before", lambda: run_folder_worker(Path(tmp), pngs, cores, before))
             for name in ("pipeline", *folder_cases):  # the limit's time over the case's
                 this[f"{name}_vs_limit"] = round(this["limit"] / this[name], 3)
+            for name in folder_cases:  # the most its own CPU time would allow (see _cpu_bound)
+                this[f"{name}_cpu_bound"] = _cpu_bound(this["limit"], cpu_of[name], cores)
             detail.append({k: round(v, 2) if isinstance(v, float) else v for k, v in this.items()})
         record("naive", with_extra(lambda: run_naive(pngs, args.lang)))
     result = {
@@ -296,6 +311,9 @@ def main(argv=None) -> int:
         "pipeline_vs_limit": round(runs["pipeline"]["pages_per_minute"] / runs["limit"]["pages_per_minute"], 3),
         "pipeline_vs_naive": round(runs["pipeline"]["pages_per_minute"] / runs["naive"]["pages_per_minute"], 3),
         **{f"{name}_vs_limit": round(runs[name]["pages_per_minute"] / runs["limit"]["pages_per_minute"], 3)
+           for name in folder_cases},
+        **{f"{name}_cpu_bound": _cpu_bound(runs["limit"]["seconds"],
+                                           runs[name]["cpu_seconds_per_page"] * len(pages), cores)
            for name in folder_cases},
         "rounds_detail": detail,
         "load_average_before": load_before,
@@ -320,7 +338,8 @@ def main(argv=None) -> int:
     print(f"  pipeline / limit: {result['pipeline_vs_limit']:.2f}   "
           f"pipeline / naive: {result['pipeline_vs_naive']:.2f}", end="")
     for name in folder_cases:
-        print(f"   {name} / limit: {result[name + '_vs_limit']:.2f}", end="")
+        print(f"   {name} / limit: {result[name + '_vs_limit']:.2f} "
+              f"(its CPU allows {result[name + '_cpu_bound']:.2f})", end="")
     print(f"\n  load average before: {', '.join(map(str, load_before))}; "
           f"at the end: {', '.join(map(str, result['load_average']))}")
     for this in detail:
